@@ -1,0 +1,58 @@
+package dev.storekeeper.cleanup;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/** Retention, orphan handling and the cleanup schedule. Names are the reference's contract. */
+@Validated
+@ConfigurationProperties("storekeeper.cleanup")
+public record CleanupProperties(
+    /** CLEANUP_ENABLED: run cleanup automatically on a schedule. Default true. */
+    @NotNull(message = "must be true or false") Boolean cleanupEnabled,
+    /** CLEANUP_INTERVAL_HOURS: hours between scheduled runs; decimals allowed. Default 24. */
+    @NotNull(message = "must be set")
+        @DecimalMin(value = "0", inclusive = false, message = "must be a number > 0")
+        @DecimalMax(value = "8784", message = "must be a number of hours <= 8784 (one year)")
+        Double cleanupIntervalHours,
+    /** RETENTION_COMPLETED_DAYS: completed jobs are kept this many days. 0 = none kept. */
+    @NotNull(message = "must be set") @Min(value = 0, message = "must be a whole number >= 0")
+        @Max(value = 36500, message = "must be a whole number <= 36500")
+        Integer retentionCompletedDays,
+    /** RETENTION_FAILED_DAYS: failed jobs are kept this many days. 0 = none kept. */
+    @NotNull(message = "must be set") @Min(value = 0, message = "must be a whole number >= 0")
+        @Max(value = 36500, message = "must be a whole number <= 36500")
+        Integer retentionFailedDays,
+    /** RETENTION_CANCELLED_DAYS: cancelled jobs are kept this many days. Default: failed's. */
+    @NotNull(message = "must be set") @Min(value = 0, message = "must be a whole number >= 0")
+        @Max(value = 36500, message = "must be a whole number <= 36500")
+        Integer retentionCancelledDays,
+    /** ORPHAN_GRACE_HOURS: an orphan must be this old before it is removed. Default 24. */
+    @NotNull(message = "must be set") @Min(value = 0, message = "must be a whole number >= 0")
+        Integer orphanGraceHours,
+    /** CLEANUP_BATCH_SIZE: jobs claimed and deleted per batch. Default 500. */
+    @NotNull(message = "must be set")
+        @Min(value = 1, message = "must be a whole number between 1 and 10000")
+        @Max(value = 10000, message = "must be a whole number between 1 and 10000")
+        Integer cleanupBatchSize,
+    /** CLEANUP_HISTORY_DAYS: how long the run ledger keeps finished runs. Default 90. */
+    @NotNull(message = "must be set") @Min(value = 1, message = "must be a whole number >= 1")
+        Integer cleanupHistoryDays,
+    /** CLEANUP_LOCK_LEASE_SECONDS: a run whose holder stops heartbeating this long is dead. */
+    @NotNull(message = "must be set") @Min(value = 5, message = "must be a whole number >= 5")
+        Integer cleanupLockLeaseSeconds) {
+
+  public Duration interval() {
+    return Duration.ofMillis(Math.round(cleanupIntervalHours * 3_600_000d));
+  }
+
+  public RetentionPolicy defaultPolicy() {
+    return new RetentionPolicy(
+        retentionCompletedDays, retentionFailedDays, retentionCancelledDays, orphanGraceHours);
+  }
+}

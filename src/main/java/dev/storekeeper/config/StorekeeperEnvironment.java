@@ -1,0 +1,33 @@
+package dev.storekeeper.config;
+
+import java.util.Map;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Derives settings that depend on which database is configured, before any bean is created.
+ *
+ * <p>db-scheduler must poll with {@code lock-and-fetch} on PostgreSQL (workers on several nodes
+ * pick due executions with {@code SKIP LOCKED}) but H2 rejects that strategy. The H2 server that
+ * lets the CLI share the embedded database with a running service must only ever listen on
+ * loopback. Explicit settings always win: this source is added last.
+ */
+class StorekeeperEnvironment implements EnvironmentPostProcessor {
+
+  @Override
+  public void postProcessEnvironment(
+      ConfigurableEnvironment environment, SpringApplication application) {
+    String url = environment.getProperty("spring.datasource.url", "");
+    String strategy = url.startsWith("jdbc:postgresql:") ? "lock_and_fetch" : "fetch";
+    environment
+        .getPropertySources()
+        .addLast(
+            new MapPropertySource(
+                "storekeeperDerived", Map.of("db-scheduler.polling-strategy", strategy)));
+    if (url.startsWith("jdbc:h2:") && System.getProperty("h2.bindAddress") == null) {
+      System.setProperty("h2.bindAddress", "127.0.0.1");
+    }
+  }
+}

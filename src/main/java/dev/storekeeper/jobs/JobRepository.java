@@ -1,0 +1,307 @@
+package dev.storekeeper.jobs;
+
+import static dev.storekeeper.jobs.Sql.instant;
+import static dev.storekeeper.jobs.Sql.ts;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL for the {@code jobs} table, including the claim and delete steps of the cleanup protocol. */
+@Repository
+public class JobRepository {
+
+  private static final String COLUMNS =
+      """
+      id, filename, file_path, status, progress, current_step, error_message, created_at,
+      started_at, completed_at, result_path, upload_bytes, output_bytes, attempts,
+      deleting_run_id, cleanup_error""";
+
+  private final JdbcClient jdbc;
+
+  public JobRepository(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public void insert(Job job) {
+    jdbc.sql(
+            """
+            insert into jobs (id, filename, file_path, status, progress, current_step,
+                              created_at, upload_bytes)
+            values (:id, :filename, :filePath, :status, :progress, :step, :createdAt, :bytes)
+            """)
+        .param("id", job.id())
+        .param("filename", job.filename())
+        .param("filePath", job.filePath())
+        .param("status", job.status().value())
+        .param("progress", job.progress())
+        .param("step", job.currentStep())
+        .param("createdAt", ts(job.createdAt()))
+        .param("bytes", job.uploadBytes())
+        .update();
+  }
+
+  public Optional<Job> findById(UUID id) {
+    return jdbc.sql("select " + COLUMNS + " from jobs where id = :id")
+        .param("id", id)
+        .query(JobRepository::map)
+        .optional();
+  }
+
+  /** Newest first; jobs being deleted are not listed. */
+  public List<Job> list(JobStatus status, int skip, int limit) {
+    return jdbc.sql(
+            "select " + COLUMNS + """
+             from jobs
+            where status <> 'deleting' and (cast(:status as varchar(16)) is null or status = :status)
+            order by created_at desc, id desc
+            offset :skip rows fetch next :limit rows only
+            """)
+        .param("status", status == null ? null : status.value())
+        .param("skip", skip)
+        .param("limit", limit)
+        .query(JobRepository::map)
+        .list();
+  }
+
+  /**
+   * Moves a job from one state to another only if it is still in {@code from}; the transition is
+   * checked against {@link JobStatus} first. Returns false when the job changed meanwhile.
+   */
+  public boolean transition(UUID id, JobStatus from, JobStatus to) {
+    from.requireCanBecome(to);
+    return jdbc.sql("update jobs set status = :to where id = :id and status = :from")
+            .param("id", id)
+            .param("from", from.value())
+            .param("to", to.value())
+            .update()
+        == 1;
+  }
+
+  /** pending (or running, for a retry after a node died) -> running; counts the attempt. */
+  public boolean markStarted(UUID id, JobStatus from, Instant now) {
+    from.requireCanBecome(JobStatus.RUNNING);
+    return jdbc.sql(
+                """
+                update jobs set status = 'running', started_at = :now, attempts = attempts + 1,
+                                progress = 0, current_step = 'starting'
+                 where id = :id and status = :from
+                """)
+            .param("id", id)
+            .param("from", from.value())
+            .param("now", ts(now))
+            .update()
+        == 1;
+  }
+
+  public void updateProgress(UUID id, int progress, String step) {
+    jdbc.sql(
+            """
+            update jobs set progress = :progress, current_step = :step
+             where id = :id and status = 'running'
+            """)
+        .param("id", id)
+        .param("progress", Math.max(0, Math.min(100, progress)))
+        .param("step", truncate(step, 255))
+        .update();
+  }
+
+  /** Ends a job: completed, failed or cancelled, always with its completion time. */
+  public boolean finish(
+      UUID id,
+      Set<JobStatus> from,
+      JobStatus to,
+      Instant now,
+      String error,
+      String resultPath,
+      long outputBytes) {
+    from.forEach(status -> status.requireCanBecome(to));
+    return jdbc.sql(
+                """
+                update jobs set status = :to, completed_at = :now, error_message = :error,
+                                result_path = :resultPath, output_bytes = :outputBytes,
+                                progress = case when :to = 'completed' then 100 else progress end,
+                                current_step = :to
+                 where id = :id and status in (:from)
+                """)
+            .param("id", id)
+            .param("to", to.value())
+            .param("now", ts(now))
+            .param("error", truncate(error, 8192))
+            .param("resultPath", resultPath)
+            .param("outputBytes", outputBytes)
+            .param("from", from.stream().map(JobStatus::value).toList())
+            .update()
+        == 1;
+  }
+
+  /** Count and stored bytes per status, for statistics. */
+  public List<StatusUsage> usageByStatus() {
+    return jdbc.sql(
+            """
+            select status, count(*) as jobs, coalesce(sum(upload_bytes), 0) as upload_bytes,
+                   coalesce(sum(output_bytes), 0) as output_bytes
+              from jobs group by status
+            """)
+        .query(
+            (rs, n) ->
+                new StatusUsage(
+                    JobStatus.of(rs.getString("status")),
+                    rs.getLong("jobs"),
+                    rs.getLong("upload_bytes"),
+                    rs.getLong("output_bytes")))
+        .list();
+  }
+
+  // ---- the cleanup protocol ------------------------------------------------------------------
+
+  /**
+   * One keyset page of jobs in {@code status} that finished before {@code cutoff}, oldest first,
+   * strictly after the position (afterCompletedAt, afterId).
+   */
+  public List<Job> findFinishedBefore(
+      JobStatus status, Instant cutoff, Instant afterCompletedAt, UUID afterId, int limit) {
+    return jdbc.sql(
+            "select " + COLUMNS + """
+             from jobs
+            where status = :status and completed_at is not null and completed_at < :cutoff
+              and (cast(:afterAt as timestamp with time zone) is null
+                   or completed_at > :afterAt or (completed_at = :afterAt and id > :afterId))
+            order by completed_at, id
+            fetch first :limit rows only
+            """)
+        .param("status", status.value())
+        .param("cutoff", ts(cutoff))
+        .param("afterAt", ts(afterCompletedAt))
+        .param("afterId", afterId == null ? new UUID(0, 0) : afterId)
+        .param("limit", limit)
+        .query(JobRepository::map)
+        .list();
+  }
+
+  /**
+   * Claims jobs for deletion in one statement that re-checks eligibility, so a job that changed
+   * since it was read is not claimed. Returns the ids actually claimed.
+   */
+  public Set<UUID> claim(Collection<UUID> ids, JobStatus status, Instant cutoff, UUID runId) {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    status.requireCanBecome(JobStatus.DELETING);
+    jdbc.sql(
+            """
+            update jobs set status = 'deleting', deleting_run_id = :runId
+             where id in (:ids) and status = :status
+               and completed_at is not null and completed_at < :cutoff
+            """)
+        .param("ids", ids)
+        .param("status", status.value())
+        .param("cutoff", ts(cutoff))
+        .param("runId", runId)
+        .update();
+    return new HashSet<>(
+        jdbc.sql("select id from jobs where id in (:ids) and deleting_run_id = :runId and status = 'deleting'")
+            .param("ids", ids)
+            .param("runId", runId)
+            .query(UUID.class)
+            .list());
+  }
+
+  /** One keyset page of jobs left in {@code deleting} by any run (including crashed ones). */
+  public List<Job> findDeleting(UUID afterId, int limit) {
+    return jdbc.sql(
+            "select " + COLUMNS + """
+             from jobs where status = 'deleting' and id > :afterId
+            order by id fetch first :limit rows only
+            """)
+        .param("afterId", afterId == null ? new UUID(0, 0) : afterId)
+        .param("limit", limit)
+        .query(JobRepository::map)
+        .list();
+  }
+
+  /**
+   * Claims an orphan's job id by inserting a placeholder row already in {@code deleting}. If an
+   * upload inserted (or is inserting) a row with this id, the primary key makes this fail, so a
+   * file whose row is being committed is never taken for an orphan. Returns false in that case.
+   */
+  public boolean claimOrphan(UUID id, String entryPath, Instant now, UUID runId) {
+    try {
+      return jdbc.sql(
+                  """
+                  insert into jobs (id, filename, file_path, status, created_at, deleting_run_id,
+                                    current_step)
+                  values (:id, '(orphan)', :path, 'deleting', :now, :runId, 'orphan')
+                  """)
+              .param("id", id)
+              .param("path", entryPath)
+              .param("now", ts(now))
+              .param("runId", runId)
+              .update()
+          == 1;
+    } catch (org.springframework.dao.DataAccessException taken) {
+      return false;
+    }
+  }
+
+  /** Which of these ids have a row (in any state). */
+  public Set<UUID> existing(Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.sql("select id from jobs where id in (:ids)").param("ids", ids).query(UUID.class).list());
+  }
+
+  public void recordCleanupError(UUID id, String error) {
+    jdbc.sql("update jobs set cleanup_error = :error where id = :id")
+        .param("id", id)
+        .param("error", truncate(error, 8192))
+        .update();
+  }
+
+  /** Deletes rows of claimed jobs; only rows still in {@code deleting} go. */
+  public int deleteClaimed(Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    return jdbc.sql("delete from jobs where id in (:ids) and status = 'deleting'")
+        .param("ids", ids)
+        .update();
+  }
+
+  static String truncate(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max);
+  }
+
+  static Job map(ResultSet rs, int row) throws SQLException {
+    return new Job(
+        rs.getObject("id", UUID.class),
+        rs.getString("filename"),
+        rs.getString("file_path"),
+        JobStatus.of(rs.getString("status")),
+        rs.getInt("progress"),
+        rs.getString("current_step"),
+        rs.getString("error_message"),
+        instant(rs, "created_at"),
+        instant(rs, "started_at"),
+        instant(rs, "completed_at"),
+        rs.getString("result_path"),
+        rs.getLong("upload_bytes"),
+        rs.getLong("output_bytes"),
+        rs.getInt("attempts"),
+        rs.getObject("deleting_run_id", UUID.class),
+        rs.getString("cleanup_error"));
+  }
+
+  /** Jobs and stored bytes in one status. */
+  public record StatusUsage(JobStatus status, long jobs, long uploadBytes, long outputBytes) {}
+}

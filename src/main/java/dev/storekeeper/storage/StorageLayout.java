@@ -1,0 +1,131 @@
+package dev.storekeeper.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/**
+ * Maps job ids to paths and back. Uploads are {@code uploads/{job_id}_{safe name}}, temporary
+ * uploads {@code uploads/.incoming-{job_id}.part}, outputs {@code outputs/{job_id}/}: every entry we
+ * create encodes its job id, which is what lets the orphan sweep recognise its own files.
+ *
+ * <p>Both roots are created and resolved to real paths once, at start: a data directory that is
+ * itself a symbolic link is allowed, and swapping it later does not move where we delete.
+ */
+@Component
+public class StorageLayout {
+
+  private static final String UUID_TEXT =
+      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final Pattern UPLOAD_NAME = Pattern.compile("(" + UUID_TEXT + ")_.+", Pattern.DOTALL);
+  private static final Pattern TEMP_NAME = Pattern.compile("\\.incoming-(" + UUID_TEXT + ")\\.part");
+  private static final Pattern OUTPUT_NAME = Pattern.compile(UUID_TEXT);
+  private static final int MAX_SAFE_NAME_BYTES = 200;
+
+  private final Path dataDir;
+  private final Path uploads;
+  private final Path outputs;
+
+  public StorageLayout(StorageProperties properties) {
+    this.dataDir = createReal(Path.of(properties.dataDir()));
+    this.uploads = createReal(orDefault(properties.uploadDir(), dataDir.resolve("uploads")));
+    this.outputs = createReal(orDefault(properties.outputDir(), dataDir.resolve("outputs")));
+  }
+
+  private static Path orDefault(String configured, Path fallback) {
+    return configured == null || configured.isBlank() ? fallback : Path.of(configured);
+  }
+
+  private static Path createReal(Path path) {
+    try {
+      Files.createDirectories(path);
+      return path.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create data directory " + path, e);
+    }
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public Path uploadsRoot() {
+    return uploads;
+  }
+
+  public Path outputsRoot() {
+    return outputs;
+  }
+
+  /** The entry name of a job's upload: the job id, an underscore, the sanitised original name. */
+  public static String uploadName(UUID jobId, String originalFilename) {
+    return jobId + "_" + safeName(originalFilename);
+  }
+
+  public static String tempUploadName(UUID jobId) {
+    return ".incoming-" + jobId + ".part";
+  }
+
+  public Path outputDir(UUID jobId) {
+    return outputs.resolve(jobId.toString());
+  }
+
+  /** The job id an upload entry name encodes (a temporary upload's too), if any. */
+  public static Optional<UUID> jobIdOfUpload(String entryName) {
+    var upload = UPLOAD_NAME.matcher(entryName);
+    if (upload.matches()) {
+      return Optional.of(UUID.fromString(upload.group(1)));
+    }
+    var temp = TEMP_NAME.matcher(entryName);
+    return temp.matches() ? Optional.of(UUID.fromString(temp.group(1))) : Optional.empty();
+  }
+
+  public static boolean isTempUpload(String entryName) {
+    return TEMP_NAME.matcher(entryName).matches();
+  }
+
+  public static Optional<UUID> jobIdOfOutput(String entryName) {
+    return OUTPUT_NAME.matcher(entryName).matches()
+        ? Optional.of(UUID.fromString(entryName))
+        : Optional.empty();
+  }
+
+  /**
+   * A name that is safe as a single path component: the last segment of whatever the client sent
+   * (either separator), without control characters, NUL or leading dots, at most 200 UTF-8 bytes.
+   */
+  public static String safeName(String original) {
+    String name = original == null ? "" : original;
+    name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+    StringBuilder safe = new StringBuilder();
+    name.codePoints()
+        .forEach(
+            cp -> {
+              boolean control = cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
+              boolean unsafe = control || cp == ':' || cp == '*' || cp == '?' || cp == '"'
+                  || cp == '<' || cp == '>' || cp == '|' || Character.isWhitespace(cp);
+              safe.appendCodePoint(unsafe ? '_' : cp);
+            });
+    String result = safe.toString().replaceAll("^[.]+", "");
+    // keep the end of an over-long name: the extension is what tells a reader what the file is
+    int[] cps = result.codePoints().toArray();
+    int start = cps.length;
+    int bytes = 0;
+    while (start > 0) {
+      int width = new String(cps, start - 1, 1).getBytes(StandardCharsets.UTF_8).length;
+      if (bytes + width > MAX_SAFE_NAME_BYTES) {
+        break;
+      }
+      bytes += width;
+      start--;
+    }
+    result = new String(cps, start, cps.length - start).replaceAll("^[.]+", "");
+    return result.isEmpty() ? "upload" : result;
+  }
+}
