@@ -187,6 +187,40 @@ public class JobRepository {
         .list();
   }
 
+  public long countFinishedBefore(JobStatus status, Instant cutoff) {
+    return jdbc.sql(
+            """
+            select count(*) from jobs
+             where status = :status and completed_at is not null and completed_at < :cutoff
+            """)
+        .param("status", status.value())
+        .param("cutoff", ts(cutoff))
+        .query(Long.class)
+        .single();
+  }
+
+  /** Jobs and stored bytes that finished before the cutoff: what retention would reclaim. */
+  public StatusUsage usageFinishedBefore(JobStatus status, Instant cutoff) {
+    return jdbc.sql(
+            """
+            select count(*) as jobs, coalesce(sum(upload_bytes), 0) as upload_bytes,
+                   coalesce(sum(output_bytes), 0) as output_bytes
+              from jobs
+             where status = :status and completed_at is not null and completed_at < :cutoff
+            """)
+        .param("status", status.value())
+        .param("cutoff", ts(cutoff))
+        .query(
+            (rs, n) ->
+                new StatusUsage(
+                    status, rs.getLong("jobs"), rs.getLong("upload_bytes"), rs.getLong("output_bytes")))
+        .single();
+  }
+
+  public long countDeleting() {
+    return jdbc.sql("select count(*) from jobs where status = 'deleting'").query(Long.class).single();
+  }
+
   /**
    * Claims jobs for deletion in one statement that re-checks eligibility, so a job that changed
    * since it was read is not claimed. Returns the ids actually claimed.

@@ -1,0 +1,56 @@
+package dev.storekeeper.cleanup;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a run should do. Selectors combine: {@code oldCompleted} and {@code oldFailed} (failed and
+ * cancelled jobs) and {@code orphans}; none selected means all. Retention overrides replace the
+ * configured days for this run only.
+ */
+public record CleanupRequest(
+    Trigger trigger,
+    boolean dryRun,
+    boolean oldCompleted,
+    boolean oldFailed,
+    boolean orphans,
+    Integer completedDays,
+    Integer failedDays,
+    Integer cancelledDays,
+    boolean includeUnrecognized) {
+
+  public static CleanupRequest full(Trigger trigger, boolean dryRun) {
+    return new CleanupRequest(trigger, dryRun, false, false, false, null, null, null, false);
+  }
+
+  private boolean all() {
+    return !oldCompleted && !oldFailed && !orphans;
+  }
+
+  public boolean cleansCompleted() {
+    return all() || oldCompleted;
+  }
+
+  public boolean cleansFailed() {
+    return all() || oldFailed;
+  }
+
+  public boolean cleansOrphans() {
+    return all() || orphans;
+  }
+
+  /** The parameters as recorded in the ledger and shown to operators. */
+  public Map<String, Object> parameters(RetentionPolicy policy) {
+    Map<String, Object> parameters = new LinkedHashMap<>();
+    parameters.put("dry_run", dryRun);
+    parameters.put("old_completed", cleansCompleted());
+    parameters.put("old_failed", cleansFailed());
+    parameters.put("orphans", cleansOrphans());
+    parameters.put("completed_days", policy.completedDays());
+    parameters.put("failed_days", policy.failedDays());
+    parameters.put("cancelled_days", policy.cancelledDays());
+    parameters.put("orphan_grace_hours", policy.orphanGraceHours());
+    parameters.put("include_unrecognized", includeUnrecognized);
+    return parameters;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.storekeeper.cleanup;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** One row of the ledger: a run, its parameters and figures, and how it ended. */
+public record CleanupRun(
+    UUID id,
+    Trigger trigger,
+    String parameters,
+    boolean dryRun,
+    String node,
+    Instant startedAt,
+    Instant finishedAt,
+    Outcome outcome,
+    CleanupCounts counts,
+    long itemsExpected,
+    List<String> errors) {
+
+  public Long durationMs() {
+    return finishedAt == null ? null : finishedAt.toEpochMilli() - startedAt.toEpochMilli();
+  }
+}

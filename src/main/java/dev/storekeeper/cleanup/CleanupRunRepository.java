@@ -1,0 +1,274 @@
+package dev.storekeeper.cleanup;
+
+import static dev.storekeeper.jobs.Sql.instant;
+import static dev.storekeeper.jobs.Sql.ts;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL for the ledger: {@code cleanup_runs} and {@code cleanup_items}. */
+@Repository
+class CleanupRunRepository {
+
+  private static final int MAX_ERRORS_TEXT = 60_000;
+
+  private final JdbcClient jdbc;
+  private final JdbcTemplate template;
+
+  CleanupRunRepository(JdbcClient jdbc, JdbcTemplate template) {
+    this.jdbc = jdbc;
+    this.template = template;
+  }
+
+  void insert(UUID id, Trigger trigger, String parameters, boolean dryRun, String node, Instant now) {
+    jdbc.sql(
+            """
+            insert into cleanup_runs (id, "trigger", parameters, dry_run, node, started_at,
+                                      heartbeat_at, outcome)
+            values (:id, :trigger, :parameters, :dryRun, :node, :now, :now, 'running')
+            """)
+        .param("id", id)
+        .param("trigger", trigger.value())
+        .param("parameters", parameters)
+        .param("dryRun", dryRun)
+        .param("node", node)
+        .param("now", ts(now))
+        .update();
+  }
+
+  /** Stores the running figures so that progress can be followed from another process. */
+  void progress(UUID id, CleanupCounts counts, long itemsExpected, Instant now) {
+    jdbc.sql(
+            """
+            update cleanup_runs set completed_jobs = :completed, failed_jobs = :failed,
+                   cancelled_jobs = :cancelled, resumed_jobs = :resumed,
+                   metrics_deleted = :metrics, upload_files_deleted = :uploads,
+                   output_dirs_deleted = :outputs, orphaned_uploads = :orphanUploads,
+                   orphaned_outputs = :orphanOutputs, orphan_bytes = :orphanBytes,
+                   unrecognized_found = :unrecognized, unrecognized_bytes = :unrecognizedBytes,
+                   unrecognized_deleted = :unrecognizedDeleted, bytes_freed = :bytes,
+                   error_count = :errors, items_recorded = :items,
+                   items_expected = :expected, heartbeat_at = :now
+             where id = :id
+            """)
+        .param("id", id)
+        .param("completed", counts.completedJobs())
+        .param("failed", counts.failedJobs())
+        .param("cancelled", counts.cancelledJobs())
+        .param("resumed", counts.resumedJobs())
+        .param("metrics", counts.metricsDeleted())
+        .param("uploads", counts.uploadFilesDeleted())
+        .param("outputs", counts.outputDirsDeleted())
+        .param("orphanUploads", counts.orphanedUploads())
+        .param("orphanOutputs", counts.orphanedOutputs())
+        .param("orphanBytes", counts.orphanBytes())
+        .param("unrecognized", counts.unrecognizedFound())
+        .param("unrecognizedBytes", counts.unrecognizedBytes())
+        .param("unrecognizedDeleted", counts.unrecognizedDeleted())
+        .param("bytes", counts.bytesFreed())
+        .param("errors", counts.errorCount())
+        .param("items", counts.itemsRecorded())
+        .param("expected", itemsExpected)
+        .param("now", ts(now))
+        .update();
+  }
+
+  void finish(UUID id, Outcome outcome, List<String> errors, Instant now) {
+    String text = String.join("\n", errors);
+    jdbc.sql(
+            """
+            update cleanup_runs set outcome = :outcome, finished_at = :now, errors = :errors
+             where id = :id
+            """)
+        .param("id", id)
+        .param("outcome", outcome.value())
+        .param("now", ts(now))
+        .param("errors", text.length() > MAX_ERRORS_TEXT ? text.substring(0, MAX_ERRORS_TEXT) : text)
+        .update();
+  }
+
+  /** Runs still marked running whose holder no longer holds the lock died: record that. */
+  int markAbandoned(UUID exceptRunId, Instant now) {
+    return jdbc.sql(
+            """
+            update cleanup_runs
+               set outcome = 'failed', finished_at = :now,
+                   errors = 'abandoned: the process running it stopped before it finished'
+             where outcome = 'running' and id <> :except
+               and id not in (select run_id from cleanup_lock where run_id is not null)
+            """)
+        .param("except", exceptRunId)
+        .param("now", ts(now))
+        .update();
+  }
+
+  void insertItems(UUID runId, List<CleanupItem> items) {
+    if (items.isEmpty()) {
+      return;
+    }
+    template.batchUpdate(
+        """
+        insert into cleanup_items (run_id, seq, category, job_id, path, age_seconds, bytes,
+                                   metrics, reason, result, error)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        items,
+        items.size(),
+        (ps, item) -> {
+          ps.setObject(1, runId);
+          ps.setLong(2, item.seq());
+          ps.setString(3, item.category().value());
+          ps.setObject(4, item.jobId());
+          ps.setString(5, clip(item.path(), 8192));
+          if (item.ageSeconds() == null) {
+            ps.setNull(6, Types.BIGINT);
+          } else {
+            ps.setLong(6, item.ageSeconds());
+          }
+          ps.setLong(7, item.bytes());
+          ps.setLong(8, item.metrics());
+          ps.setString(9, clip(item.reason(), 512));
+          ps.setString(10, item.result().value());
+          ps.setString(11, clip(item.error(), 2048));
+        });
+  }
+
+  private static String clip(String text, int max) {
+    if (text == null) {
+      return null;
+    }
+    // invalid UTF-16 (from non-UTF-8 file names) must not break the insert
+    String clean = text.replace('\0', '?');
+    return clean.length() <= max ? clean : clean.substring(0, max);
+  }
+
+  List<CleanupItem> items(UUID runId, long afterSeq, int limit) {
+    return jdbc.sql(
+            """
+            select seq, category, job_id, path, age_seconds, bytes, metrics, reason, result, error
+              from cleanup_items where run_id = :runId and seq > :after
+             order by seq fetch first :limit rows only
+            """)
+        .param("runId", runId)
+        .param("after", afterSeq)
+        .param("limit", limit)
+        .query(
+            (rs, n) ->
+                new CleanupItem(
+                    rs.getLong("seq"),
+                    Category.of(rs.getString("category")),
+                    rs.getObject("job_id", UUID.class),
+                    rs.getString("path"),
+                    rs.getObject("age_seconds") == null ? null : rs.getLong("age_seconds"),
+                    rs.getLong("bytes"),
+                    rs.getLong("metrics"),
+                    rs.getString("reason"),
+                    CleanupItem.Result.valueOf(rs.getString("result").toUpperCase()),
+                    rs.getString("error")))
+        .list();
+  }
+
+  Optional<CleanupRun> find(UUID id) {
+    return jdbc.sql("select * from cleanup_runs where id = :id")
+        .param("id", id)
+        .query(CleanupRunRepository::map)
+        .optional();
+  }
+
+  List<CleanupRun> list(int offset, int limit) {
+    return jdbc.sql(
+            """
+            select * from cleanup_runs order by started_at desc, id desc
+            offset :offset rows fetch next :limit rows only
+            """)
+        .param("offset", offset)
+        .param("limit", limit)
+        .query(CleanupRunRepository::map)
+        .list();
+  }
+
+  long count() {
+    return jdbc.sql("select count(*) from cleanup_runs").query(Long.class).single();
+  }
+
+  /** The newest finished run, optionally only real (not dry) runs that succeeded. */
+  Optional<CleanupRun> lastFinished(boolean succeededOnly) {
+    return jdbc.sql(
+            """
+            select * from cleanup_runs
+             where outcome <> 'running'
+               and (:succeededOnly = false or (outcome = 'succeeded' and dry_run = false))
+             order by started_at desc, id desc fetch first 1 rows only
+            """)
+        .param("succeededOnly", succeededOnly)
+        .query(CleanupRunRepository::map)
+        .optional();
+  }
+
+  /** The newest finished run that scanned for orphans (its figures are the last scan's). */
+  Optional<CleanupRun> lastOrphanScan() {
+    return jdbc.sql(
+            """
+            select * from cleanup_runs
+             where outcome <> 'running' and parameters like '%"orphans":true%'
+             order by started_at desc, id desc fetch first 1 rows only
+            """)
+        .query(CleanupRunRepository::map)
+        .optional();
+  }
+
+  /** Keeps the ledger bounded: finished runs older than the horizon go, with their items. */
+  int purgeFinishedBefore(Instant horizon) {
+    jdbc.sql(
+            """
+            delete from cleanup_items where run_id in
+              (select id from cleanup_runs where outcome <> 'running' and started_at < :horizon)
+            """)
+        .param("horizon", ts(horizon))
+        .update();
+    return jdbc.sql("delete from cleanup_runs where outcome <> 'running' and started_at < :horizon")
+        .param("horizon", ts(horizon))
+        .update();
+  }
+
+  private static CleanupRun map(ResultSet rs, int row) throws SQLException {
+    String errors = rs.getString("errors");
+    return new CleanupRun(
+        rs.getObject("id", UUID.class),
+        Trigger.valueOf(rs.getString("trigger").toUpperCase()),
+        rs.getString("parameters"),
+        rs.getBoolean("dry_run"),
+        rs.getString("node"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        Outcome.of(rs.getString("outcome")),
+        new CleanupCounts(
+            rs.getLong("completed_jobs"),
+            rs.getLong("failed_jobs"),
+            rs.getLong("cancelled_jobs"),
+            rs.getLong("resumed_jobs"),
+            rs.getLong("metrics_deleted"),
+            rs.getLong("upload_files_deleted"),
+            rs.getLong("output_dirs_deleted"),
+            rs.getLong("orphaned_uploads"),
+            rs.getLong("orphaned_outputs"),
+            rs.getLong("orphan_bytes"),
+            rs.getLong("unrecognized_found"),
+            rs.getLong("unrecognized_bytes"),
+            rs.getLong("unrecognized_deleted"),
+            rs.getLong("bytes_freed"),
+            rs.getLong("error_count"),
+            rs.getLong("items_recorded")),
+        rs.getLong("items_expected"),
+        errors == null || errors.isEmpty() ? List.of() : Arrays.asList(errors.split("\n")));
+  }
+}

@@ -1,0 +1,179 @@
+package dev.storekeeper.jobs;
+
+import dev.storekeeper.NotFoundException;
+import dev.storekeeper.storage.StorageLayout;
+import dev.storekeeper.storage.StorageProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Accepts uploads and answers questions about jobs.
+ *
+ * <p>Upload protocol: stream to {@code uploads/.incoming-{id}.part}; then, in one transaction,
+ * insert the row, move the file to its final name and enqueue processing. The row is inserted
+ * <em>before</em> the final name appears, so whenever {@code uploads/{id}_…} exists its row is
+ * committed or held by a live transaction, and the orphan sweep's claim (an insert of the same id)
+ * fails instead of deleting it — even with no grace window. A crash leaves at most a temporary
+ * file or an uncommitted final file, both removed by the orphan sweep after the grace window.
+ */
+@Service
+public class JobService {
+
+  private static final Logger log = LoggerFactory.getLogger(JobService.class);
+
+  private final JobRepository jobs;
+  private final MetricRepository metrics;
+  private final StorageLayout layout;
+  private final StorageProperties storage;
+  private final ProcessingQueue queue;
+  private final TransactionTemplate tx;
+  private final Clock clock;
+
+  JobService(
+      JobRepository jobs,
+      MetricRepository metrics,
+      StorageLayout layout,
+      StorageProperties storage,
+      ProcessingQueue queue,
+      TransactionTemplate tx,
+      Clock clock) {
+    this.jobs = jobs;
+    this.metrics = metrics;
+    this.layout = layout;
+    this.storage = storage;
+    this.queue = queue;
+    this.tx = tx;
+    this.clock = clock;
+  }
+
+  /** Source of the uploaded bytes; {@code transferTo} may move a spooled file instead of copying. */
+  public interface UploadSource {
+    String originalFilename();
+
+    long size();
+
+    void transferTo(Path target) throws IOException;
+  }
+
+  public Job upload(UploadSource source) {
+    if (source.size() == 0) {
+      throw UploadRejectedException.empty();
+    }
+    if (source.size() > storage.maxUploadBytes()) {
+      throw UploadRejectedException.tooLarge(storage.maxUploadBytes());
+    }
+    long free = usableSpace();
+    long minFree = storage.storageMinFreeMb() * 1024 * 1024;
+    if (free - source.size() < minFree) {
+      throw UploadRejectedException.noSpace(free, storage.storageMinFreeMb());
+    }
+    UUID id = UUID.randomUUID();
+    String original = source.originalFilename() == null ? "" : source.originalFilename();
+    Path temp = layout.uploadsRoot().resolve(StorageLayout.tempUploadName(id));
+    Path target = layout.uploadsRoot().resolve(StorageLayout.uploadName(id, original));
+    try {
+      source.transferTo(temp);
+      long size = Files.size(temp);
+      if (size == 0) {
+        throw UploadRejectedException.empty();
+      }
+      if (size > storage.maxUploadBytes()) {
+        throw UploadRejectedException.tooLarge(storage.maxUploadBytes());
+      }
+      Job job = Job.newUpload(id, displayName(original), target.toString(), size, clock.instant());
+      tx.executeWithoutResult(
+          status -> {
+            jobs.insert(job);
+            move(temp, target);
+            queue.enqueue(id);
+          });
+      return job;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not store upload " + id, e);
+    } finally {
+      deleteQuietly(temp);
+      if (jobs.findById(id).isEmpty()) {
+        // the transaction did not commit: its file must not outlive it
+        deleteQuietly(target);
+      }
+    }
+  }
+
+  private static String displayName(String original) {
+    String cleaned = original.replace('\0', '_');
+    return cleaned.isBlank() ? "upload" : JobRepository.truncate(cleaned, 1024);
+  }
+
+  private static void move(Path from, Path to) {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not move upload into place: " + to, e);
+    }
+  }
+
+  private static void deleteQuietly(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      log.warn("Could not remove {}; the orphan sweep will remove it", path, e);
+    }
+  }
+
+  private long usableSpace() {
+    try {
+      return Files.getFileStore(layout.uploadsRoot()).getUsableSpace();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read free space of " + layout.uploadsRoot(), e);
+    }
+  }
+
+  /** A job visible through the API: jobs being deleted are gone already. */
+  public Job get(UUID id) {
+    return jobs.findById(id)
+        .filter(job -> job.status() != JobStatus.DELETING)
+        .orElseThrow(() -> new NotFoundException("No job with id " + id));
+  }
+
+  public List<Job> list(JobStatus status, int skip, int limit) {
+    return jobs.list(status, skip, limit);
+  }
+
+  public List<Metric> metrics(UUID jobId) {
+    get(jobId);
+    return metrics.findByJob(jobId);
+  }
+
+  /** Cancels a pending or running job; a worker running it notices and stops. */
+  public Job cancel(UUID id) {
+    Job job = get(id);
+    job.status().requireCanBecome(JobStatus.CANCELLED);
+    boolean done =
+        jobs.finish(
+            id,
+            EnumSet.of(JobStatus.PENDING, JobStatus.RUNNING),
+            JobStatus.CANCELLED,
+            clock.instant(),
+            "cancelled by request",
+            job.resultPath(),
+            job.outputBytes());
+    if (!done) {
+      // it finished (or was cancelled) between our read and the update
+      Job now = get(id);
+      now.status().requireCanBecome(JobStatus.CANCELLED);
+    }
+    return get(id);
+  }
+}

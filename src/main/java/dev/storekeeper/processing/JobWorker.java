@@ -1,0 +1,232 @@
+package dev.storekeeper.processing;
+
+import dev.storekeeper.jobs.Job;
+import dev.storekeeper.jobs.JobRepository;
+import dev.storekeeper.jobs.JobStatus;
+import dev.storekeeper.jobs.MetricRepository;
+import dev.storekeeper.storage.StorageLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs one job: pending (or running, when its node died) -> running -> completed or failed.
+ *
+ * <p>The processor runs on its own thread so that {@code PROCESSING_TIMEOUT} and cancellation can
+ * interrupt it. A job found {@code running} was started by a node that died; it is retried until
+ * {@code PROCESSING_MAX_ATTEMPTS} attempts have been made, then failed — never left stuck.
+ */
+@Component
+class JobWorker implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
+  private static final long PROGRESS_INTERVAL_MS = 500;
+
+  private final JobRepository jobs;
+  private final MetricRepository metrics;
+  private final StorageLayout layout;
+  private final JobProcessor processor;
+  private final ProcessingProperties properties;
+  private final TransactionTemplate tx;
+  private final Clock clock;
+  private final ExecutorService runner = Executors.newCachedThreadPool(
+      r -> {
+        Thread thread = new Thread(r, "processor");
+        thread.setDaemon(true);
+        return thread;
+      });
+
+  JobWorker(
+      JobRepository jobs,
+      MetricRepository metrics,
+      StorageLayout layout,
+      JobProcessor processor,
+      ProcessingProperties properties,
+      TransactionTemplate tx,
+      Clock clock) {
+    this.jobs = jobs;
+    this.metrics = metrics;
+    this.layout = layout;
+    this.processor = processor;
+    this.properties = properties;
+    this.tx = tx;
+    this.clock = clock;
+  }
+
+  void process(UUID jobId) {
+    Optional<Job> found = jobs.findById(jobId);
+    if (found.isEmpty() || !start(found.get())) {
+      return;
+    }
+    Job job = found.get();
+    Path input = Path.of(job.filePath());
+    Path outputDir = layout.outputDir(jobId);
+    try {
+      Files.createDirectories(outputDir);
+      JobProcessor.Request request =
+          new JobProcessor.Request(jobId, input, job.filename(), outputDir);
+      JobProcessor.Result result = runWithTimeout(jobId, request);
+      long outputBytes = sizeOf(outputDir);
+      String resultPath =
+          result.resultFile() == null ? outputDir.toString() : outputDir.resolve(result.resultFile()).toString();
+      boolean completed =
+          Boolean.TRUE.equals(
+              tx.execute(
+                  status -> {
+                    boolean done =
+                        jobs.finish(
+                            jobId,
+                            EnumSet.of(JobStatus.RUNNING),
+                            JobStatus.COMPLETED,
+                            clock.instant(),
+                            null,
+                            resultPath,
+                            outputBytes);
+                    if (done) {
+                      metrics.insertAll(jobId, result.metrics(), clock.instant());
+                    }
+                    return done;
+                  }));
+      log.info("Job {} {}", jobId, completed ? "completed" : "was cancelled while processing");
+    } catch (ProcessingException e) {
+      fail(jobId, e.getMessage());
+    } catch (TimeoutException e) {
+      fail(jobId, "timed out after " + properties.processingTimeout() + " s (PROCESSING_TIMEOUT)");
+    } catch (CancelledException e) {
+      log.info("Job {} was cancelled; processing stopped", jobId);
+    } catch (IOException | UncheckedIOException e) {
+      fail(jobId, "I/O error: " + e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("Job {} failed unexpectedly", jobId, e);
+      fail(jobId, "internal error: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      // the node is shutting down: leave the job running; it is retried when the execution revives
+      log.warn("Job {} interrupted by shutdown; it will be retried", jobId);
+    }
+  }
+
+  private boolean start(Job job) {
+    return switch (job.status()) {
+      case PENDING -> jobs.markStarted(job.id(), JobStatus.PENDING, clock.instant());
+      case RUNNING -> {
+        if (job.attempts() >= properties.maxAttempts()) {
+          fail(job.id(), "processing was interrupted %d times (node stopped or died); giving up"
+              .formatted(job.attempts()));
+          yield false;
+        }
+        log.warn("Job {} was left running by a stopped node; retrying (attempt {})",
+            job.id(), job.attempts() + 1);
+        yield jobs.markStarted(job.id(), JobStatus.RUNNING, clock.instant());
+      }
+      default -> false;
+    };
+  }
+
+  private JobProcessor.Result runWithTimeout(UUID jobId, JobProcessor.Request request)
+      throws ProcessingException, TimeoutException, InterruptedException, CancelledException {
+    AtomicLong lastWrite = new AtomicLong();
+    JobProcessor.ProgressListener progress =
+        (percent, step) -> {
+          long now = System.nanoTime();
+          if (now - lastWrite.get() >= TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS)) {
+            lastWrite.set(now);
+            jobs.updateProgress(jobId, percent, step);
+          }
+        };
+    Future<JobProcessor.Result> future = runner.submit(() -> processor.process(request, progress));
+    long deadline = System.nanoTime() + Duration.ofSeconds(properties.processingTimeout()).toNanos();
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new TimeoutException();
+        }
+        try {
+          return future.get(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException tick) {
+          if (jobs.findById(jobId).map(Job::status).orElse(JobStatus.CANCELLED)
+              != JobStatus.RUNNING) {
+            throw new CancelledException();
+          }
+        }
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ProcessingException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof InterruptedException) {
+        throw new ProcessingException("processor was interrupted");
+      }
+      throw new ProcessingException("processor crashed: " + e.getCause(), e.getCause());
+    } finally {
+      future.cancel(true);
+    }
+  }
+
+  private void fail(UUID jobId, String message) {
+    boolean failed =
+        jobs.finish(
+            jobId,
+            EnumSet.of(JobStatus.RUNNING, JobStatus.PENDING),
+            JobStatus.FAILED,
+            clock.instant(),
+            message,
+            null,
+            sizeOf(layout.outputDir(jobId)));
+    if (failed) {
+      log.warn("Job {} failed: {}", jobId, message);
+    }
+  }
+
+  static long sizeOf(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    AtomicLong total = new AtomicLong();
+    try {
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+              if (attributes.isRegularFile()) {
+                total.addAndGet(attributes.size());
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      log.warn("Could not measure {}", dir, e);
+    }
+    return total.get();
+  }
+
+  @Override
+  public void destroy() {
+    runner.shutdownNow();
+  }
+
+  private static final class CancelledException extends Exception {}
+}

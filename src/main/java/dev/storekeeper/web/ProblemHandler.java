@@ -1,0 +1,145 @@
+package dev.storekeeper.web;
+
+import dev.storekeeper.ProblemProperties;
+import dev.storekeeper.StorekeeperException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error answer is an RFC 9457 problem document; where a request parameter is at fault it is
+ * named in {@code parameter}. Our exceptions carry their status; this is the one place mapping
+ * them. Unexpected failures become a 500 without internals (the log has them).
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  @ExceptionHandler(StorekeeperException.class)
+  ResponseEntity<ProblemDetail> onOurs(StorekeeperException e, HttpServletRequest request) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(e.status()), e.getMessage());
+    problem.setTitle(e.title());
+    if (e.parameter() != null) {
+      problem.setProperty("parameter", e.parameter());
+    }
+    if (e instanceof ProblemProperties extra) {
+      extra.properties().forEach(problem::setProperty);
+    }
+    return respond(problem, request);
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<ProblemDetail> onTypeMismatch(
+      MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+    String expected =
+        e.getRequiredType() == null ? "value" : describe(e.getRequiredType());
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.BAD_REQUEST,
+            "%s must be %s, got \"%s\"".formatted(e.getName(), expected, e.getValue()));
+    problem.setTitle("Invalid request");
+    problem.setProperty("parameter", e.getName());
+    return respond(problem, request);
+  }
+
+  @ExceptionHandler(MultipartException.class)
+  ResponseEntity<ProblemDetail> onBadMultipart(MultipartException e, HttpServletRequest request) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.BAD_REQUEST, "The request is not a readable multipart/form-data upload");
+    problem.setTitle("Invalid request");
+    problem.setProperty("parameter", "file");
+    return respond(problem, request);
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> onUnexpected(Exception e, HttpServletRequest request) {
+    log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; see the server log");
+    problem.setTitle("Internal error");
+    return respond(problem, request);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMissingServletRequestParameter(
+      MissingServletRequestParameterException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    ProblemDetail problem = e.getBody();
+    problem.setProperty("parameter", e.getParameterName());
+    return handleExceptionInternal(e, problem, headers, status, request);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+      MaxUploadSizeExceededException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    ProblemDetail problem = e.getBody();
+    problem.setTitle("Upload too large");
+    problem.setDetail(
+        "The uploaded file is larger than MAX_UPLOAD_BYTES (" + e.getMaxUploadSize() + " bytes)");
+    problem.setProperty("parameter", "file");
+    return handleExceptionInternal(e, problem, headers, status, request);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMissingServletRequestPart(
+      MissingServletRequestPartException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    ProblemDetail problem = e.getBody();
+    problem.setDetail("The multipart field \"" + e.getRequestPartName() + "\" is required");
+    problem.setProperty("parameter", e.getRequestPartName());
+    return handleExceptionInternal(e, problem, headers, status, request);
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == java.util.UUID.class) {
+      return "a UUID";
+    }
+    if (type.isEnum()) {
+      return "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase();
+    }
+    return "a valid " + type.getSimpleName();
+  }
+
+  private static ResponseEntity<ProblemDetail> respond(
+      ProblemDetail problem, HttpServletRequest request) {
+    try {
+      problem.setInstance(URI.create(request.getRequestURI()));
+    } catch (IllegalArgumentException unparseable) {
+      // the path is echoed only when it is a valid URI
+    }
+    return ResponseEntity.status(problem.getStatus())
+        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.storekeeper.web;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/** Writes a problem document outside Spring MVC (security filters answer before it). */
+final class Problems {
+
+  private Problems() {}
+
+  static void write(HttpServletResponse response, int status, String title, String detail, String instance)
+      throws IOException {
+    response.setStatus(status);
+    response.setContentType("application/problem+json");
+    if (status == 401) {
+      response.setHeader("WWW-Authenticate", "Bearer");
+    }
+    response
+        .getWriter()
+        .write(
+            "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\",\"instance\":\"%s\"}"
+                .formatted(json(title), status, json(detail), json(instance)));
+  }
+
+  private static String json(String text) {
+    StringBuilder out = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+}

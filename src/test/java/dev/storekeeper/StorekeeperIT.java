@@ -1,0 +1,91 @@
+package dev.storekeeper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Base of every Spring test: the real application on a random port, with a settable clock, the
+ * automatic cleanup off, and the database and data directories emptied before each test. A
+ * subclass picks the database with {@link OnH2} or {@link OnPostgres}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource(
+    properties = {
+      "spring.config.import=",
+      "CLEANUP_ENABLED=false",
+      "STORAGE_MIN_FREE_MB=0",
+      "ADMIN_TOKEN=test-admin-token",
+      "db-scheduler.polling-interval=200ms",
+      "logging.level.com.github.kagkarlsson=WARN"
+    })
+@Import(StorekeeperIT.TestClock.class)
+public abstract class StorekeeperIT {
+
+  public static final String ADMIN_TOKEN = "test-admin-token";
+  public static final Instant START = Instant.parse("2026-06-01T12:00:00Z");
+
+  @Autowired protected MutableClock clock;
+  @Autowired protected JdbcClient jdbc;
+  @Autowired protected dev.storekeeper.storage.StorageLayout layout;
+  @LocalServerPort protected int port;
+
+  @TestConfiguration(proxyBeanMethods = false)
+  static class TestClock {
+    @Bean
+    @Primary
+    MutableClock mutableClock() {
+      return new MutableClock(START);
+    }
+  }
+
+  @BeforeEach
+  void resetState() throws IOException {
+    clock.set(START);
+    jdbc.sql("delete from cleanup_items").update();
+    jdbc.sql("delete from cleanup_runs").update();
+    jdbc.sql("update cleanup_lock set run_id = null, node = null, acquired_at = null, heartbeat_at = null").update();
+    jdbc.sql("delete from scheduled_tasks where task_name = 'process_job'").update();
+    jdbc.sql("delete from metrics").update();
+    jdbc.sql("delete from jobs").update();
+    emptyDirectory(layout.uploadsRoot());
+    emptyDirectory(layout.outputsRoot());
+  }
+
+  protected static void emptyDirectory(Path dir) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path entry : entries.toList()) {
+        deleteTree(entry);
+      }
+    }
+  }
+
+  protected static void deleteTree(Path path) throws IOException {
+    if (Files.isSymbolicLink(path) || !Files.isDirectory(path)) {
+      Files.deleteIfExists(path);
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  protected String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+}
