@@ -226,6 +226,26 @@ class CleanupRunRepository {
         .optional();
   }
 
+  /** When db-scheduler will next run a recurring task (its execution row), if it is scheduled. */
+  Optional<Instant> nextScheduledRun(String taskName) {
+    return jdbc.sql("select execution_time from scheduled_tasks where task_name = :name")
+        .param("name", taskName)
+        .query((rs, n) -> instant(rs, "execution_time"))
+        .optional();
+  }
+
+  /**
+   * The earliest moment the schedule has been known to exist: its last success or, before any,
+   * one interval before its next execution. Used to judge "overdue" before the first success.
+   */
+  Optional<Instant> firstScheduledAt(String taskName) {
+    return jdbc.sql(
+            "select coalesce(last_success, execution_time) as since from scheduled_tasks where task_name = :name")
+        .param("name", taskName)
+        .query((rs, n) -> instant(rs, "since"))
+        .optional();
+  }
+
   /** Keeps the ledger bounded: finished runs older than the horizon go, with their items. */
   int purgeFinishedBefore(Instant horizon) {
     jdbc.sql(

@@ -1,0 +1,342 @@
+package dev.storekeeper.cleanup;
+
+import dev.storekeeper.jobs.JobRepository;
+import dev.storekeeper.jobs.JobRepository.StatusUsage;
+import dev.storekeeper.jobs.JobStatus;
+import dev.storekeeper.storage.SafeFiles;
+import dev.storekeeper.storage.StorageLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Builds the documents every adapter shows: the result of a run (the same JSON from {@code POST
+ * /cleanup/run} and {@code cleanup-storage --json}) and the storage statistics. Statistics come
+ * from the database's accounting ({@code upload_bytes}, {@code output_bytes}, the last scan's
+ * figures), so they are fast at any size; {@code scan} walks the disk for exact figures.
+ */
+@Component
+public class CleanupReports {
+
+  private static final double MB = 1024d * 1024d;
+  private static final double GB = MB * 1024d;
+
+  private final CleanupService cleanup;
+  private final JobRepository jobs;
+  private final CleanupRunRepository runs;
+  private final StorageLayout layout;
+  private final Clock clock;
+  private final JsonMapper json;
+
+  CleanupReports(
+      CleanupService cleanup,
+      JobRepository jobs,
+      CleanupRunRepository runs,
+      StorageLayout layout,
+      Clock clock,
+      JsonMapper json) {
+    this.json = json;
+    this.cleanup = cleanup;
+    this.jobs = jobs;
+    this.runs = runs;
+    this.layout = layout;
+    this.clock = clock;
+  }
+
+  // ---- documents --------------------------------------------------------------------------------
+
+  /** Count and size of one area, in the units the reference uses. */
+  public record Area(long count, long sizeBytes, double sizeMb, double sizeGb) {
+    static Area of(long count, long bytes) {
+      return new Area(count, bytes, round(bytes / MB), round(bytes / GB));
+    }
+  }
+
+  public record CountAndBytes(long count, long bytes) {}
+
+  public record Disk(long totalBytes, long freeBytes, double usedPercent) {}
+
+  public record LastRun(
+      UUID id, String trigger, String outcome, boolean dryRun, Instant startedAt, Instant finishedAt) {
+    static LastRun of(CleanupRun run) {
+      return new LastRun(
+          run.id(), run.trigger().value(), run.outcome().value(), run.dryRun(), run.startedAt(),
+          run.finishedAt());
+    }
+  }
+
+  public record Scheduler(
+      boolean enabled,
+      double intervalHours,
+      LastRun lastRun,
+      Instant lastSuccessAt,
+      Instant nextRun,
+      boolean overdue) {}
+
+  public record Scan(long count, long bytes, Instant scannedAt, UUID runId) {}
+
+  public record Retention(int completedDays, int failedDays, int cancelledDays, int orphanGraceHours) {}
+
+  /** The storage statistics document ({@code GET /cleanup/stats}, {@code storekeeper stats}). */
+  public record StorageStats(
+      String source,
+      Instant generatedAt,
+      Area uploads,
+      Area outputs,
+      long totalSizeBytes,
+      double totalSizeMb,
+      double totalSizeGb,
+      Map<String, CountAndBytes> jobs,
+      Map<String, CountAndBytes> reclaimable,
+      Scan orphans,
+      Scan unrecognized,
+      Disk disk,
+      Scheduler scheduler,
+      Retention retention) {}
+
+  /** One item of a run, as shown to operators. */
+  public record ItemView(
+      long seq,
+      String category,
+      UUID jobId,
+      String path,
+      Long ageSeconds,
+      long bytes,
+      long metrics,
+      String reason,
+      String result,
+      String error) {
+    static ItemView of(CleanupItem item) {
+      return new ItemView(
+          item.seq(), item.category().value(), item.jobId(), item.path(), item.ageSeconds(),
+          item.bytes(), item.metrics(), item.reason(), item.result().value(), item.error());
+    }
+  }
+
+  /** The result document of a run. For a dry run, counts mean "would delete". */
+  public record RunReport(
+      UUID runId,
+      String trigger,
+      boolean dryRun,
+      String outcome,
+      Map<String, Object> parameters,
+      Instant startedAt,
+      Instant finishedAt,
+      long completedJobs,
+      long failedJobs,
+      long cancelledJobs,
+      long resumedJobs,
+      long metricsDeleted,
+      long uploadFilesDeleted,
+      long outputDirsDeleted,
+      long orphanedUploads,
+      long orphanedOutputs,
+      long unrecognizedFound,
+      long unrecognizedDeleted,
+      long bytesFreed,
+      List<String> errors,
+      long errorCount,
+      Long durationMs,
+      Progress progress,
+      StorageStats storageStats,
+      long itemsTotal,
+      List<ItemView> items,
+      String itemsNext) {}
+
+  /** How far a run has got: items handled so far of those known so far. */
+  public record Progress(long itemsDone, long itemsExpected) {}
+
+  // ---- builders --------------------------------------------------------------------------------
+
+  /**
+   * The report of a run with its first {@code itemsLimit} items after {@code afterSeq};
+   * {@code itemsNext} is the link to the following page, or null when there is none.
+   */
+  public RunReport report(
+      CleanupRun run, long afterSeq, int itemsLimit, boolean withStorage, String itemsLinkBase) {
+    List<CleanupItem> page = cleanup.items(run.id(), afterSeq, itemsLimit + 1);
+    boolean more = page.size() > itemsLimit;
+    List<ItemView> items =
+        page.stream().limit(itemsLimit).map(ItemView::of).toList();
+    String next =
+        more && itemsLinkBase != null
+            ? itemsLinkBase + "?after=" + items.get(items.size() - 1).seq() + "&limit=" + itemsLimit
+            : null;
+    CleanupCounts c = run.counts();
+    return new RunReport(
+        run.id(),
+        run.trigger().value(),
+        run.dryRun(),
+        run.outcome().value(),
+        parameters(run.parameters()),
+        run.startedAt(),
+        run.finishedAt(),
+        c.completedJobs(),
+        c.failedJobs(),
+        c.cancelledJobs(),
+        c.resumedJobs(),
+        c.metricsDeleted(),
+        c.uploadFilesDeleted(),
+        c.outputDirsDeleted(),
+        c.orphanedUploads(),
+        c.orphanedOutputs(),
+        c.unrecognizedFound(),
+        c.unrecognizedDeleted(),
+        c.bytesFreed(),
+        run.errors(),
+        c.errorCount(),
+        run.durationMs(),
+        new Progress(c.itemsRecorded(), Math.max(run.itemsExpected(), c.itemsRecorded())),
+        withStorage ? stats(false) : null,
+        c.itemsRecorded(),
+        items,
+        next);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> parameters(String text) {
+    return json.readValue(text, LinkedHashMap.class);
+  }
+
+  public StorageStats stats(boolean scan) {
+    Instant now = clock.instant();
+    List<StatusUsage> usage = jobs.usageByStatus();
+    Map<String, CountAndBytes> byStatus = new LinkedHashMap<>();
+    long uploadCount = 0;
+    long uploadBytes = 0;
+    long outputCount = 0;
+    long outputBytes = 0;
+    Map<JobStatus, StatusUsage> indexed = new EnumMap<>(JobStatus.class);
+    usage.forEach(u -> indexed.put(u.status(), u));
+    for (JobStatus status : JobStatus.values()) {
+      StatusUsage u = indexed.get(status);
+      long count = u == null ? 0 : u.jobs();
+      long bytes = u == null ? 0 : u.uploadBytes() + u.outputBytes();
+      byStatus.put(status.value(), new CountAndBytes(count, bytes));
+      if (u != null) {
+        uploadCount += u.jobs();
+        uploadBytes += u.uploadBytes();
+        outputCount += u.outputBytes() > 0 || status.isFinished() ? u.jobs() : 0;
+        outputBytes += u.outputBytes();
+      }
+    }
+    String source = "accounting";
+    if (scan) {
+      source = "scan";
+      long[] up = walk(layout.uploadsRoot());
+      long[] out = walk(layout.outputsRoot());
+      uploadCount = up[0];
+      uploadBytes = up[1];
+      outputCount = out[0];
+      outputBytes = out[1];
+    }
+    RetentionPolicy policy = cleanup.properties().defaultPolicy();
+    Map<String, CountAndBytes> reclaimable = new LinkedHashMap<>();
+    long reclaimCount = 0;
+    long reclaimBytes = 0;
+    for (JobStatus status : List.of(JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)) {
+      StatusUsage u = jobs.usageFinishedBefore(status, policy.cutoff(status, now));
+      reclaimable.put(status.value(), new CountAndBytes(u.jobs(), u.uploadBytes() + u.outputBytes()));
+      reclaimCount += u.jobs();
+      reclaimBytes += u.uploadBytes() + u.outputBytes();
+    }
+    Optional<CleanupRun> lastScan = runs.lastOrphanScan();
+    Scan orphans =
+        lastScan
+            .map(r -> new Scan(
+                r.counts().orphanedUploads() + r.counts().orphanedOutputs(),
+                r.counts().orphanBytes(), r.startedAt(), r.id()))
+            .orElse(new Scan(0, 0, null, null));
+    Scan unrecognized =
+        lastScan
+            .map(r -> new Scan(r.counts().unrecognizedFound(), r.counts().unrecognizedBytes(), r.startedAt(), r.id()))
+            .orElse(new Scan(0, 0, null, null));
+    reclaimable.put("orphans", new CountAndBytes(orphans.count(), orphans.bytes()));
+    reclaimable.put(
+        "total", new CountAndBytes(reclaimCount + orphans.count(), reclaimBytes + orphans.bytes()));
+    long total = uploadBytes + outputBytes;
+    return new StorageStats(
+        source,
+        now,
+        Area.of(uploadCount, uploadBytes),
+        Area.of(outputCount, outputBytes),
+        total,
+        round(total / MB),
+        round(total / GB),
+        byStatus,
+        reclaimable,
+        orphans,
+        unrecognized,
+        disk(),
+        scheduler(now),
+        new Retention(
+            policy.completedDays(), policy.failedDays(), policy.cancelledDays(),
+            policy.orphanGraceHours()));
+  }
+
+  /** Whether the schedule is overdue: enabled and no successful real run for two intervals. */
+  public Scheduler scheduler(Instant now) {
+    CleanupProperties properties = cleanup.properties();
+    Optional<CleanupRun> last = cleanup.lastRun();
+    Instant lastSuccess = cleanup.lastSuccessfulRun().map(CleanupRun::startedAt).orElse(null);
+    Instant nextRun = runs.nextScheduledRun(CleanupTask.NAME).orElse(null);
+    Duration twice = properties.interval().multipliedBy(2);
+    Instant reference = lastSuccess != null ? lastSuccess : runs.firstScheduledAt(CleanupTask.NAME).orElse(null);
+    boolean overdue =
+        properties.cleanupEnabled()
+            && reference != null
+            && Duration.between(reference, now).compareTo(twice) > 0;
+    return new Scheduler(
+        properties.cleanupEnabled(),
+        properties.cleanupIntervalHours(),
+        last.map(LastRun::of).orElse(null),
+        lastSuccess,
+        properties.cleanupEnabled() ? nextRun : null,
+        overdue);
+  }
+
+  private Disk disk() {
+    try {
+      FileStore store = Files.getFileStore(layout.dataDir());
+      long total = store.getTotalSpace();
+      long free = store.getUsableSpace();
+      double used = total == 0 ? 0 : round(100d * (total - free) / total);
+      return new Disk(total, free, used);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the data volume's size", e);
+    }
+  }
+
+  /** Entries and bytes directly inside a root (bytes of whole subtrees, links not followed). */
+  private static long[] walk(Path root) {
+    long count = 0;
+    long bytes = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+      for (Path entry : entries) {
+        count++;
+        bytes += SafeFiles.measure(root, entry.getFileName().toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot scan " + root, e);
+    }
+    return new long[] {count, bytes};
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000d) / 1000d;
+  }
+}
