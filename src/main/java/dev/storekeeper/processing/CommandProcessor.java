@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>On timeout or interrupt the whole process tree is stopped: first asked (SIGTERM), then, after
  * {@link #GRACE}, killed. The descendants are listed before anything is signalled, because once a
- * parent exits its children are re-parented and can no longer be found from here. A descendant
- * that detaches before that listing (double fork) escapes; containing those needs an OS-level
- * mechanism such as a cgroup or container around the command.
+ * parent exits its children are re-parented and can no longer be found from here. A descendant that
+ * detaches before that listing (double fork) escapes; containing those needs an OS-level mechanism
+ * such as a cgroup or container around the command.
  */
 public final class CommandProcessor implements JobProcessor {
 
@@ -41,7 +41,8 @@ public final class CommandProcessor implements JobProcessor {
   /**
    * @param commandTemplate {@code PROCESSOR_COMMAND}, see {@link CommandTemplate} for its syntax
    * @param timeout a guard of its own; the caller enforces {@code PROCESSING_TIMEOUT} as well
-   * @throws IllegalArgumentException if the template cannot be parsed or the timeout is not positive
+   * @throws IllegalArgumentException if the template cannot be parsed or the timeout is not
+   *     positive
    */
   public CommandProcessor(String commandTemplate, Duration timeout) {
     this.template = CommandTemplate.parse(commandTemplate);
@@ -77,17 +78,18 @@ public final class CommandProcessor implements JobProcessor {
       throw new ProcessingException(
           "could not start processor command " + command.get(0) + ": " + e.getMessage(), e);
     }
-    progress.update(0, "running command");
-    closeStdin(process);
-    boolean exited;
+    boolean exited = false;
     try {
+      closeStdin(process);
+      progress.update(0, "running command");
       exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      destroyTree(process);
-      throw e;
+    } finally {
+      // Interrupted, timed out, or the listener threw: nothing may outlive this call.
+      if (!exited) {
+        destroyTree(process);
+      }
     }
     if (!exited) {
-      destroyTree(process);
       throw new ProcessingException(
           "processor timed out after " + describe(timeout) + " and was killed");
     }

@@ -40,7 +40,8 @@ final class MediaTypes {
     if (startsWith(head, 0xFF, 0xD8, 0xFF)) {
       return JPEG;
     }
-    if (startsWith(head, 'G', 'I', 'F', '8', '7', 'a') || startsWith(head, 'G', 'I', 'F', '8', '9', 'a')) {
+    if (startsWith(head, 'G', 'I', 'F', '8', '7', 'a')
+        || startsWith(head, 'G', 'I', 'F', '8', '9', 'a')) {
       return GIF;
     }
     if (startsWith(head, '%', 'P', 'D', 'F', '-')) {

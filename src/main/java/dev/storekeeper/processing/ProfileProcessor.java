@@ -72,10 +72,12 @@ public final class ProfileProcessor implements JobProcessor {
     String mediaType;
     try (ContentScan scan = new ContentScan();
         CountingInputStream in = new CountingInputStream(Files.newInputStream(input))) {
-      ProgressRange progress = new ProgressRange(listener, "scanning", 0, gzip ? 45 : 90, expectedSize);
+      ProgressRange progress =
+          new ProgressRange(listener, "scanning", 0, gzip ? 45 : 90, expectedSize);
       pump(in, in, progress, scan::update);
       scan.finish();
-      mediaType = magicType != null ? magicType : scan.isText() ? MediaTypes.TEXT : MediaTypes.BINARY;
+      mediaType =
+          magicType != null ? magicType : scan.isText() ? MediaTypes.TEXT : MediaTypes.BINARY;
 
       results.put("original_filename", request.originalFilename());
       results.put("size_bytes", scan.size());
@@ -92,7 +94,11 @@ public final class ProfileProcessor implements JobProcessor {
       }
     }
     if (gzip) {
-      gunzip(input, content, metrics, new ProgressRange(listener, "decompressing", 45, 90, expectedSize));
+      gunzip(
+          input,
+          content,
+          metrics,
+          new ProgressRange(listener, "decompressing", 45, 90, expectedSize));
     } else if (MediaTypes.isImage(mediaType)) {
       listener.update(90, "reading image header");
       readDimensions(input, content, metrics);
@@ -128,8 +134,7 @@ public final class ProfileProcessor implements JobProcessor {
   private static void readDimensions(
       Path input, Map<String, Object> content, List<MetricValue> metrics) throws IOException {
     try (ImageInputStream stream = ImageIO.createImageInputStream(input.toFile())) {
-      Iterator<ImageReader> readers =
-          stream == null ? null : ImageIO.getImageReaders(stream);
+      Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
       if (readers == null || !readers.hasNext()) {
         content.put("image_error", "no image reader recognizes this file");
         return;
