@@ -28,6 +28,8 @@ import org.springframework.test.context.TestPropertySource;
       "spring.config.import=",
       "CLEANUP_ENABLED=false",
       "STORAGE_MIN_FREE_MB=0",
+      "MAX_UPLOAD_BYTES=100000",
+      "db-scheduler.heartbeat-interval=1s",
       "ADMIN_TOKEN=test-admin-token",
       "db-scheduler.polling-interval=200ms",
       "logging.level.com.github.kagkarlsson=WARN"

@@ -138,7 +138,8 @@ class JobWorker implements DisposableBean {
         }
         log.warn("Job {} was left running by a stopped node; retrying (attempt {})",
             job.id(), job.attempts() + 1);
-        yield jobs.markStarted(job.id(), JobStatus.RUNNING, clock.instant());
+        yield jobs.transition(job.id(), JobStatus.RUNNING, JobStatus.PENDING)
+            && jobs.markStarted(job.id(), JobStatus.PENDING, clock.instant());
       }
       default -> false;
     };

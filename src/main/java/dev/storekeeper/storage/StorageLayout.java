@@ -31,11 +31,18 @@ public class StorageLayout {
   private final Path dataDir;
   private final Path uploads;
   private final Path outputs;
+  private final Path spool;
 
   public StorageLayout(StorageProperties properties) {
     this.dataDir = createReal(Path.of(properties.dataDir()));
     this.uploads = createReal(orDefault(properties.uploadDir(), dataDir.resolve("uploads")));
     this.outputs = createReal(orDefault(properties.outputDir(), dataDir.resolve("outputs")));
+    this.spool = createReal(dataDir.resolve(".spool"));
+  }
+
+  /** Where the web server spools large uploads: inside the data directory, outside uploads/. */
+  public Path spoolDir() {
+    return spool;
   }
 
   private static Path orDefault(String configured, Path fallback) {
