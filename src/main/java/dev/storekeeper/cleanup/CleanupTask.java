@@ -28,7 +28,11 @@ class CleanupTask {
         properties.cleanupEnabled()
             ? FixedDelay.of(properties.interval())
             : Schedules.parseSchedule("-");
-    return Tasks.recurring(NAME, schedule).execute((instance, context) -> runOnce(cleanup));
+    return recurring(NAME, schedule, cleanup);
+  }
+
+  static RecurringTask<Void> recurring(String name, Schedule schedule, CleanupService cleanup) {
+    return Tasks.recurring(name, schedule).execute((instance, context) -> runOnce(cleanup));
   }
 
   static void runOnce(CleanupService cleanup) {
