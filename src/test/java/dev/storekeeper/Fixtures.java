@@ -13,9 +13,9 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Test data written straight to the database and the data directories, the way the service
- * leaves them: {@code aJob(COMPLETED).finishedAt(t).create()} makes a row, 2 metric rows, an
- * upload and an output directory.
+ * Test data written straight to the database and the data directories, the way the service leaves
+ * them: {@code aJob(COMPLETED).finishedAt(t).create()} makes a row, 2 metric rows, an upload and an
+ * output directory.
  */
 public final class Fixtures {
 
@@ -105,7 +105,8 @@ public final class Fixtures {
 
   /** An upload file with a job-id name and no row, last modified at {@code modified}. */
   public Path orphanUpload(Instant modified) {
-    Path file = layout.uploadsRoot().resolve(StorageLayout.uploadName(UUID.randomUUID(), "lost.csv"));
+    Path file =
+        layout.uploadsRoot().resolve(StorageLayout.uploadName(UUID.randomUUID(), "lost.csv"));
     write(file, "orphan");
     touch(file, modified);
     return file;
@@ -139,7 +140,9 @@ public final class Fixtures {
   /** Sets the time of a symbolic link itself, not of its target. */
   public static void touchLink(Path link, Instant modified) {
     try {
-      Files.getFileAttributeView(link, java.nio.file.attribute.BasicFileAttributeView.class,
+      Files.getFileAttributeView(
+              link,
+              java.nio.file.attribute.BasicFileAttributeView.class,
               java.nio.file.LinkOption.NOFOLLOW_LINKS)
           .setTimes(FileTime.from(modified), null, null);
     } catch (IOException e) {
@@ -148,22 +151,33 @@ public final class Fixtures {
   }
 
   public boolean rowExists(UUID id) {
-    return jdbc.sql("select count(*) from jobs where id = :id").param("id", id).query(Long.class).single() > 0;
+    return jdbc.sql("select count(*) from jobs where id = :id")
+            .param("id", id)
+            .query(Long.class)
+            .single()
+        > 0;
   }
 
   public long metricRows(UUID id) {
-    return jdbc.sql("select count(*) from metrics where job_id = :id").param("id", id).query(Long.class).single();
+    return jdbc.sql("select count(*) from metrics where job_id = :id")
+        .param("id", id)
+        .query(Long.class)
+        .single();
   }
 
   /** Row, metrics, upload and outputs all still there. */
   public boolean intact(CreatedJob job) {
-    return rowExists(job.id()) && metricRows(job.id()) > 0 && Files.exists(job.upload())
+    return rowExists(job.id())
+        && metricRows(job.id()) > 0
+        && Files.exists(job.upload())
         && Files.exists(job.outputDir().resolve("results.json"));
   }
 
   /** Row, metrics, upload and outputs all gone. */
   public boolean gone(CreatedJob job) {
-    return !rowExists(job.id()) && metricRows(job.id()) == 0 && !Files.exists(job.upload())
+    return !rowExists(job.id())
+        && metricRows(job.id()) == 0
+        && !Files.exists(job.upload())
         && !Files.exists(job.outputDir());
   }
 }

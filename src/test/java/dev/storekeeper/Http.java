@@ -45,7 +45,9 @@ public final class Http {
   }
 
   public Response post(String path, String... headers) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()), headers);
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()),
+        headers);
   }
 
   public Response delete(String path, String... headers) {
@@ -57,8 +59,13 @@ public final class Http {
     String boundary = "----storekeeper-test-boundary";
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     String head =
-        "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + (field == null ? "other" : field)
-            + "\"; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\""
+            + (field == null ? "other" : field)
+            + "\"; filename=\""
+            + filename
+            + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
     body.writeBytes(head.getBytes(StandardCharsets.UTF_8));
     body.writeBytes(content);
     body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
@@ -74,7 +81,9 @@ public final class Http {
     }
     try {
       HttpResponse<String> response =
-          client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+          client.send(
+              request.timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body(), response.headers().map());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,8 +1,11 @@
 package dev.storekeeper;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -19,8 +22,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * Base of every Spring test: the real application on a random port, with a settable clock, the
- * automatic cleanup off, and the database and data directories emptied before each test. A
- * subclass picks the database with {@link OnH2} or {@link OnPostgres}.
+ * automatic cleanup off, and the database and data directories emptied before each test. A subclass
+ * picks the database with {@link OnH2} or {@link OnPostgres}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(
@@ -55,16 +58,28 @@ public abstract class StorekeeperIT {
   }
 
   @BeforeEach
-  void resetState() throws IOException {
+  void resetState() {
     clock.set(START);
-    jdbc.sql("delete from cleanup_items").update();
-    jdbc.sql("delete from cleanup_runs").update();
-    jdbc.sql("update cleanup_lock set run_id = null, node = null, acquired_at = null, heartbeat_at = null").update();
-    jdbc.sql("delete from scheduled_tasks where task_name = 'process_job'").update();
-    jdbc.sql("delete from metrics").update();
-    jdbc.sql("delete from jobs").update();
-    emptyDirectory(layout.uploadsRoot());
-    emptyDirectory(layout.outputsRoot());
+    // workers may still be finishing the previous test's jobs: retry until the slate is clean
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              jdbc.sql("delete from scheduled_tasks where task_name = 'process_job'").update();
+              jdbc.sql("delete from cleanup_items").update();
+              jdbc.sql("delete from cleanup_runs").update();
+              jdbc.sql(
+                      """
+                      update cleanup_lock set run_id = null, node = null, acquired_at = null,
+                                              heartbeat_at = null
+                      """)
+                  .update();
+              jdbc.sql("delete from metrics").update();
+              jdbc.sql("delete from jobs").update();
+              emptyDirectory(layout.uploadsRoot());
+              emptyDirectory(layout.outputsRoot());
+            });
   }
 
   protected static void emptyDirectory(Path dir) throws IOException {

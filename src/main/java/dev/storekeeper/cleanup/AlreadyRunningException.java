@@ -1,7 +1,7 @@
 package dev.storekeeper.cleanup;
 
-import dev.storekeeper.StorekeeperException;
 import dev.storekeeper.ProblemProperties;
+import dev.storekeeper.StorekeeperException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +18,11 @@ public class AlreadyRunningException extends StorekeeperException implements Pro
     super(
         409,
         null,
-        "Another cleanup is already running: run " + runningRunId + " on " + node + " since "
+        "Another cleanup is already running: run "
+            + runningRunId
+            + " on "
+            + node
+            + " since "
             + since);
     this.runningRunId = runningRunId;
     this.node = node;

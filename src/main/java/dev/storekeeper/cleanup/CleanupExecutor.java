@@ -91,14 +91,17 @@ class CleanupExecutor implements DisposableBean {
     return expected;
   }
 
-  void execute(CleanupRequest request, RunState state, int batchSize, Consumer<RunState> afterBatch) {
+  void execute(
+      CleanupRequest request, RunState state, int batchSize, Consumer<RunState> afterBatch) {
     resume(state, batchSize, afterBatch);
     for (JobStatus status : statuses(request)) {
       expire(status, state, batchSize, afterBatch);
     }
     if (request.cleansOrphans()) {
-      sweep(layout.uploadsRoot(), true, request.includeUnrecognized(), state, batchSize, afterBatch);
-      sweep(layout.outputsRoot(), false, request.includeUnrecognized(), state, batchSize, afterBatch);
+      sweep(
+          layout.uploadsRoot(), true, request.includeUnrecognized(), state, batchSize, afterBatch);
+      sweep(
+          layout.outputsRoot(), false, request.includeUnrecognized(), state, batchSize, afterBatch);
     }
   }
 
@@ -124,12 +127,14 @@ class CleanupExecutor implements DisposableBean {
         return;
       }
       after = page.get(page.size() - 1).id();
-      deleteJobs(page, job -> Category.RESUMED_JOB, job -> "resuming an unfinished deletion", state);
+      deleteJobs(
+          page, job -> Category.RESUMED_JOB, job -> "resuming an unfinished deletion", state);
       afterBatch.accept(state);
     }
   }
 
-  private void expire(JobStatus status, RunState state, int batchSize, Consumer<RunState> afterBatch) {
+  private void expire(
+      JobStatus status, RunState state, int batchSize, Consumer<RunState> afterBatch) {
     Instant cutoff = state.policy.cutoff(status, state.now);
     int days = state.policy.daysFor(status);
     Instant afterAt = null;
@@ -144,7 +149,8 @@ class CleanupExecutor implements DisposableBean {
       afterId = last.id();
       List<Job> claimed = page;
       if (!state.dryRun) {
-        Set<UUID> ids = jobs.claim(page.stream().map(Job::id).toList(), status, cutoff, state.runId);
+        Set<UUID> ids =
+            jobs.claim(page.stream().map(Job::id).toList(), status, cutoff, state.runId);
         claimed = page.stream().filter(job -> ids.contains(job.id())).toList();
         checkpoint.accept("claimed");
       }
@@ -250,7 +256,10 @@ class CleanupExecutor implements DisposableBean {
       errors.addAll(removal.errors());
     } else if (!job.filePath().isEmpty() && !"(orphan)".equals(job.filename())) {
       errors.add(
-          "upload " + job.filePath() + " is not an upload of this job inside " + layout.uploadsRoot()
+          "upload "
+              + job.filePath()
+              + " is not an upload of this job inside "
+              + layout.uploadsRoot()
               + "; left in place");
     }
     Removal output = SafeFiles.remove(layout.outputsRoot(), job.id().toString(), dryRun);
@@ -268,7 +277,9 @@ class CleanupExecutor implements DisposableBean {
       return Optional.empty();
     }
     Path name = path.getFileName();
-    if (name == null || path.getParent() == null || !path.getParent().equals(layout.uploadsRoot())) {
+    if (name == null
+        || path.getParent() == null
+        || !path.getParent().equals(layout.uploadsRoot())) {
       return Optional.empty();
     }
     return StorageLayout.jobIdOfUpload(name.toString())
@@ -296,7 +307,8 @@ class CleanupExecutor implements DisposableBean {
         String name = entry.getFileName().toString();
         BasicFileAttributes attributes;
         try {
-          attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          attributes =
+              Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException gone) {
           continue;
         }
@@ -342,7 +354,8 @@ class CleanupExecutor implements DisposableBean {
       UUID id = group.getKey();
       List<Entry> entries = group.getValue();
       if (!state.dryRun
-          && !jobs.claimOrphan(id, root.resolve(entries.get(0).name()).toString(), state.now, state.runId)) {
+          && !jobs.claimOrphan(
+              id, root.resolve(entries.get(0).name()).toString(), state.now, state.runId)) {
         continue; // a row for this id appeared: not an orphan
       }
       List<Removal> removals = new ArrayList<>();
@@ -384,7 +397,10 @@ class CleanupExecutor implements DisposableBean {
                   0,
                   entry.temp()
                       ? "unfinished upload, untouched for " + ago(entry.modified(), state.now)
-                      : "no job row for " + id + "; untouched for " + ago(entry.modified(), state.now),
+                      : "no job row for "
+                          + id
+                          + "; untouched for "
+                          + ago(entry.modified(), state.now),
                   removal.complete() ? state.done() : CleanupItem.Result.FAILED,
                   removal.complete() ? null : String.join("; ", removal.errors()));
             }
@@ -416,9 +432,15 @@ class CleanupExecutor implements DisposableBean {
     String path = root.resolve(name).toString();
     if (!delete) {
       state.item(
-          Category.UNRECOGNIZED, null, path, modified, removal.bytes(), 0,
+          Category.UNRECOGNIZED,
+          null,
+          path,
+          modified,
+          removal.bytes(),
+          0,
           "name encodes no job id; kept (include_unrecognized to remove)",
-          CleanupItem.Result.KEPT, null);
+          CleanupItem.Result.KEPT,
+          null);
       return;
     }
     if (removal.complete()) {
@@ -426,7 +448,12 @@ class CleanupExecutor implements DisposableBean {
       state.bytesFreed += removal.bytes();
     }
     state.item(
-        Category.UNRECOGNIZED, null, path, modified, removal.bytes(), 0,
+        Category.UNRECOGNIZED,
+        null,
+        path,
+        modified,
+        removal.bytes(),
+        0,
         "name encodes no job id; removal requested",
         removal.complete() ? state.done() : CleanupItem.Result.FAILED,
         removal.complete() ? null : String.join("; ", removal.errors()));

@@ -28,8 +28,8 @@ class CleanupLock {
   record Holder(UUID runId, String node, Instant acquiredAt, Instant heartbeatAt) {}
 
   /**
-   * Takes the lock for {@code runId} if it is free or its holder's heartbeat is older than
-   * {@code staleBefore}. Returns empty on success, otherwise the live holder.
+   * Takes the lock for {@code runId} if it is free or its holder's heartbeat is older than {@code
+   * staleBefore}. Returns empty on success, otherwise the live holder.
    */
   Optional<Holder> tryAcquire(UUID runId, String node, Instant now, Instant staleBefore) {
     int taken =
@@ -65,7 +65,8 @@ class CleanupLock {
 
   /** Returns false when the lock was lost (taken over after our heartbeat went stale). */
   boolean heartbeat(UUID runId, Instant now) {
-    return jdbc.sql("update cleanup_lock set heartbeat_at = :now where name = 'cleanup' and run_id = :runId")
+    return jdbc.sql(
+                "update cleanup_lock set heartbeat_at = :now where name = 'cleanup' and run_id = :runId")
             .param("runId", runId)
             .param("now", ts(now))
             .update()

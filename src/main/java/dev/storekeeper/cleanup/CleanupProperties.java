@@ -21,15 +21,18 @@ public record CleanupProperties(
         @DecimalMax(value = "8784", message = "must be a number of hours <= 8784 (one year)")
         Double cleanupIntervalHours,
     /** RETENTION_COMPLETED_DAYS: completed jobs are kept this many days. 0 = none kept. */
-    @NotNull(message = "must be set") @Min(value = 0, message = "must be a whole number >= 0")
+    @NotNull(message = "must be set")
+        @Min(value = 0, message = "must be a whole number >= 0")
         @Max(value = 36500, message = "must be a whole number <= 36500")
         Integer retentionCompletedDays,
     /** RETENTION_FAILED_DAYS: failed jobs are kept this many days. 0 = none kept. */
-    @NotNull(message = "must be set") @Min(value = 0, message = "must be a whole number >= 0")
+    @NotNull(message = "must be set")
+        @Min(value = 0, message = "must be a whole number >= 0")
         @Max(value = 36500, message = "must be a whole number <= 36500")
         Integer retentionFailedDays,
     /** RETENTION_CANCELLED_DAYS: cancelled jobs are kept this many days. Default: failed's. */
-    @NotNull(message = "must be set") @Min(value = 0, message = "must be a whole number >= 0")
+    @NotNull(message = "must be set")
+        @Min(value = 0, message = "must be a whole number >= 0")
         @Max(value = 36500, message = "must be a whole number <= 36500")
         Integer retentionCancelledDays,
     /** ORPHAN_GRACE_HOURS: an orphan must be this old before it is removed. Default 24. */

@@ -29,7 +29,8 @@ class CleanupRunRepository {
     this.template = template;
   }
 
-  void insert(UUID id, Trigger trigger, String parameters, boolean dryRun, String node, Instant now) {
+  void insert(
+      UUID id, Trigger trigger, String parameters, boolean dryRun, String node, Instant now) {
     jdbc.sql(
             """
             insert into cleanup_runs (id, "trigger", parameters, dry_run, node, started_at,
@@ -92,7 +93,8 @@ class CleanupRunRepository {
         .param("id", id)
         .param("outcome", outcome.value())
         .param("now", ts(now))
-        .param("errors", text.length() > MAX_ERRORS_TEXT ? text.substring(0, MAX_ERRORS_TEXT) : text)
+        .param(
+            "errors", text.length() > MAX_ERRORS_TEXT ? text.substring(0, MAX_ERRORS_TEXT) : text)
         .update();
   }
 
@@ -235,8 +237,8 @@ class CleanupRunRepository {
   }
 
   /**
-   * The earliest moment the schedule has been known to exist: its last success or, before any,
-   * one interval before its next execution. Used to judge "overdue" before the first success.
+   * The earliest moment the schedule has been known to exist: its last success or, before any, one
+   * interval before its next execution. Used to judge "overdue" before the first success.
    */
   Optional<Instant> firstScheduledAt(String taskName) {
     return jdbc.sql(

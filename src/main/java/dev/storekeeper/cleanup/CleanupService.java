@@ -30,8 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one cleanup service behind every entry point: the schedule, the CLI, the HTTP API and
- * single-job deletes. A run takes the cluster-wide lock (or is refused, naming the run holding
- * it), is recorded in the ledger, executes the deletion protocol and releases the lock.
+ * single-job deletes. A run takes the cluster-wide lock (or is refused, naming the run holding it),
+ * is recorded in the ledger, executes the deletion protocol and releases the lock.
  */
 @Service
 public class CleanupService implements DisposableBean {
@@ -164,7 +164,10 @@ public class CleanupService implements DisposableBean {
   private void flush(RunState state) {
     runs.insertItems(state.runId, state.drainItems());
     runs.progress(state.runId, state.counts(), state.itemsExpected, clock.instant());
-    state.progress.update(state.itemsRecorded(), Math.max(state.itemsExpected, state.itemsRecorded()), state.bytesFreed);
+    state.progress.update(
+        state.itemsRecorded(),
+        Math.max(state.itemsExpected, state.itemsRecorded()),
+        state.bytesFreed);
   }
 
   private void flushQuietly(RunState state) {
@@ -219,12 +222,16 @@ public class CleanupService implements DisposableBean {
     state.itemsExpected = 1;
     Set<UUID> claimed = jobs.claim(List.of(jobId), job.status(), END_OF_TIME, runId);
     if (claimed.isEmpty()) {
-      runs.finish(runId, Outcome.FAILED, List.of("job changed while it was being deleted"), clock.instant());
-      throw new ConflictException("Job " + jobId + " changed while it was being deleted; try again");
+      runs.finish(
+          runId,
+          Outcome.FAILED,
+          List.of("job changed while it was being deleted"),
+          clock.instant());
+      throw new ConflictException(
+          "Job " + jobId + " changed while it was being deleted; try again");
     }
     try {
-      executor.deleteClaimed(
-          job, Category.forStatus(job.status()), "deleted on request", state);
+      executor.deleteClaimed(job, Category.forStatus(job.status()), "deleted on request", state);
       flush(state);
       Outcome outcome = state.errorCount > 0 ? Outcome.PARTIAL : Outcome.SUCCEEDED;
       runs.finish(runId, outcome, state.errors, clock.instant());

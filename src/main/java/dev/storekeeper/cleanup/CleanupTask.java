@@ -37,7 +37,8 @@ class CleanupTask {
 
   static void runOnce(CleanupService cleanup) {
     try {
-      CleanupRun run = cleanup.run(CleanupRequest.full(Trigger.SCHEDULE, false), CleanupProgress.NONE);
+      CleanupRun run =
+          cleanup.run(CleanupRequest.full(Trigger.SCHEDULE, false), CleanupProgress.NONE);
       CleanupCounts c = run.counts();
       log.info(
           "Scheduled cleanup {} {}: {} completed, {} failed, {} cancelled, {} resumed jobs; {}"

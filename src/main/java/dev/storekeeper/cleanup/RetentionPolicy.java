@@ -35,7 +35,8 @@ public record RetentionPolicy(
       case COMPLETED -> completedDays;
       case FAILED -> failedDays;
       case CANCELLED -> cancelledDays;
-      default -> throw new IllegalArgumentException(status + " jobs are never expired by retention");
+      default ->
+          throw new IllegalArgumentException(status + " jobs are never expired by retention");
     };
   }
 

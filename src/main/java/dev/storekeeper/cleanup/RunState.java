@@ -42,7 +42,8 @@ final class RunState {
   final List<String> errors = new ArrayList<>();
   volatile boolean lockLost;
 
-  RunState(UUID runId, boolean dryRun, Instant now, RetentionPolicy policy, CleanupProgress progress) {
+  RunState(
+      UUID runId, boolean dryRun, Instant now, RetentionPolicy policy, CleanupProgress progress) {
     this.runId = runId;
     this.dryRun = dryRun;
     this.now = now;

@@ -50,8 +50,12 @@ class SettingsFailureAnalyzer extends AbstractFailureAnalyzer<BindException> {
               .formatted(
                   variableName(property),
                   value,
-                  cause.getTarget().getType().resolve(Object.class).getSimpleName().toLowerCase(
-                      Locale.ROOT));
+                  cause
+                      .getTarget()
+                      .getType()
+                      .resolve(Object.class)
+                      .getSimpleName()
+                      .toLowerCase(Locale.ROOT));
     }
     return new FailureAnalysis(
         description,

@@ -24,7 +24,21 @@ public record Job(
 
   public static Job newUpload(UUID id, String filename, String filePath, long bytes, Instant now) {
     return new Job(
-        id, filename, filePath, JobStatus.PENDING, 0, "queued", null, now, null, null, null, bytes,
-        0, 0, null, null);
+        id,
+        filename,
+        filePath,
+        JobStatus.PENDING,
+        0,
+        "queued",
+        null,
+        now,
+        null,
+        null,
+        null,
+        bytes,
+        0,
+        0,
+        null,
+        null);
   }
 }

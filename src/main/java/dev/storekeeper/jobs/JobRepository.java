@@ -59,7 +59,9 @@ public class JobRepository {
   /** Newest first; jobs being deleted are not listed. */
   public List<Job> list(JobStatus status, int skip, int limit) {
     return jdbc.sql(
-            "select " + COLUMNS + """
+            "select "
+                + COLUMNS
+                + """
              from jobs
             where status <> 'deleting' and (cast(:status as varchar(16)) is null or status = :status)
             order by created_at desc, id desc
@@ -170,7 +172,9 @@ public class JobRepository {
   public List<Job> findFinishedBefore(
       JobStatus status, Instant cutoff, Instant afterCompletedAt, UUID afterId, int limit) {
     return jdbc.sql(
-            "select " + COLUMNS + """
+            "select "
+                + COLUMNS
+                + """
              from jobs
             where status = :status and completed_at is not null and completed_at < :cutoff
               and (cast(:afterAt as timestamp with time zone) is null
@@ -213,12 +217,17 @@ public class JobRepository {
         .query(
             (rs, n) ->
                 new StatusUsage(
-                    status, rs.getLong("jobs"), rs.getLong("upload_bytes"), rs.getLong("output_bytes")))
+                    status,
+                    rs.getLong("jobs"),
+                    rs.getLong("upload_bytes"),
+                    rs.getLong("output_bytes")))
         .single();
   }
 
   public long countDeleting() {
-    return jdbc.sql("select count(*) from jobs where status = 'deleting'").query(Long.class).single();
+    return jdbc.sql("select count(*) from jobs where status = 'deleting'")
+        .query(Long.class)
+        .single();
   }
 
   /**
@@ -242,7 +251,8 @@ public class JobRepository {
         .param("runId", runId)
         .update();
     return new HashSet<>(
-        jdbc.sql("select id from jobs where id in (:ids) and deleting_run_id = :runId and status = 'deleting'")
+        jdbc.sql(
+                "select id from jobs where id in (:ids) and deleting_run_id = :runId and status = 'deleting'")
             .param("ids", ids)
             .param("runId", runId)
             .query(UUID.class)
@@ -252,7 +262,9 @@ public class JobRepository {
   /** One keyset page of jobs left in {@code deleting} by any run (including crashed ones). */
   public List<Job> findDeleting(UUID afterId, int limit) {
     return jdbc.sql(
-            "select " + COLUMNS + """
+            "select "
+                + COLUMNS
+                + """
              from jobs where status = 'deleting' and id > :afterId
             order by id fetch first :limit rows only
             """)
@@ -292,7 +304,10 @@ public class JobRepository {
       return Set.of();
     }
     return new HashSet<>(
-        jdbc.sql("select id from jobs where id in (:ids)").param("ids", ids).query(UUID.class).list());
+        jdbc.sql("select id from jobs where id in (:ids)")
+            .param("ids", ids)
+            .query(UUID.class)
+            .list());
   }
 
   public void recordCleanupError(UUID id, String error) {

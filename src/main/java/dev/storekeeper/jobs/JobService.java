@@ -4,7 +4,6 @@ import dev.storekeeper.NotFoundException;
 import dev.storekeeper.storage.StorageLayout;
 import dev.storekeeper.storage.StorageProperties;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * insert the row, move the file to its final name and enqueue processing. The row is inserted
  * <em>before</em> the final name appears, so whenever {@code uploads/{id}_…} exists its row is
  * committed or held by a live transaction, and the orphan sweep's claim (an insert of the same id)
- * fails instead of deleting it — even with no grace window. A crash leaves at most a temporary
- * file or an uncommitted final file, both removed by the orphan sweep after the grace window.
+ * fails instead of deleting it — even with no grace window. A crash leaves at most a temporary file
+ * or an uncommitted final file, both removed by the orphan sweep after the grace window.
  */
 @Service
 public class JobService {
@@ -58,7 +57,9 @@ public class JobService {
     this.clock = clock;
   }
 
-  /** Source of the uploaded bytes; {@code transferTo} may move a spooled file instead of copying. */
+  /**
+   * Source of the uploaded bytes; {@code transferTo} may move a spooled file instead of copying.
+   */
   public interface UploadSource {
     String originalFilename();
 

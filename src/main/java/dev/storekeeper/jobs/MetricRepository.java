@@ -65,9 +65,10 @@ public class MetricRepository {
     }
     jdbc.sql("select job_id, count(*) as n from metrics where job_id in (:ids) group by job_id")
         .param("ids", jobIds)
-        .query(rs -> {
-          counts.put(rs.getObject("job_id", UUID.class), rs.getLong("n"));
-        });
+        .query(
+            rs -> {
+              counts.put(rs.getObject("job_id", UUID.class), rs.getLong("n"));
+            });
     return counts;
   }
 

@@ -50,12 +50,13 @@ class JobWorker implements DisposableBean {
   private final ProcessingProperties properties;
   private final TransactionTemplate tx;
   private final Clock clock;
-  private final ExecutorService runner = Executors.newCachedThreadPool(
-      r -> {
-        Thread thread = new Thread(r, "processor");
-        thread.setDaemon(true);
-        return thread;
-      });
+  private final ExecutorService runner =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "processor");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   JobWorker(
       JobRepository jobs,
@@ -89,7 +90,9 @@ class JobWorker implements DisposableBean {
       JobProcessor.Result result = runWithTimeout(jobId, request);
       long outputBytes = sizeOf(outputDir);
       String resultPath =
-          result.resultFile() == null ? outputDir.toString() : outputDir.resolve(result.resultFile()).toString();
+          result.resultFile() == null
+              ? outputDir.toString()
+              : outputDir.resolve(result.resultFile()).toString();
       boolean completed =
           Boolean.TRUE.equals(
               tx.execute(
@@ -132,12 +135,16 @@ class JobWorker implements DisposableBean {
       case PENDING -> jobs.markStarted(job.id(), JobStatus.PENDING, clock.instant());
       case RUNNING -> {
         if (job.attempts() >= properties.maxAttempts()) {
-          fail(job.id(), "processing was interrupted %d times (node stopped or died); giving up"
-              .formatted(job.attempts()));
+          fail(
+              job.id(),
+              "processing was interrupted %d times (node stopped or died); giving up"
+                  .formatted(job.attempts()));
           yield false;
         }
-        log.warn("Job {} was left running by a stopped node; retrying (attempt {})",
-            job.id(), job.attempts() + 1);
+        log.warn(
+            "Job {} was left running by a stopped node; retrying (attempt {})",
+            job.id(),
+            job.attempts() + 1);
         yield jobs.transition(job.id(), JobStatus.RUNNING, JobStatus.PENDING)
             && jobs.markStarted(job.id(), JobStatus.PENDING, clock.instant());
       }
@@ -157,7 +164,8 @@ class JobWorker implements DisposableBean {
           }
         };
     Future<JobProcessor.Result> future = runner.submit(() -> processor.process(request, progress));
-    long deadline = System.nanoTime() + Duration.ofSeconds(properties.processingTimeout()).toNanos();
+    long deadline =
+        System.nanoTime() + Duration.ofSeconds(properties.processingTimeout()).toNanos();
     try {
       while (true) {
         long left = deadline - System.nanoTime();

@@ -23,8 +23,8 @@ import java.util.List;
  * it is being deleted makes the open fail instead of redirecting the delete. A dry run walks
  * exactly the same way and deletes nothing, so it measures exactly what a real run removes.
  *
- * <p>Errors do not stop the walk: everything removable is removed and each failure is reported.
- * An entry that does not exist is not an error ({@code existed=false}).
+ * <p>Errors do not stop the walk: everything removable is removed and each failure is reported. An
+ * entry that does not exist is not an error ({@code existed=false}).
  */
 public final class SafeFiles {
 
@@ -71,7 +71,10 @@ public final class SafeFiles {
   }
 
   private static void requireSingleComponent(String name) {
-    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.indexOf('/') >= 0
         || name.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("Not a single path component: " + name);
     }
@@ -83,9 +86,10 @@ public final class SafeFiles {
   }
 
   static String describe(IOException e) {
-    String reason = e instanceof FileSystemException fs && fs.getReason() != null
-        ? fs.getReason()
-        : e.getClass().getSimpleName();
+    String reason =
+        e instanceof FileSystemException fs && fs.getReason() != null
+            ? fs.getReason()
+            : e.getClass().getSimpleName();
     return switch (e.getClass().getSimpleName()) {
       case "AccessDeniedException" -> "permission denied";
       case "DirectoryNotEmptyException" -> "directory not empty";
@@ -104,7 +108,10 @@ public final class SafeFiles {
     }
 
     void removeEntry(
-        SecureDirectoryStream<Path> parent, Path entry, BasicFileAttributes attributes, Path shown) {
+        SecureDirectoryStream<Path> parent,
+        Path entry,
+        BasicFileAttributes attributes,
+        Path shown) {
       if (attributes.isDirectory()) {
         removeDirectory(parent, entry, shown);
         return;

@@ -20,9 +20,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.stereotype.Component;
 
 /**
- * The admin bearer token: {@code ADMIN_TOKEN}, or else a random token generated on first start
- * and kept in {@code DATA_DIR/admin-token} (mode 0600). Only its path is ever logged. Only a
- * digest is kept in memory, and comparison is constant-time.
+ * The admin bearer token: {@code ADMIN_TOKEN}, or else a random token generated on first start and
+ * kept in {@code DATA_DIR/admin-token} (mode 0600). Only its path is ever logged. Only a digest is
+ * kept in memory, and comparison is constant-time.
  */
 @Component
 @ConditionalOnWebApplication
@@ -33,7 +33,10 @@ public class AdminToken {
   private final byte[] digest;
 
   AdminToken(@Value("${ADMIN_TOKEN:}") String configured, StorageLayout layout) {
-    String token = configured.isBlank() ? loadOrCreate(layout.dataDir().resolve("admin-token")) : configured.strip();
+    String token =
+        configured.isBlank()
+            ? loadOrCreate(layout.dataDir().resolve("admin-token"))
+            : configured.strip();
     this.digest = sha256(token);
   }
 
@@ -44,7 +47,9 @@ public class AdminToken {
         new SecureRandom().nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         try {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
           Files.writeString(file, token + "\n", StandardOpenOption.TRUNCATE_EXISTING);
           log.info("ADMIN_TOKEN is not set: generated an admin token in {}", file);
         } catch (FileAlreadyExistsException raced) {
@@ -54,7 +59,8 @@ public class AdminToken {
       log.info("ADMIN_TOKEN is not set: using the admin token stored in {}", file);
       String token = Files.readString(file).strip();
       if (token.isEmpty()) {
-        throw new IllegalStateException("Invalid configuration: the admin token file " + file + " is empty");
+        throw new IllegalStateException(
+            "Invalid configuration: the admin token file " + file + " is empty");
       }
       return token;
     } catch (IOException e) {

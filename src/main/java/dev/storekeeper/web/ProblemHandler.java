@@ -33,7 +33,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(StorekeeperException.class)
   ResponseEntity<ProblemDetail> onOurs(StorekeeperException e, HttpServletRequest request) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(e.status()), e.getMessage());
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(e.status()), e.getMessage());
     problem.setTitle(e.title());
     if (e.parameter() != null) {
       problem.setProperty("parameter", e.parameter());
@@ -47,8 +48,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<ProblemDetail> onTypeMismatch(
       MethodArgumentTypeMismatchException e, HttpServletRequest request) {
-    String expected =
-        e.getRequiredType() == null ? "value" : describe(e.getRequiredType());
+    String expected = e.getRequiredType() == null ? "value" : describe(e.getRequiredType());
     ProblemDetail problem =
         ProblemDetail.forStatusAndDetail(
             HttpStatus.BAD_REQUEST,

@@ -20,9 +20,9 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Public: uploads, job reads, health, docs. Admin (bearer token): everything under
- * {@code /cleanup}, {@code DELETE /jobs/{id}}, and the actuator except health. No token is 401, a
- * wrong one 403, both as problem documents.
+ * Public: uploads, job reads, health, docs. Admin (bearer token): everything under {@code
+ * /cleanup}, {@code DELETE /jobs/{id}}, and the actuator except health. No token is 401, a wrong
+ * one 403, both as problem documents.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -60,13 +60,18 @@ class SecurityConfig {
                     .accessDeniedHandler(
                         (request, response, e) ->
                             Problems.write(
-                                response, 403, "Forbidden", "The admin token is not valid",
+                                response,
+                                403,
+                                "Forbidden",
+                                "The admin token is not valid",
                                 request.getRequestURI())))
         .addFilterBefore(new BearerTokenFilter(token), AnonymousAuthenticationFilter.class);
     return http.build();
   }
 
-  /** Authenticates a correct bearer token; a wrong one stays anonymous but is remembered as such. */
+  /**
+   * Authenticates a correct bearer token; a wrong one stays anonymous but is remembered as such.
+   */
   static final class BearerTokenFilter extends OncePerRequestFilter {
     private final AdminToken token;
 
@@ -86,7 +91,8 @@ class SecurityConfig {
                   UsernamePasswordAuthenticationToken.authenticated(
                       "admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))));
         } else if (needsAdmin(request)) {
-          Problems.write(response, 403, "Forbidden", "The admin token is not valid", request.getRequestURI());
+          Problems.write(
+              response, 403, "Forbidden", "The admin token is not valid", request.getRequestURI());
           return;
         }
       }
@@ -96,7 +102,8 @@ class SecurityConfig {
     private static boolean needsAdmin(HttpServletRequest request) {
       String path = request.getRequestURI().substring(request.getContextPath().length());
       boolean health = path.equals("/actuator/health") || path.startsWith("/actuator/health/");
-      return (path.equals("/cleanup") || path.startsWith("/cleanup/")
+      return (path.equals("/cleanup")
+              || path.startsWith("/cleanup/")
               || ((path.equals("/actuator") || path.startsWith("/actuator/")) && !health))
           || ("DELETE".equals(request.getMethod()) && path.matches("/jobs/[^/]+/?"));
     }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The recurring cleanup on db-scheduler with two schedulers ("nodes") sharing one database. A
- * test task name is used so the application's own scheduler in this context never runs it.
+ * The recurring cleanup on db-scheduler with two schedulers ("nodes") sharing one database. A test
+ * task name is used so the application's own scheduler in this context never runs it.
  */
 abstract class CleanupScheduleIT extends StorekeeperIT {
 
@@ -75,7 +75,8 @@ abstract class CleanupScheduleIT extends StorekeeperIT {
                 (instance, context) -> {
                   maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
                   runsPerInterval
-                      .computeIfAbsent(context.getExecution().executionTime, t -> new AtomicInteger())
+                      .computeIfAbsent(
+                          context.getExecution().executionTime, t -> new AtomicInteger())
                       .incrementAndGet();
                   try {
                     CleanupTask.runOnce(cleanup);
@@ -91,7 +92,8 @@ abstract class CleanupScheduleIT extends StorekeeperIT {
 
     assertThat(runsPerInterval.values()).allMatch(count -> count.get() == 1);
     assertThat(maxConcurrent.get()).isEqualTo(1);
-    assertThat(cleanup.list(0, 100)).filteredOn(run -> run.trigger() == Trigger.SCHEDULE)
+    assertThat(cleanup.list(0, 100))
+        .filteredOn(run -> run.trigger() == Trigger.SCHEDULE)
         .hasSizeGreaterThanOrEqualTo(6)
         .allMatch(run -> run.outcome() == Outcome.SUCCEEDED);
   }
@@ -105,7 +107,9 @@ abstract class CleanupScheduleIT extends StorekeeperIT {
     first.stop();
 
     node("node-a-restarted", CleanupTask.recurring(TASK, FixedDelay.ofHours(1), cleanup));
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> scheduled.equals(nextExecution()));
   }
 
@@ -125,10 +129,11 @@ abstract class CleanupScheduleIT extends StorekeeperIT {
     AtomicInteger attempts = new AtomicInteger();
     RecurringTask<Void> failing =
         Tasks.recurring(TASK, FixedDelay.ofMillis(200))
-            .execute((instance, context) -> {
-              attempts.incrementAndGet();
-              CleanupTask.runOnce(brokenCleanup());
-            });
+            .execute(
+                (instance, context) -> {
+                  attempts.incrementAndGet();
+                  CleanupTask.runOnce(brokenCleanup());
+                });
     node("node-a", failing);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> attempts.get() >= 3);

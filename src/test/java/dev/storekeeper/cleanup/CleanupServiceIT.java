@@ -31,9 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The cleanup engine against a real database: what it must delete, and above all what it must
- * keep. Runs on H2 and PostgreSQL through its subclasses. Configured retention: 30 days
- * completed, 7 failed, 7 cancelled, 24 h orphan grace.
+ * The cleanup engine against a real database: what it must delete, and above all what it must keep.
+ * Runs on H2 and PostgreSQL through its subclasses. Configured retention: 30 days completed, 7
+ * failed, 7 cancelled, 24 h orphan grace.
  */
 abstract class CleanupServiceIT extends StorekeeperIT {
 
@@ -73,7 +73,11 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
   @Test
   void deletesCompletedJobJustAfterCutoffWithRowMetricsUploadAndOutputs() {
-    CreatedJob old = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(30)).minusSeconds(1)).create();
+    CreatedJob old =
+        fixtures
+            .aJob(COMPLETED)
+            .finishedAt(now().minus(Duration.ofDays(30)).minusSeconds(1))
+            .create();
 
     CleanupRun run = full();
 
@@ -88,8 +92,13 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
   @Test
   void keepsCompletedJobExactlyAtAndJustBeforeCutoff() {
-    CreatedJob atCutoff = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(30))).create();
-    CreatedJob inside = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(30)).plusSeconds(1)).create();
+    CreatedJob atCutoff =
+        fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(30))).create();
+    CreatedJob inside =
+        fixtures
+            .aJob(COMPLETED)
+            .finishedAt(now().minus(Duration.ofDays(30)).plusSeconds(1))
+            .create();
 
     CleanupRun run = full();
 
@@ -100,8 +109,10 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
   @Test
   void keepsFailedJobExactlyAtCutoffAndDeletesItJustAfter() {
-    CreatedJob atCutoff = fixtures.aJob(FAILED).finishedAt(now().minus(Duration.ofDays(7))).create();
-    CreatedJob after = fixtures.aJob(FAILED).finishedAt(now().minus(Duration.ofDays(7)).minusMillis(1)).create();
+    CreatedJob atCutoff =
+        fixtures.aJob(FAILED).finishedAt(now().minus(Duration.ofDays(7))).create();
+    CreatedJob after =
+        fixtures.aJob(FAILED).finishedAt(now().minus(Duration.ofDays(7)).minusMillis(1)).create();
 
     CleanupRun run = full();
 
@@ -113,7 +124,8 @@ abstract class CleanupServiceIT extends StorekeeperIT {
   @Test
   void cleansCancelledJobsWithTheirOwnRetention() {
     CreatedJob old = fixtures.aJob(CANCELLED).finishedAt(now().minus(Duration.ofDays(8))).create();
-    CreatedJob recent = fixtures.aJob(CANCELLED).finishedAt(now().minus(Duration.ofDays(6))).create();
+    CreatedJob recent =
+        fixtures.aJob(CANCELLED).finishedAt(now().minus(Duration.ofDays(6))).create();
 
     CleanupRun run = full();
 
@@ -162,9 +174,11 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
   @Test
   void selectorsOnlyCleanWhatTheyName() {
-    CreatedJob completed = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(90))).create();
+    CreatedJob completed =
+        fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(90))).create();
     CreatedJob failed = fixtures.aJob(FAILED).finishedAt(now().minus(Duration.ofDays(90))).create();
-    CreatedJob cancelled = fixtures.aJob(CANCELLED).finishedAt(now().minus(Duration.ofDays(90))).create();
+    CreatedJob cancelled =
+        fixtures.aJob(CANCELLED).finishedAt(now().minus(Duration.ofDays(90))).create();
     Path orphan = fixtures.orphanUpload(now().minus(Duration.ofDays(2)));
 
     run(new CleanupRequest(Trigger.CLI, false, false, true, false, null, null, null, false));
@@ -182,7 +196,8 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
   @Test
   void retentionOverrideAppliesToThisRunOnly() {
-    CreatedJob fortyDays = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(40))).create();
+    CreatedJob fortyDays =
+        fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(40))).create();
 
     run(new CleanupRequest(Trigger.CLI, false, false, false, false, 60, null, null, false));
     assertThat(fixtures.intact(fortyDays)).isTrue();
@@ -195,14 +210,21 @@ abstract class CleanupServiceIT extends StorekeeperIT {
   void deletesManyJobsAcrossBatchesOldestFirst() {
     List<CreatedJob> old = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
-      old.add(fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(31 + i))).metrics(1).create());
+      old.add(
+          fixtures
+              .aJob(COMPLETED)
+              .finishedAt(now().minus(Duration.ofDays(31 + i)))
+              .metrics(1)
+              .create());
     }
     CleanupRun run = full();
 
     assertThat(old).allMatch(fixtures::gone);
     assertThat(run.counts().completedJobs()).isEqualTo(25);
     List<CleanupItem> items = items(run);
-    assertThat(items).extracting(CleanupItem::ageSeconds).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+    assertThat(items)
+        .extracting(CleanupItem::ageSeconds)
+        .isSortedAccordingTo((a, b) -> Long.compare(b, a));
   }
 
   @Test
@@ -226,9 +248,11 @@ abstract class CleanupServiceIT extends StorekeeperIT {
     assertThat(dry.dryRun()).isTrue();
     assertThat(withoutResult(wouldDelete)).isEqualTo(withoutResult(deleted));
     assertThat(dry.counts()).isEqualTo(real.counts());
-    assertThat(wouldDelete).filteredOn(i -> i.result() != CleanupItem.Result.KEPT)
+    assertThat(wouldDelete)
+        .filteredOn(i -> i.result() != CleanupItem.Result.KEPT)
         .allMatch(i -> i.result() == CleanupItem.Result.WOULD_DELETE);
-    assertThat(deleted).filteredOn(i -> i.result() != CleanupItem.Result.KEPT)
+    assertThat(deleted)
+        .filteredOn(i -> i.result() != CleanupItem.Result.KEPT)
         .allMatch(i -> i.result() == CleanupItem.Result.DELETED);
     assertThat(real.counts().completedJobs()).isEqualTo(7);
     assertThat(real.counts().failedJobs()).isEqualTo(7);
@@ -253,8 +277,23 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
   private List<String> withoutResult(List<CleanupItem> items) {
     return items.stream()
-        .map(i -> i.seq() + "|" + i.category() + "|" + i.jobId() + "|" + i.path() + "|" + i.ageSeconds()
-            + "|" + i.bytes() + "|" + i.metrics() + "|" + i.reason())
+        .map(
+            i ->
+                i.seq()
+                    + "|"
+                    + i.category()
+                    + "|"
+                    + i.jobId()
+                    + "|"
+                    + i.path()
+                    + "|"
+                    + i.ageSeconds()
+                    + "|"
+                    + i.bytes()
+                    + "|"
+                    + i.metrics()
+                    + "|"
+                    + i.reason())
         .toList();
   }
 
@@ -302,7 +341,8 @@ abstract class CleanupServiceIT extends StorekeeperIT {
     assertThat(dir.resolve("data.bin")).exists();
     assertThat(run.counts().unrecognizedFound()).isEqualTo(2);
     assertThat(run.counts().unrecognizedBytes()).isEqualTo(7 + 5);
-    assertThat(items(run)).filteredOn(i -> i.category() == Category.UNRECOGNIZED)
+    assertThat(items(run))
+        .filteredOn(i -> i.category() == Category.UNRECOGNIZED)
         .allMatch(i -> i.result() == CleanupItem.Result.KEPT);
 
     CleanupRun included =
@@ -353,8 +393,10 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
   @Test
   void aFileThatCannotBeDeletedMakesThePartialOutcomeAndIsRetriedNextRun() throws Exception {
-    CreatedJob stuck = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(90))).create();
-    CreatedJob fine = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(91))).create();
+    CreatedJob stuck =
+        fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(90))).create();
+    CreatedJob fine =
+        fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(91))).create();
     Path sub = stuck.outputDir().resolve("visualizations/overlays");
     Undeletable blocker = Undeletable.plantIn(sub);
 
@@ -366,8 +408,12 @@ abstract class CleanupServiceIT extends StorekeeperIT {
       assertThat(fixtures.gone(fine)).isTrue();
       assertThat(fixtures.rowExists(stuck.id())).isTrue();
       assertThat(first.errors()).anyMatch(e -> e.contains(stuck.id().toString()));
-      assertThat(jdbc.sql("select cleanup_error from jobs where id = :id").param("id", stuck.id())
-          .query(String.class).single()).isNotBlank();
+      assertThat(
+              jdbc.sql("select cleanup_error from jobs where id = :id")
+                  .param("id", stuck.id())
+                  .query(String.class)
+                  .single())
+          .isNotBlank();
     } finally {
       blocker.release();
     }
@@ -385,15 +431,17 @@ abstract class CleanupServiceIT extends StorekeeperIT {
   void aCrashAfterAnyStepConvergesOnTheNextRun(String step) {
     List<CreatedJob> expired = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      expired.add(fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(40 + i))).create());
+      expired.add(
+          fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(40 + i))).create());
     }
     CreatedJob kept = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(1))).create();
     Path orphan = fixtures.orphanUpload(now().minus(Duration.ofDays(3)));
-    executor.checkpoint = reached -> {
-      if (reached.equals(step)) {
-        throw new SimulatedCrash();
-      }
-    };
+    executor.checkpoint =
+        reached -> {
+          if (reached.equals(step)) {
+            throw new SimulatedCrash();
+          }
+        };
 
     assertThatThrownBy(this::full).isInstanceOf(SimulatedCrash.class);
     executor.checkpoint = reached -> {};
@@ -407,9 +455,16 @@ abstract class CleanupServiceIT extends StorekeeperIT {
     assertThat(expired).allMatch(fixtures::gone);
     assertThat(fixtures.intact(kept)).isTrue();
     assertThat(orphan).doesNotExist();
-    assertThat(jdbc.sql("select count(*) from jobs where status = 'deleting'").query(Long.class).single()).isZero();
-    assertThat(cleanup.list(0, 10)).anyMatch(r -> r.outcome() == Outcome.FAILED
-        && r.errors().stream().anyMatch(e -> e.contains("abandoned")));
+    assertThat(
+            jdbc.sql("select count(*) from jobs where status = 'deleting'")
+                .query(Long.class)
+                .single())
+        .isZero();
+    assertThat(cleanup.list(0, 10))
+        .anyMatch(
+            r ->
+                r.outcome() == Outcome.FAILED
+                    && r.errors().stream().anyMatch(e -> e.contains("abandoned")));
   }
 
   @Test
@@ -418,35 +473,46 @@ abstract class CleanupServiceIT extends StorekeeperIT {
       fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(40 + i))).create();
     }
     CountDownLatch holdFirst = new CountDownLatch(1);
-    executor.checkpoint = step -> {
-      try {
-        holdFirst.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
+    executor.checkpoint =
+        step -> {
+          try {
+            holdFirst.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
     CyclicBarrier together = new CyclicBarrier(2);
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
       List<Future<Object>> attempts = new ArrayList<>();
       for (Trigger trigger : List.of(Trigger.CLI, Trigger.API)) {
-        attempts.add(threads.submit(() -> {
-          together.await();
-          try {
-            return cleanup.start(CleanupRequest.full(trigger, false), CleanupProgress.NONE);
-          } catch (AlreadyRunningException busy) {
-            return busy;
-          }
-        }));
+        attempts.add(
+            threads.submit(
+                () -> {
+                  together.await();
+                  try {
+                    return cleanup.start(CleanupRequest.full(trigger, false), CleanupProgress.NONE);
+                  } catch (AlreadyRunningException busy) {
+                    return busy;
+                  }
+                }));
       }
       Object a = attempts.get(0).get();
       Object b = attempts.get(1).get();
       List<Object> outcomes = List.of(a, b);
       assertThat(outcomes).filteredOn(o -> o instanceof AlreadyRunningException).hasSize(1);
-      CleanupService.StartedRun started = (CleanupService.StartedRun)
-          outcomes.stream().filter(o -> o instanceof CleanupService.StartedRun).findFirst().orElseThrow();
-      AlreadyRunningException refused = (AlreadyRunningException)
-          outcomes.stream().filter(o -> o instanceof AlreadyRunningException).findFirst().orElseThrow();
+      CleanupService.StartedRun started =
+          (CleanupService.StartedRun)
+              outcomes.stream()
+                  .filter(o -> o instanceof CleanupService.StartedRun)
+                  .findFirst()
+                  .orElseThrow();
+      AlreadyRunningException refused =
+          (AlreadyRunningException)
+              outcomes.stream()
+                  .filter(o -> o instanceof AlreadyRunningException)
+                  .findFirst()
+                  .orElseThrow();
       assertThat(refused.runningRunId()).isEqualTo(started.runId());
       assertThat(refused.getMessage()).contains(started.runId().toString());
 
@@ -463,7 +529,8 @@ abstract class CleanupServiceIT extends StorekeeperIT {
   void recordsEveryRunWithTriggerParametersCountsAndItems() {
     CreatedJob old = fixtures.aJob(FAILED).finishedAt(now().minus(Duration.ofDays(8))).create();
 
-    CleanupRun run = run(new CleanupRequest(Trigger.API, false, false, true, false, null, 5, null, false));
+    CleanupRun run =
+        run(new CleanupRequest(Trigger.API, false, false, true, false, null, 5, null, false));
 
     CleanupRun stored = cleanup.find(run.id()).orElseThrow();
     assertThat(stored.trigger()).isEqualTo(Trigger.API);
@@ -471,12 +538,15 @@ abstract class CleanupServiceIT extends StorekeeperIT {
     assertThat(stored.finishedAt()).isNotNull();
     assertThat(stored.counts().failedJobs()).isEqualTo(1);
     List<CleanupItem> items = items(stored);
-    assertThat(items).singleElement().satisfies(item -> {
-      assertThat(item.jobId()).isEqualTo(old.id());
-      assertThat(item.category()).isEqualTo(Category.FAILED_JOB);
-      assertThat(item.reason()).contains("failed 8 days ago");
-      assertThat(item.ageSeconds()).isEqualTo(Duration.ofDays(8).toSeconds());
-    });
+    assertThat(items)
+        .singleElement()
+        .satisfies(
+            item -> {
+              assertThat(item.jobId()).isEqualTo(old.id());
+              assertThat(item.category()).isEqualTo(Category.FAILED_JOB);
+              assertThat(item.reason()).contains("failed 8 days ago");
+              assertThat(item.ageSeconds()).isEqualTo(Duration.ofDays(8).toSeconds());
+            });
   }
 
   @Test
@@ -498,7 +568,10 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
     assertThat(fixtures.gone(job)).isTrue();
     assertThat(run.counts().completedJobs()).isEqualTo(1);
-    assertThat(items(run)).singleElement().extracting(CleanupItem::reason).isEqualTo("deleted on request");
+    assertThat(items(run))
+        .singleElement()
+        .extracting(CleanupItem::reason)
+        .isEqualTo("deleted on request");
     assertThatThrownBy(() -> cleanup.deleteJob(running.id(), Trigger.API))
         .hasMessageContaining("cancel it");
     assertThat(fixtures.intact(running)).isTrue();

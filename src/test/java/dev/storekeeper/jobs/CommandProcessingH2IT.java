@@ -24,15 +24,22 @@ import tools.jackson.databind.JsonNode;
 class CommandProcessingH2IT extends StorekeeperIT {
 
   private JsonNode finished(Http http, String id) {
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> !http.get("/jobs/" + id).json().get("status").asText().matches("pending|running"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !http.get("/jobs/" + id).json().get("status").asText().matches("pending|running"));
     return http.get("/jobs/" + id).json();
   }
 
   @Test
   void aCommandThatSucceedsImportsItsMetrics() {
     Http http = new Http(port);
-    String id = http.upload("file", "ok.csv", "a\nb\n".getBytes(StandardCharsets.UTF_8)).json().get("id").asText();
+    String id =
+        http.upload("file", "ok.csv", "a\nb\n".getBytes(StandardCharsets.UTF_8))
+            .json()
+            .get("id")
+            .asText();
 
     JsonNode job = finished(http, id);
 
@@ -45,13 +52,19 @@ class CommandProcessingH2IT extends StorekeeperIT {
   @Test
   void aCommandThatExitsNonZeroFailsTheJobWithItsExitCodeAndLogTail() throws Exception {
     Http http = new Http(port);
-    String id = http.upload("file", "bad.csv", "fail\n".getBytes(StandardCharsets.UTF_8)).json().get("id").asText();
+    String id =
+        http.upload("file", "bad.csv", "fail\n".getBytes(StandardCharsets.UTF_8))
+            .json()
+            .get("id")
+            .asText();
 
     JsonNode job = finished(http, id);
 
     assertThat(job.get("status").asText()).isEqualTo("failed");
     assertThat(job.get("completed_at").isNull()).isFalse();
     assertThat(job.get("error_message").asText()).contains("code 1").contains("boom");
-    assertThat(Files.readString(layout.outputDir(UUID.fromString(id)).resolve("logs/processor.log"))).contains("boom");
+    assertThat(
+            Files.readString(layout.outputDir(UUID.fromString(id)).resolve("logs/processor.log")))
+        .contains("boom");
   }
 }

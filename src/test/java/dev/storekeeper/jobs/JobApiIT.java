@@ -34,7 +34,9 @@ abstract class JobApiIT extends StorekeeperIT {
   }
 
   private JsonNode awaitStatus(String id, String status) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/jobs/" + id).json().get("status").asText().equals(status));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> http.get("/jobs/" + id).json().get("status").asText().equals(status));
     return http.get("/jobs/" + id).json();
   }
 
@@ -79,26 +81,43 @@ abstract class JobApiIT extends StorekeeperIT {
 
   @Test
   void uploadAlsoAnswersOnTheTrailingSlashPath() {
-    Http.Response created = http.send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/upload/")))
-            .header("Content-Type", "multipart/form-data; boundary=b")
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello\r\n--b--\r\n")));
+    Http.Response created =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/upload/")))
+                .header("Content-Type", "multipart/form-data; boundary=b")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello\r\n--b--\r\n")));
     assertThat(created.status()).isEqualTo(201);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"../../etc/passwd", "/abs/path/x.csv", "C:\\\\Users\\\\x\\\\evil.csv", "..", "a\u0001b\u001fc.csv", ".hidden"})
-  void sanitisesHostileNamesAndKeepsTheStoredFileDirectlyInsideUploads(String name) throws Exception {
+  @ValueSource(
+      strings = {
+        "../../etc/passwd",
+        "/abs/path/x.csv",
+        "C:\\\\Users\\\\x\\\\evil.csv",
+        "..",
+        "a\u0001b\u001fc.csv",
+        ".hidden"
+      })
+  void sanitisesHostileNamesAndKeepsTheStoredFileDirectlyInsideUploads(String name)
+      throws Exception {
     Http.Response created = http.upload("file", name, csv());
 
     assertThat(created.status()).isEqualTo(201);
     String id = created.json().get("id").asText();
-    List<Path> stored = uploads().stream().filter(p -> p.getFileName().toString().startsWith(id + "_")).toList();
-    assertThat(stored).singleElement().satisfies(p -> {
-      assertThat(p.getParent()).isEqualTo(layout.uploadsRoot());
-      assertThat(p.getFileName().toString()).doesNotContain("..", "/", "\\").matches("[^\\p{Cntrl}]+");
-    });
+    List<Path> stored =
+        uploads().stream().filter(p -> p.getFileName().toString().startsWith(id + "_")).toList();
+    assertThat(stored)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getParent()).isEqualTo(layout.uploadsRoot());
+              assertThat(p.getFileName().toString())
+                  .doesNotContain("..", "/", "\\")
+                  .matches("[^\\p{Cntrl}]+");
+            });
     assertThat(http.get("/jobs/" + id).json().get("filename").asText()).isNotBlank();
   }
 
@@ -138,7 +157,8 @@ abstract class JobApiIT extends StorekeeperIT {
     Http.Response malformed = http.get("/jobs/not-a-uuid");
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(malformed.json().get("parameter").asText()).isEqualTo("id");
-    assertThat(http.get("/metrics?job_id=nope").json().get("parameter").asText()).isEqualTo("job_id");
+    assertThat(http.get("/metrics?job_id=nope").json().get("parameter").asText())
+        .isEqualTo("job_id");
     assertThat(http.get("/metrics").status()).isEqualTo(400);
   }
 
@@ -159,19 +179,29 @@ abstract class JobApiIT extends StorekeeperIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"limit=0", "limit=1001", "limit=abc", "skip=-1", "status=deleting", "status=bogus"})
+  @ValueSource(
+      strings = {
+        "limit=0",
+        "limit=1001",
+        "limit=abc",
+        "skip=-1",
+        "status=deleting",
+        "status=bogus"
+      })
   void rejectsBadListParametersNamingThem(String query) {
     Http.Response response = http.get("/jobs?" + query);
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json().get("parameter").asText()).isEqualTo(query.substring(0, query.indexOf('=')));
+    assertThat(response.json().get("parameter").asText())
+        .isEqualTo(query.substring(0, query.indexOf('=')));
   }
 
   @Test
   void cancelsAPendingJobAndRefusesToCancelAFinishedOne() {
     Fixtures fixtures = new Fixtures(jdbc, layout);
     Fixtures.CreatedJob pending = fixtures.aJob(JobStatus.PENDING).create();
-    Fixtures.CreatedJob completed = fixtures.aJob(JobStatus.COMPLETED).finishedAt(clock.instant()).create();
+    Fixtures.CreatedJob completed =
+        fixtures.aJob(JobStatus.COMPLETED).finishedAt(clock.instant()).create();
 
     Http.Response cancelled = http.post("/jobs/" + pending.id() + "/cancel");
     assertThat(cancelled.status()).isEqualTo(200);
@@ -186,15 +216,23 @@ abstract class JobApiIT extends StorekeeperIT {
   @Test
   void outputDownloadsCannotEscapeTheJobsDirectory() throws Exception {
     Fixtures fixtures = new Fixtures(jdbc, layout);
-    Fixtures.CreatedJob job = fixtures.aJob(JobStatus.COMPLETED).finishedAt(clock.instant()).create();
-    Fixtures.CreatedJob other = fixtures.aJob(JobStatus.COMPLETED).finishedAt(clock.instant()).create();
+    Fixtures.CreatedJob job =
+        fixtures.aJob(JobStatus.COMPLETED).finishedAt(clock.instant()).create();
+    Fixtures.CreatedJob other =
+        fixtures.aJob(JobStatus.COMPLETED).finishedAt(clock.instant()).create();
     Path secret = Files.createTempFile("storekeeper-secret", ".txt");
     Files.writeString(secret, "secret");
     Files.createSymbolicLink(job.outputDir().resolve("escape.txt"), secret);
     String base = "/jobs/" + job.id() + "/outputs/";
 
-    for (String path : List.of("../" + other.id() + "/results.json", "%2e%2e/" + other.id() + "/results.json",
-        "..%2f..%2fuploads", "escape.txt", "%2Fetc%2Fpasswd", "visualizations/../../" + other.id() + "/results.json")) {
+    for (String path :
+        List.of(
+            "../" + other.id() + "/results.json",
+            "%2e%2e/" + other.id() + "/results.json",
+            "..%2f..%2fuploads",
+            "escape.txt",
+            "%2Fetc%2Fpasswd",
+            "visualizations/../../" + other.id() + "/results.json")) {
       Http.Response response = http.get(base + path);
       assertThat(response.status()).as(path).isBetween(400, 404);
       assertThat(response.body()).as(path).doesNotContain("secret").doesNotContain("\"ok\":true");
@@ -219,18 +257,28 @@ abstract class JobApiIT extends StorekeeperIT {
     awaitStatus(id, "completed");
     // make it look as if a node picked it up, marked it running, and died without a heartbeat
     jdbc.sql("delete from metrics where job_id = :id").param("id", UUID.fromString(id)).update();
-    jdbc.sql("update jobs set status = 'running', completed_at = null, attempts = 1, progress = 40 where id = :id")
-        .param("id", UUID.fromString(id)).update();
-    jdbc.sql("""
+    jdbc.sql(
+            "update jobs set status = 'running', completed_at = null, attempts = 1, progress = 40 where id = :id")
+        .param("id", UUID.fromString(id))
+        .update();
+    jdbc.sql(
+            """
         insert into scheduled_tasks (task_name, task_instance, execution_time, picked, picked_by,
                                      last_heartbeat, version)
         values ('process_job', :id, :past, true, 'dead-node', :past, 1)
-        """).param("id", id).param("past", java.time.OffsetDateTime.now().minusHours(1)).update();
+        """)
+        .param("id", id)
+        .param("past", java.time.OffsetDateTime.now().minusHours(1))
+        .update();
 
     JsonNode job = awaitStatus(id, "completed");
 
     assertThat(job.get("metrics").size()).isGreaterThanOrEqualTo(3);
-    assertThat(jdbc.sql("select attempts from jobs where id = :id").param("id", UUID.fromString(id))
-        .query(Integer.class).single()).isEqualTo(2);
+    assertThat(
+            jdbc.sql("select attempts from jobs where id = :id")
+                .param("id", UUID.fromString(id))
+                .query(Integer.class)
+                .single())
+        .isEqualTo(2);
   }
 }
