@@ -299,6 +299,7 @@ class CleanupExecutor implements DisposableBean {
       int batchSize,
       Consumer<RunState> afterBatch) {
     List<Entry> batch = new ArrayList<>();
+    int unflushed = 0;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
       for (Path entry : entries) {
         if (state.lockLost) {
@@ -317,6 +318,11 @@ class CleanupExecutor implements DisposableBean {
             uploads ? StorageLayout.jobIdOfUpload(name) : StorageLayout.jobIdOfOutput(name);
         if (id.isEmpty()) {
           unrecognized(root, name, modified, includeUnrecognized, state);
+          if (++unflushed >= batchSize) {
+            // a directory full of foreign names must not pile up unrecorded items in memory
+            afterBatch.accept(state);
+            unflushed = 0;
+          }
           continue;
         }
         batch.add(new Entry(id.get(), name, modified, uploads && StorageLayout.isTempUpload(name)));
