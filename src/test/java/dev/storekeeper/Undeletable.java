@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A file that cannot be deleted. As root (CI), permissions do not stop an unlink, so the file is
- * made immutable with {@code chattr +i}; otherwise its directory is made read-only. Release it in
- * a {@code finally} block: an immutable file also blocks removing the test's temporary directory.
+ * made immutable with {@code chattr +i}; otherwise its directory is made read-only. Release it in a
+ * {@code finally} block: an immutable file also blocks removing the test's temporary directory.
  */
 public final class Undeletable {
 

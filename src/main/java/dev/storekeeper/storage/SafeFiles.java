@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  * it is being deleted makes the open fail instead of redirecting the delete. A dry run walks
  * exactly the same way and deletes nothing, so it measures exactly what a real run removes.
  *
- * <p>Errors do not stop the walk: everything removable is removed and each failure is reported.
- * An entry that does not exist is not an error ({@code existed=false}).
+ * <p>Errors do not stop the walk: everything removable is removed and each failure is reported. An
+ * entry that does not exist is not an error ({@code existed=false}).
  */
 public final class SafeFiles {
 
@@ -80,7 +80,10 @@ public final class SafeFiles {
   }
 
   private static void requireSingleComponent(String name) {
-    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.indexOf('/') >= 0
         || name.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("Not a single path component: " + name);
     }
@@ -92,9 +95,10 @@ public final class SafeFiles {
   }
 
   static String describe(IOException e) {
-    String reason = e instanceof FileSystemException fs && fs.getReason() != null
-        ? fs.getReason()
-        : e.getClass().getSimpleName();
+    String reason =
+        e instanceof FileSystemException fs && fs.getReason() != null
+            ? fs.getReason()
+            : e.getClass().getSimpleName();
     return switch (e.getClass().getSimpleName()) {
       case "AccessDeniedException" -> "permission denied";
       case "DirectoryNotEmptyException" -> "directory not empty";
@@ -115,7 +119,10 @@ public final class SafeFiles {
     }
 
     void removeEntry(
-        SecureDirectoryStream<Path> parent, Path entry, BasicFileAttributes attributes, Path shown) {
+        SecureDirectoryStream<Path> parent,
+        Path entry,
+        BasicFileAttributes attributes,
+        Path shown) {
       if (attributes.isDirectory()) {
         removeDirectory(parent, entry, shown);
         return;

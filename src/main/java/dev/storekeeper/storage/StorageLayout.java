@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Maps job ids to paths and back. Uploads are {@code uploads/{job_id}_{safe name}}, temporary
- * uploads {@code uploads/.incoming-{job_id}.part}, outputs {@code outputs/{job_id}/}: every entry we
- * create encodes its job id, which is what lets the orphan sweep recognise its own files.
+ * uploads {@code uploads/.incoming-{job_id}.part}, outputs {@code outputs/{job_id}/}: every entry
+ * we create encodes its job id, which is what lets the orphan sweep recognise its own files.
  *
  * <p>Both roots are created and resolved to real paths once, at start: a data directory that is
  * itself a symbolic link is allowed, and swapping it later does not move where we delete.
@@ -23,8 +23,10 @@ public class StorageLayout {
 
   private static final String UUID_TEXT =
       "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-  private static final Pattern UPLOAD_NAME = Pattern.compile("(" + UUID_TEXT + ")_.+", Pattern.DOTALL);
-  private static final Pattern TEMP_NAME = Pattern.compile("\\.incoming-(" + UUID_TEXT + ")\\.part");
+  private static final Pattern UPLOAD_NAME =
+      Pattern.compile("(" + UUID_TEXT + ")_.+", Pattern.DOTALL);
+  private static final Pattern TEMP_NAME =
+      Pattern.compile("\\.incoming-(" + UUID_TEXT + ")\\.part");
   private static final Pattern OUTPUT_NAME = Pattern.compile(UUID_TEXT);
   private static final int MAX_SAFE_NAME_BYTES = 200;
 
@@ -143,8 +145,17 @@ public class StorageLayout {
               boolean control = cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
               // an unpaired surrogate has no UTF-8 form: the file system would refuse the path
               boolean unpaired = Character.getType(cp) == Character.SURROGATE;
-              boolean unsafe = control || unpaired || cp == ':' || cp == '*' || cp == '?' || cp == '"'
-                  || cp == '<' || cp == '>' || cp == '|' || Character.isWhitespace(cp);
+              boolean unsafe =
+                  control
+                      || unpaired
+                      || cp == ':'
+                      || cp == '*'
+                      || cp == '?'
+                      || cp == '"'
+                      || cp == '<'
+                      || cp == '>'
+                      || cp == '|'
+                      || Character.isWhitespace(cp);
               safe.appendCodePoint(unsafe ? '_' : cp);
             });
     String result = safe.toString().replaceAll("^[.]+", "");

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class JobStatusTest {
 
   /**
-   * The whole state machine, written out independently of the production switch: row = from,
-   * column = to, {@code x} = legal. Every one of the 36 pairs is checked against it.
+   * The whole state machine, written out independently of the production switch: row = from, column
+   * = to, {@code x} = legal. Every one of the 36 pairs is checked against it.
    */
   private static final String TRANSITIONS =
       """

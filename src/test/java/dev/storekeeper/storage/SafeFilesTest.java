@@ -180,7 +180,8 @@ class SafeFilesTest {
       Files.createSymbolicLink(root.resolve("link"), outside.resolve("huge.bin"));
 
       assertThat(SafeFiles.measure(root, "link")).isZero();
-      assertThat(SafeFiles.remove(root, "link", true)).isEqualTo(new Removal(true, 0, 1, List.of()));
+      assertThat(SafeFiles.remove(root, "link", true))
+          .isEqualTo(new Removal(true, 0, 1, List.of()));
       assertThat(root.resolve("link")).isSymbolicLink();
     }
   }
@@ -198,7 +199,8 @@ class SafeFilesTest {
 
     @Test
     void removesALinkToAFileOutsideButNotTheFile() throws IOException {
-      assertRemovedAsALink(Files.createSymbolicLink(root.resolve("l"), outside.resolve("keep.txt")));
+      assertRemovedAsALink(
+          Files.createSymbolicLink(root.resolve("l"), outside.resolve("keep.txt")));
     }
 
     @Test
@@ -314,8 +316,7 @@ class SafeFilesTest {
       Path job = anOutputTree("job");
       Path charts = job.resolve("charts");
 
-      Removal removal =
-          SafeFiles.remove(root, "job", false, swapForLinkTo(charts, outside));
+      Removal removal = SafeFiles.remove(root, "job", false, swapForLinkTo(charts, outside));
 
       assertThat(removal.errors()).isEmpty();
       assertThat(removal.files()).as("result.csv, the link, and nothing behind it").isEqualTo(2);
@@ -438,7 +439,8 @@ class SafeFilesTest {
         assertThat(listing).hasSize(1);
       }
 
-      assertThat(SafeFiles.remove(root, "job", false)).isEqualTo(new Removal(true, 1, 1, List.of()));
+      assertThat(SafeFiles.remove(root, "job", false))
+          .isEqualTo(new Removal(true, 1, 1, List.of()));
       assertThat(root).isEmptyDirectory();
     }
 
@@ -446,8 +448,7 @@ class SafeFilesTest {
     @ValueSource(ints = {1, 2, 3, 4})
     void removesNamesOf255Bytes(int bytesPerCharacter) throws IOException {
       String character = List.of("x", "é", "履", "😀").get(bytesPerCharacter - 1);
-      String name =
-          character.repeat(255 / bytesPerCharacter) + "x".repeat(255 % bytesPerCharacter);
+      String name = character.repeat(255 / bytesPerCharacter) + "x".repeat(255 % bytesPerCharacter);
       assertThat(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(255);
       write(root.resolve(name).resolve(name), 5);
 

@@ -34,8 +34,7 @@ class SafeNamePropertyTest {
         Arbitraries.of("../", "..\\", "/", "\\", "./", "", "C:\\", "..")
             .list()
             .ofMaxSize(4)
-            .flatMap(
-                prefixes -> hostile.map(tail -> String.join("", prefixes) + tail));
+            .flatMap(prefixes -> hostile.map(tail -> String.join("", prefixes) + tail));
     return Arbitraries.oneOf(hostile, anyChars, longNames, paths);
   }
 

@@ -132,7 +132,13 @@ class StorageLayoutTest {
     @Test
     void producesNamesTheFileSystemAccepts(@TempDir Path dir) throws IOException {
       String[] originals = {
-        "é".repeat(300) + ".csv", "a\uD800b", "../../x", "\0", "line\nbreak.txt", " x", "😀".repeat(99)
+        "é".repeat(300) + ".csv",
+        "a\uD800b",
+        "../../x",
+        "\0",
+        "line\nbreak.txt",
+        " x",
+        "😀".repeat(99)
       };
       for (String original : originals) {
         Path created = Files.createFile(dir.resolve(StorageLayout.uploadName(JOB, original)));
@@ -282,7 +288,8 @@ class StorageLayoutTest {
       Path real = Files.createDirectory(tmp.resolve("real-uploads"));
       Path link = Files.createSymbolicLink(tmp.resolve("uploads-link"), real);
 
-      StorageLayout layout = new StorageLayout(properties(tmp.resolve("data"), link.toString(), ""));
+      StorageLayout layout =
+          new StorageLayout(properties(tmp.resolve("data"), link.toString(), ""));
 
       assertThat(layout.uploadsRoot()).isEqualTo(real.toRealPath());
     }
