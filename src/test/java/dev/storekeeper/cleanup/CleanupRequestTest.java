@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.storekeeper.jobs.JobStatus;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,7 @@ class CleanupRequestTest {
   private static List<JobStatus> statuses(String text) {
     return text.isBlank()
         ? List.of()
-        : java.util.Arrays.stream(text.trim().split("\\s+")).map(JobStatus::of).toList();
+        : Arrays.stream(text.trim().split("\\s+")).map(JobStatus::of).toList();
   }
 
   @ParameterizedTest(name = "old_completed={0} old_failed={1} orphans={2}")

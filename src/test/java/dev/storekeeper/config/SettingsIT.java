@@ -66,7 +66,7 @@ class SettingsIT {
     return application.run();
   }
 
-  private static void startsWith(
+  private static void whenStartedWith(
       Map<String, String> variables, Consumer<ConfigurableApplicationContext> check) {
     try (ConfigurableApplicationContext context = start(variables)) {
       check.accept(context);
@@ -189,7 +189,7 @@ class SettingsIT {
 
   @Test
   void acceptsZeroDaysAndKeepsThemInsteadOfTheDefault() {
-    startsWith(
+    whenStartedWith(
         Map.of(
             "RETENTION_COMPLETED_DAYS", "0",
             "RETENTION_FAILED_DAYS", "0",
@@ -206,7 +206,7 @@ class SettingsIT {
 
   @Test
   void acceptsAFractionOfAnHourAsInterval() {
-    startsWith(
+    whenStartedWith(
         Map.of("CLEANUP_INTERVAL_HOURS", "0.25", "CLEANUP_ENABLED", "false"),
         context -> {
           CleanupProperties cleanup = context.getBean(CleanupProperties.class);
@@ -217,7 +217,7 @@ class SettingsIT {
 
   @Test
   void appliesTheDocumentedDefaults() {
-    startsWith(
+    whenStartedWith(
         Map.of(),
         context -> {
           CleanupProperties cleanup = context.getBean(CleanupProperties.class);
@@ -238,12 +238,12 @@ class SettingsIT {
 
   @Test
   void cancelledRetentionFollowsFailedRetentionUnlessSet() {
-    startsWith(
+    whenStartedWith(
         Map.of("RETENTION_FAILED_DAYS", "3"),
         context ->
             assertThat(context.getBean(CleanupProperties.class).retentionCancelledDays())
                 .isEqualTo(3));
-    startsWith(
+    whenStartedWith(
         Map.of("RETENTION_FAILED_DAYS", "3", "RETENTION_CANCELLED_DAYS", "5"),
         context ->
             assertThat(context.getBean(CleanupProperties.class).retentionCancelledDays())
@@ -272,7 +272,7 @@ class SettingsIT {
     void usesValuesFromTheFileAndLetsTheEnvironmentWin() throws IOException {
       Path file = dotEnv("RETENTION_COMPLETED_DAYS=11", "# a comment", "RETENTION_FAILED_DAYS=4");
 
-      startsWith(
+      whenStartedWith(
           importing(file, "RETENTION_FAILED_DAYS", "9"),
           context -> {
             CleanupProperties cleanup = context.getBean(CleanupProperties.class);
@@ -286,7 +286,7 @@ class SettingsIT {
     void readsTheFileThatEnvFileNames() throws IOException {
       Path file = dotEnv("RETENTION_COMPLETED_DAYS=12");
 
-      startsWith(
+      whenStartedWith(
           Map.of("ENV_FILE", file.toString()),
           context ->
               assertThat(context.getBean(CleanupProperties.class).retentionCompletedDays())

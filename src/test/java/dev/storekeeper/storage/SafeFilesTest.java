@@ -2,14 +2,18 @@ package dev.storekeeper.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import dev.storekeeper.Undeletable;
 import dev.storekeeper.storage.SafeFiles.Removal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,13 +54,18 @@ class SafeFilesTest {
     return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
   }
 
-  /** Every path below {@code dir} with its size (-1 for directories), not following links. */
+  /**
+   * Every path below {@code dir} with its size (-1 for a directory, -2 for a link), no following.
+   */
   private static Map<String, Long> snapshot(Path dir) throws IOException {
     Map<String, Long> entries = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path path : walk.toList()) {
-        boolean directory = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
-        entries.put(dir.relativize(path).toString(), directory ? -1 : Files.size(path));
+        BasicFileAttributes attributes =
+            Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        long size =
+            attributes.isDirectory() ? -1 : attributes.isSymbolicLink() ? -2 : attributes.size();
+        entries.put(dir.relativize(path).toString(), size);
       }
     }
     return entries;
@@ -381,7 +390,7 @@ class SafeFilesTest {
 
     private static void deleteTree(Path dir) throws IOException {
       try (Stream<Path> walk = Files.walk(dir)) {
-        for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(path);
         }
       }
@@ -449,7 +458,7 @@ class SafeFilesTest {
     void removesNamesOf255Bytes(int bytesPerCharacter) throws IOException {
       String character = List.of("x", "é", "履", "😀").get(bytesPerCharacter - 1);
       String name = character.repeat(255 / bytesPerCharacter) + "x".repeat(255 % bytesPerCharacter);
-      assertThat(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(255);
+      assertThat(name.getBytes(StandardCharsets.UTF_8)).hasSize(255);
       write(root.resolve(name).resolve(name), 5);
 
       assertThat(SafeFiles.remove(root, name, false)).isEqualTo(new Removal(true, 5, 1, List.of()));
@@ -476,7 +485,7 @@ class SafeFilesTest {
       assertThat(removal.existed()).isTrue();
       assertThat(removal.complete()).isFalse();
       assertThat(removal.errors())
-          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .singleElement(STRING)
           .startsWith(root.resolve("job/locked/locked.bin") + ": ");
       assertThat(removal.bytes()).isEqualTo(15);
       assertThat(removal.files()).isEqualTo(3);
@@ -494,7 +503,7 @@ class SafeFilesTest {
       }
 
       assertThat(removal.errors())
-          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .singleElement(STRING)
           .startsWith(root.resolve("job/sub/locked") + ": ");
       assertThat(removal.files()).isEqualTo(3);
       assertThat(snapshot(root)).containsOnlyKeys("", "job", "job/sub", "job/sub/locked");
