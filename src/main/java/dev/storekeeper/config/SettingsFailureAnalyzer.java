@@ -44,11 +44,12 @@ class SettingsFailureAnalyzer extends AbstractFailureAnalyzer<BindException> {
               });
       description = text.toString();
     } else {
+      String value = shown(resolvedValue(cause));
       description =
           "Invalid configuration: %s has the value %s, which is not a valid %s."
               .formatted(
                   variableName(property),
-                  shown(resolvedValue(cause)),
+                  value,
                   cause
                       .getTarget()
                       .getType()

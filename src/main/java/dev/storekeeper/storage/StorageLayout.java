@@ -140,14 +140,13 @@ public class StorageLayout {
     name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
     StringBuilder safe = new StringBuilder();
     name.codePoints()
+        // an unpaired surrogate has no UTF-8 form: the file system would refuse the path
+        .map(cp -> Character.getType(cp) == Character.SURROGATE ? '_' : cp)
         .forEach(
             cp -> {
               boolean control = cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
-              // an unpaired surrogate has no UTF-8 form: the file system would refuse the path
-              boolean unpaired = Character.getType(cp) == Character.SURROGATE;
               boolean unsafe =
                   control
-                      || unpaired
                       || cp == ':'
                       || cp == '*'
                       || cp == '?'
