@@ -85,7 +85,7 @@ class CleanupExecutor implements DisposableBean {
   /** Work out how many jobs this run will handle, for progress reporting. */
   long expectedJobs(CleanupRequest request, RunState state) {
     long expected = jobs.countDeleting();
-    for (JobStatus status : statuses(request)) {
+    for (JobStatus status : request.expiredStatuses()) {
       expected += jobs.countFinishedBefore(status, state.policy.cutoff(status, state.now));
     }
     return expected;
@@ -94,7 +94,7 @@ class CleanupExecutor implements DisposableBean {
   void execute(
       CleanupRequest request, RunState state, int batchSize, Consumer<RunState> afterBatch) {
     resume(state, batchSize, afterBatch);
-    for (JobStatus status : statuses(request)) {
+    for (JobStatus status : request.expiredStatuses()) {
       expire(status, state, batchSize, afterBatch);
     }
     if (request.cleansOrphans()) {
@@ -103,18 +103,6 @@ class CleanupExecutor implements DisposableBean {
       sweep(
           layout.outputsRoot(), false, request.includeUnrecognized(), state, batchSize, afterBatch);
     }
-  }
-
-  private static List<JobStatus> statuses(CleanupRequest request) {
-    List<JobStatus> statuses = new ArrayList<>();
-    if (request.cleansCompleted()) {
-      statuses.add(JobStatus.COMPLETED);
-    }
-    if (request.cleansFailed()) {
-      statuses.add(JobStatus.FAILED);
-      statuses.add(JobStatus.CANCELLED);
-    }
-    return statuses;
   }
 
   // ---- jobs ------------------------------------------------------------------------------------
