@@ -531,6 +531,11 @@ def case_race(args):
         for _ in range(300):
             seeded.orphan_upload(0.01)
             seeded.orphan_output(0.01)
+        # jobs kept by retention: every sweep walks their files too, so sweeps last long enough
+        # to overlap many uploads, and none of these may be touched
+        for _ in range(args.race_kept):
+            seeded.job("completed", completed_days_ago=1)
+        seeded.commit()
 
         def uploader(worker):
             r = random.Random(SEED + 100 + worker)
@@ -605,12 +610,14 @@ def case_race(args):
         for r in runs:
             by_trigger[r[0]] = by_trigger.get(r[0], 0) + 1
         orphans_left = [p for p in seeded.orphans if os.path.lexists(p)]
+        lost += seeded.violations(False)
         statuses = {}
         for job in visible.values():
             statuses[job["status"]] = statuses.get(job["status"], 0) + 1
         save("race", {
             "status": "ok" if not lost and not failures else "failed",
-            "seconds": args.seconds, "uploads": len(uploads), "uploads_refused": len(failures),
+            "seconds": args.seconds, "kept_jobs": args.race_kept, "uploads": len(uploads),
+            "uploads_refused": len(failures),
             "uploads_during_cleanup": during, "cleanup_runs": by_trigger,
             "runs_failed": sum(1 for r in runs if r[3] == "failed"),
             "orphans_removed": sum(int(r[4]) for r in runs),
@@ -1066,6 +1073,7 @@ def main():
     parser.add_argument("--kept", type=int, default=20000)
     parser.add_argument("--cli-head-start", type=float, default=2.0)
     parser.add_argument("--jobs", type=int, default=60)
+    parser.add_argument("--race-kept", type=int, default=5000)
     args = parser.parse_args()
     os.makedirs(WORK, exist_ok=True)
     if args.case != "report":

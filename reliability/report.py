@@ -32,7 +32,8 @@ def crash(r):
 def race(r):
     runs = ", ".join(f"{v} {k}" for k, v in sorted(r["cleanup_runs"].items()))
     return (f"{r['seconds']} s of uploads (2 clients, ~4/s each) with `PROCESSOR=profile`,"
-            f" `ORPHAN_GRACE_HOURS=0`, 300+300 seeded orphans; orphan sweeps from the schedule"
+            f" `ORPHAN_GRACE_HOURS=0`, 300+300 seeded orphans and {r.get('kept_jobs', 0):,} kept"
+            " jobs with files; orphan sweeps from the schedule"
             f" (every ~1 s), the CLI and the API in loops: {runs} runs",
             f"**{r['uploads']} uploads, {r['uploads_during_cleanup']} of them while a cleanup ran;"
             f" {r['files_lost']} files lost**; {r['jobs_checked']} jobs checked through the API"
