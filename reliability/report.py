@@ -68,7 +68,7 @@ def nodes(r):
 def hostile(r):
     kinds = ", ".join(f"{v} {k}" for k, v in r["links_planted"].items())
     return (f"a 1,000-expired-job dataset planted with symbolic links ({kinds}), names with spaces,"
-            " newlines, tabs, 200-byte names, non-UTF-8 bytes; full `cleanup`",
+            f" newlines, tabs, 200-byte names, non-UTF-8 bytes; a full cleanup ({r.get('trigger')})",
             f"exit {r['exit']}; {r['violations']} violations: every link removed as an entry,"
             " every target intact, every awkward orphan removed, foreign names kept")
 
