@@ -163,7 +163,7 @@ class Service:
         self.proc = None
 
     def start(self):
-        out = open(self.log_path, "ab")
+        out = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             ["java", "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", JAR], env=self.env,
             cwd=WORK, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -448,66 +448,154 @@ def migrate(data_dir):
 # case 1: crashes
 
 
+class CliRunner:
+    """Cleanup as the operator CLI: one process per run."""
+
+    trigger = "cli"
+
+    def __init__(self, env):
+        self.env = env
+        self.out = os.path.join(WORK, "crash-cli.log")
+        self.proc = None
+
+    def start(self):
+        self.proc = cli_start(["--quiet"], self.env, self.out)
+
+    def finished(self):
+        return self.proc.poll() is not None
+
+    def kill(self):
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+    def complete(self):
+        """Runs cleanup to completion; returns (exit, 'already running' answers first)."""
+        return cli_until_done(["--quiet"], self.env, self.out)
+
+    def close(self):
+        pass
+
+
+class ServiceRunner:
+    """Without the CLI: cleanup as the service's scheduled run, and the whole service is killed."""
+
+    trigger = "schedule (service SIGKILLed)"
+
+    def __init__(self, env):
+        self.env = dict(env, CLEANUP_ENABLED="true", CLEANUP_INTERVAL_HOURS="24",
+                        SCHEDULER_HEARTBEAT_SECONDS="1")
+        self.service = None
+
+    def _up(self):
+        if self.service is None or self.service.proc.poll() is not None:
+            self.service = Service("crash", self.env).start().wait_up()
+            wait_for(lambda: not scalar(
+                "select count(*) from cleanup_lock where run_id is not null and heartbeat_at > "
+                "now() - interval '5 seconds'"), 60)
+
+    def start(self):
+        self._up()
+        psql("update scheduled_tasks set execution_time = now() where task_name = 'run_cleanup'")
+
+    def finished(self):
+        return scalar("select count(*) from cleanup_runs where outcome <> 'running' and "
+                      "\"trigger\" = 'schedule' and started_at > now() - interval '10 minutes'"
+                      ) > 0 and not scalar("select count(*) from cleanup_lock "
+                                           "where run_id is not null")
+
+    def kill(self):
+        self.service.kill()
+
+    def complete(self):
+        self._up()
+        refused = 0
+        while True:
+            outcome, errors = scheduled_cleanup(self.service)
+            if outcome == "succeeded" or refused > 20:
+                return (0 if outcome == "succeeded" else outcome), refused
+            refused += 1
+            time.sleep(1)
+
+    def close(self):
+        if self.service:
+            self.service.stop()
+
+
 def case_crash(args):
-    if not cli_available():
-        return save("crash", {"status": "skipped", "why": "the cleanup CLI is not in this build"})
     rng = random.Random(SEED)
     data = os.path.join(WORK, "crash-data")
     fresh_dir(data)
     reset_schema()
     migrate(data)
     env = base_env(data)
-    out = os.path.join(WORK, "crash-cli.log")
+    runner = CliRunner(env) if cli_available() else ServiceRunner(env)
+    try:
+        _crash(args, rng, data, runner)
+    finally:
+        runner.close()
+
+
+def _crash(args, rng, data, runner):
+    def fresh_dataset():
+        if isinstance(runner, ServiceRunner) and runner.service:
+            runner.service.stop()
+            runner.service = None
+        empty_tables()
+        fresh_dir(data)
+        return Dataset.standard(data, rng, expired=args.expired)
 
     # calibration: one uninterrupted run tells how long a run lasts, so kills land inside it
-    empty_tables()
-    fresh_dir(data)
-    dataset = Dataset.standard(data, rng, expired=args.expired)
+    dataset = fresh_dataset()
+    runner._up() if isinstance(runner, ServiceRunner) else None
     started = time.time()
-    rc = cli_run(["--quiet"], env, out)
+    runner.start()
+    wait_for(runner.finished, 600, 0.05)
     duration = time.time() - started
     calibration = dataset.violations(True)
-    log(f"crash: calibration run exit {rc} in {duration:.1f}s, {len(calibration)} violations")
+    log(f"crash: calibration run in {duration:.1f}s, {len(calibration)} violations")
 
     target = args.kills
     kills, survived, attempts, details, refused_total = 0, 0, 0, [], 0
     while kills < target and attempts < target + 15:
         attempts += 1
-        empty_tables()
-        fresh_dir(data)
-        dataset = Dataset.standard(data, rng, expired=args.expired)
+        dataset = fresh_dataset()
+        if isinstance(runner, ServiceRunner):
+            runner._up()
         delay = rng.uniform(0.15, 0.97) * duration
-        proc = cli_start(["--quiet"], env, out)
+        runner.start()
         time.sleep(delay)
-        if proc.poll() is not None:
-            details.append({"delay_s": round(delay, 2), "killed": False, "exit": proc.returncode})
+        if runner.finished():
+            details.append({"delay_s": round(delay, 2), "killed": False})
             continue
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        runner.kill()
         kills += 1
         gone = len(dataset.expired) - scalar(
             "select count(*) from jobs where id in (%s)" % ",".join(
                 f"'{j}'" for j in dataset.expired))
         claimed = scalar("select count(*) from jobs where status = 'deleting'")
         at_kill = dataset.violations(False)
-        rc, refused = cli_until_done(["--quiet"], env, out)
+        rc, refused = runner.complete()
         refused_total += refused
         after = dataset.violations(True)
         ok = not at_kill and not after and rc == 0
         survived += 1 if ok else 0
         details.append({"delay_s": round(delay, 2), "killed": True,
                         "expired_jobs_gone_at_kill": gone, "rows_deleting_at_kill": claimed,
-                        "refused_exit_3_after_kill": refused, "completion_exit": rc,
+                        "refused_after_kill": refused, "completion": rc,
                         "violations_at_kill": at_kill[:5], "violations_after": after[:5]})
         log(f"crash: kill {kills}/{target} at {delay:.1f}s ({gone} of {len(dataset.expired)} "
             f"expired gone, {claimed} claimed): {'held' if ok else 'VIOLATED'} "
             f"{(at_kill + after)[:3]}")
+    landed = [d["expired_jobs_gone_at_kill"] for d in details if d["killed"]]
     save("crash", {
         "status": "ok" if survived == kills == target else "failed",
-        "kills_tried": kills, "kills_survived": survived, "seed": SEED,
-        "expired_jobs_per_dataset": args.expired, "kept_jobs_per_dataset": 1000,
+        "trigger": runner.trigger, "kills_tried": kills, "kills_survived": survived,
+        "seed": SEED, "expired_jobs_per_dataset": args.expired, "kept_jobs_per_dataset": 1000,
         "orphans_per_dataset": 1200, "calibration_run_s": round(duration, 1),
-        "calibration_violations": calibration[:5], "exit_3_retries": refused_total,
+        "calibration_violations": calibration[:5], "already_running_retries": refused_total,
+        "kills_before_any_deletion": sum(1 for g in landed if g == 0),
+        "kills_mid_deletion": sum(1 for g in landed if 0 < g < args.expired),
+        "kills_after_all_jobs_deleted": sum(1 for g in landed if g == args.expired),
         "details": details})
 
 
@@ -742,6 +830,7 @@ def case_nodes(args):
                    CLEANUP_ENABLED="true", CLEANUP_INTERVAL_HOURS="0.005",
                    SCHEDULER_HEARTBEAT_SECONDS="2", MAX_CONCURRENT_JOBS="2",
                    ORPHAN_GRACE_HOURS="0")
+    env.update(dict(kv.split("=", 1) for kv in args.node_env))
     nodes = [Service(f"node{i + 1}", env) for i in range(3)]
     try:
         nodes[0].start().wait_up()  # one migrates first
@@ -800,14 +889,24 @@ def case_nodes(args):
         for r in sched:
             name = pid_to_node.get(r[0].rsplit(":", 1)[-1], r[0])
             sched_nodes[name] = sched_nodes.get(name, 0) + 1
+        # an execution found dead although its node is alive: it waited locked without heartbeats
+        live_found_dead = []
+        for node in nodes:
+            for line in node.log_text().splitlines():
+                if "Found dead execution" in line and "task=process_job" in line:
+                    job = line.split("id=", 1)[1].split(",", 1)[0]
+                    if job not in killed_jobs:
+                        live_found_dead.append(job)
         ok = (not stuck and not not_completed and not twice and not attempts_other
+              and not live_found_dead
               and len(retried_ok) == len(killed_jobs) and not overlaps and not too_close
               and len(sched) >= 2)
         save("nodes", {
             "status": "ok" if ok else "failed", "nodes": 3, "jobs": len(ids),
+            "node_env": args.node_env,
             "completed": len(ids) - len(not_completed), "stuck": len(stuck),
             "processed_more_than_once": len(twice), "attempts_not_1": len(attempts_other),
-            "killed_mid_job": len(killed_jobs), "killed_jobs_retried_and_completed": len(retried_ok),
+            "killed_mid_job": len(killed_jobs), "live_executions_found_dead": len(live_found_dead), "killed_jobs_retried_and_completed": len(retried_ok),
             "jobs_finished_per_port": by_port, "scheduled_runs": len(sched),
             "scheduled_runs_per_node": sched_nodes, "overlapping_scheduled_runs": overlaps,
             "scheduled_runs_closer_than_half_an_interval": too_close,
@@ -1091,8 +1190,12 @@ def main():
     parser.add_argument("--cli-head-start", type=float, default=2.0)
     parser.add_argument("--jobs", type=int, default=60)
     parser.add_argument("--race-kept", type=int, default=5000)
+    parser.add_argument("--node-env", action="append", default=[],
+                        help="NAME=value for the nodes case's services (repeatable)")
     args = parser.parse_args()
     os.makedirs(WORK, exist_ok=True)
+    # a terminated harness still runs its finally blocks: services stopped, PostgreSQL started
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.case != "report":
         for name in (CASES if args.case == "all" else [args.case]):
             log(f"=== {name}")

@@ -17,16 +17,19 @@ def load(case):
 
 
 def crash(r):
-    return (f"{r['kills_tried']} SIGKILLs of `cleanup` at seeded random moments (seed {r['seed']}),"
-            f" each on a fresh dataset of {r['expired_jobs_per_dataset']:,} expired jobs,"
-            f" {r['kept_jobs_per_dataset']:,} jobs to keep, {r['orphans_per_dataset']:,} orphans,"
-            " 100 orphans inside the grace window and 20 foreign files;"
-            " then cleanup to completion (exit 3 retried while the lease runs)",
+    return (f"{r['kills_tried']} SIGKILLs of a full cleanup ({r['trigger']}) at seeded random"
+            f" moments (seed {r['seed']}), each on a fresh dataset of"
+            f" {r['expired_jobs_per_dataset']:,} expired jobs, {r['kept_jobs_per_dataset']:,} jobs"
+            f" to keep, {r['orphans_per_dataset']:,} orphans, 100 orphans inside the grace window"
+            " and 20 foreign files; then cleanup to completion ('already running' retried while"
+            f" the 5 s lease runs). Kills landed before any deletion {r['kills_before_any_deletion']}"
+            f" times, mid-deletion {r['kills_mid_deletion']}, after all jobs were deleted (orphan"
+            f" sweep) {r['kills_after_all_jobs_deleted']}",
             f"**{r['kills_survived']}/{r['kills_tried']} kills survived**: after every kill no job"
             " visible through the API points at a missing file; after every completion run all"
             " expired jobs and orphans are gone, every kept job has row, metrics, upload and"
-            f" outputs, no row left `deleting`, lock free. {r['exit_3_retries']} exit-3 answers"
-            " while a killed run's lease ran")
+            f" outputs, no row left `deleting`, lock free. {r['already_running_retries']}"
+            " 'already running' answers while a killed run's lease ran")
 
 
 def race(r):
@@ -59,7 +62,8 @@ def nodes(r):
             f"**{r['completed']}/{r['jobs']} completed, {r['processed_more_than_once']} processed"
             f" more than once, {r['attempts_not_1']} with attempts ≠ 1** (other than the"
             f" {r['killed_mid_job']} killed mid-job, {r['killed_jobs_retried_and_completed']} of"
-            f" which were retried on another node and completed), {r['stuck']} stuck;"
+            f" which were retried on another node and completed), {r['stuck']} stuck,"
+            f" {r.get('live_executions_found_dead', '?')} executions of live nodes declared dead;"
             f" {r['scheduled_runs']} scheduled cleanups ({r['scheduled_runs_per_node']}),"
             f" {r['overlapping_scheduled_runs']} overlapping, "
             f"{r['scheduled_runs_closer_than_half_an_interval']} closer than half an interval")
