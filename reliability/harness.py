@@ -51,7 +51,7 @@ def psql(sql, db=DB, check=True, timeout=120):
         capture_output=True, text=True, timeout=timeout)
     if check and result.returncode != 0:
         raise RuntimeError(f"psql failed: {result.stderr.strip()}\n{sql[:300]}")
-    return result.stdout.strip()
+    return result.stdout.strip("\n")
 
 
 def rows(sql):
@@ -493,15 +493,18 @@ class ServiceRunner:
                 "select count(*) from cleanup_lock where run_id is not null and heartbeat_at > "
                 "now() - interval '5 seconds'"), 60)
 
+    def _finished_runs(self):
+        return scalar("select count(*) from cleanup_runs where outcome <> 'running' and "
+                      "\"trigger\" = 'schedule'")
+
     def start(self):
         self._up()
+        self.before = self._finished_runs()
         psql("update scheduled_tasks set execution_time = now() where task_name = 'run_cleanup'")
 
     def finished(self):
-        return scalar("select count(*) from cleanup_runs where outcome <> 'running' and "
-                      "\"trigger\" = 'schedule' and started_at > now() - interval '10 minutes'"
-                      ) > 0 and not scalar("select count(*) from cleanup_lock "
-                                           "where run_id is not null")
+        return self._finished_runs() > self.before and not scalar(
+            "select count(*) from cleanup_lock where run_id is not null")
 
     def kill(self):
         self.service.kill()
@@ -528,25 +531,25 @@ def case_crash(args):
     reset_schema()
     migrate(data)
     env = base_env(data)
-    runner = CliRunner(env) if cli_available() else ServiceRunner(env)
+    cli = cli_available() and not args.service
+    runner = CliRunner(env) if cli else ServiceRunner(env)
     try:
-        _crash(args, rng, data, runner)
+        _crash(args, rng, data, runner, "crash" if cli else "crash-service")
     finally:
         runner.close()
 
 
-def _crash(args, rng, data, runner):
+def _crash(args, rng, data, runner, name):
     def fresh_dataset():
-        if isinstance(runner, ServiceRunner) and runner.service:
-            runner.service.stop()
-            runner.service = None
+        if isinstance(runner, ServiceRunner):
+            # the service stays up (and idle) while the dataset is laid out under it
+            runner._up()
         empty_tables()
         fresh_dir(data)
         return Dataset.standard(data, rng, expired=args.expired)
 
     # calibration: one uninterrupted run tells how long a run lasts, so kills land inside it
     dataset = fresh_dataset()
-    runner._up() if isinstance(runner, ServiceRunner) else None
     started = time.time()
     runner.start()
     wait_for(runner.finished, 600, 0.05)
@@ -559,8 +562,6 @@ def _crash(args, rng, data, runner):
     while kills < target and attempts < target + 15:
         attempts += 1
         dataset = fresh_dataset()
-        if isinstance(runner, ServiceRunner):
-            runner._up()
         delay = rng.uniform(0.15, 0.97) * duration
         runner.start()
         time.sleep(delay)
@@ -587,7 +588,7 @@ def _crash(args, rng, data, runner):
             f"expired gone, {claimed} claimed): {'held' if ok else 'VIOLATED'} "
             f"{(at_kill + after)[:3]}")
     landed = [d["expired_jobs_gone_at_kill"] for d in details if d["killed"]]
-    save("crash", {
+    save(name, {
         "status": "ok" if survived == kills == target else "failed",
         "trigger": runner.trigger, "kills_tried": kills, "kills_survived": survived,
         "seed": SEED, "expired_jobs_per_dataset": args.expired, "kept_jobs_per_dataset": 1000,
@@ -1190,6 +1191,8 @@ def main():
     parser.add_argument("--cli-head-start", type=float, default=2.0)
     parser.add_argument("--jobs", type=int, default=60)
     parser.add_argument("--race-kept", type=int, default=5000)
+    parser.add_argument("--service", action="store_true",
+                        help="crash: kill the service running its scheduled cleanup, not the CLI")
     parser.add_argument("--node-env", action="append", default=[],
                         help="NAME=value for the nodes case's services (repeatable)")
     args = parser.parse_args()
@@ -1202,7 +1205,8 @@ def main():
             try:
                 CASES[name](args)
             except Exception as e:  # one broken case must not hide the others' results
-                save(name, {"status": "error", "why": repr(e)})
+                save(name if name != "crash" or not args.service else "crash-service",
+                     {"status": "error", "why": repr(e)})
     subprocess.run([sys.executable, os.path.join(ROOT, "reliability", "report.py")], check=True)
 
 

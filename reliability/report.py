@@ -5,7 +5,7 @@ import os
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "target", "reliability", "results")
-ORDER = ["crash", "race", "concurrent", "nodes", "hostile", "dbtrouble"]
+ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble"]
 
 
 def load(case):
@@ -90,9 +90,10 @@ def dbtrouble(r):
             f" {r['violations']} violations")
 
 
-DESCRIBE = {"crash": crash, "race": race, "concurrent": concurrent, "nodes": nodes,
+DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent, "nodes": nodes,
             "hostile": hostile, "dbtrouble": dbtrouble}
-TITLE = {"crash": "1. Crashes (SIGKILL mid-cleanup)", "race": "2. Deletion racing live work",
+TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
+         "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)", "race": "2. Deletion racing live work",
          "concurrent": "3. Concurrent runs", "nodes": "4. Several nodes",
          "hostile": "5. Hostile filesystem at scale", "dbtrouble": "7. Database trouble"}
 
@@ -111,7 +112,8 @@ def main():
     ]
     for case in ORDER:
         r = load(case)
-        command = f"`reliability/run.sh {case}`"
+        command = ("`reliability/run.sh crash --service`" if case == "crash-service"
+                   else f"`reliability/run.sh {case}`")
         if r is None:
             lines.append(f"| {TITLE[case]} | not run yet | | {command} | |")
         elif r.get("status") in ("skipped", "error"):
