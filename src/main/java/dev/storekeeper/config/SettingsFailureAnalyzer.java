@@ -5,6 +5,7 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.convert.ConversionFailedException;
 import org.springframework.validation.FieldError;
 
 /**
@@ -44,7 +45,7 @@ class SettingsFailureAnalyzer extends AbstractFailureAnalyzer<BindException> {
               });
       description = text.toString();
     } else {
-      Object value = cause.getProperty() == null ? null : cause.getProperty().getValue();
+      Object value = rejectedValue(cause);
       description =
           "Invalid configuration: %s has the value \"%s\", which is not a valid %s."
               .formatted(
@@ -57,6 +58,20 @@ class SettingsFailureAnalyzer extends AbstractFailureAnalyzer<BindException> {
         description,
         "Fix the variable in the environment or in .env (see README.md, Configuration).",
         cause);
+  }
+
+  /**
+   * The value that failed to convert. The bound property's own value is what the properties file
+   * says ({@code ${RETENTION_FAILED_DAYS:7}}), not what the operator set; the conversion failure
+   * holds the resolved one.
+   */
+  private static Object rejectedValue(BindException cause) {
+    for (Throwable t = cause.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof ConversionFailedException conversion) {
+        return conversion.getValue();
+      }
+    }
+    return cause.getProperty() == null ? null : cause.getProperty().getValue();
   }
 
   static String variableName(String property) {
