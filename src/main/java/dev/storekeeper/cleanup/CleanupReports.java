@@ -120,7 +120,7 @@ public class CleanupReports {
       String reason,
       String result,
       String error) {
-    static ItemView of(CleanupItem item) {
+    public static ItemView of(CleanupItem item) {
       return new ItemView(
           item.seq(), item.category().value(), item.jobId(), item.path(), item.ageSeconds(),
           item.bytes(), item.metrics(), item.reason(), item.result().value(), item.error());
