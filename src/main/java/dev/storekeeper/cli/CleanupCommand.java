@@ -143,9 +143,7 @@ final class CleanupCommand implements Callable<Integer> {
       } catch (AlreadyRunningException busy) {
         throw new CliFailure(
             ExitCodes.ALREADY_RUNNING,
-            busy.getMessage() + System.lineSeparator()
-                + "Try again when it has finished (its progress: stats, or GET /cleanup/runs/"
-                + busy.runningRunId() + ").",
+            busy.getMessage() + System.lineSeparator() + "Try again when it has finished.",
             busy);
       } finally {
         if (bar != null) {

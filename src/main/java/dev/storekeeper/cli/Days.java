@@ -15,15 +15,15 @@ final class Days implements ITypeConverter<Integer> {
   @Override
   public Integer convert(String value) {
     String text = value.strip();
-    if (!text.matches("\\+?[0-9]{1,9}")) {
+    if (!text.matches("\\+?[0-9]+")) {
       throw new TypeConversionException(
           "must be a whole number >= 0, got \"" + value + "\"");
     }
-    int days = Integer.parseInt(text.startsWith("+") ? text.substring(1) : text);
-    if (days > MAX) {
+    String digits = text.replaceFirst("^\\+?0*", "");
+    if (digits.length() > 5 || (!digits.isEmpty() && Integer.parseInt(digits) > MAX)) {
       throw new TypeConversionException(
           "must be a whole number between 0 and " + MAX + ", got \"" + value + "\"");
     }
-    return days;
+    return digits.isEmpty() ? 0 : Integer.parseInt(digits);
   }
 }
