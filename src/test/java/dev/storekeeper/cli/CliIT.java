@@ -222,9 +222,9 @@ abstract class CliIT {
 
   @Test
   void humanReportShowsStorageEachCategoryTheSpaceFreedTheRunAndItsDuration() {
-    seed();
+    Store store = seed();
 
-    Result dry = cleanup("--dry-run");
+    Result dry = cleanup("--dry-run", "--list");
 
     assertThat(dry.exitCode()).as("%s", dry).isZero();
     assertThat(dry.stderr()).as("nothing but the result: %s", dry).isEmpty();
@@ -242,6 +242,19 @@ abstract class CliIT {
         .contains("Would free:      92 B")
         .containsPattern("Run: +[0-9a-f-]{36} \\(dry run\\), succeeded")
         .containsPattern("Duration: +[0-9.]+ m?s");
+    // --list: every item with its id or path, age, size and reason
+    assertThat(dry.stdout())
+        .contains("Items (6):")
+        .containsPattern(
+            "would_delete +completed_job +40 days +28 B  " + store.oldCompleted().id()
+                + "  completed 40 days ago; completed retention is 30 days")
+        .containsPattern("would_delete +failed_job +10 days +28 B  " + store.oldFailed().id())
+        .containsPattern("would_delete +cancelled_job +10 days +28 B  " + store.oldCancelled().id())
+        .containsPattern(
+            "would_delete +orphan_upload +2 days +6 B  " + store.orphanUpload() + "  no job row for")
+        .containsPattern("would_delete +orphan_output +2 days +2 B  " + store.orphanOutput())
+        .containsPattern(
+            "kept +unrecognized +2 days +8 B  " + store.unrecognized() + "  name encodes no job id");
 
     Result real = cleanup();
 
@@ -253,27 +266,8 @@ abstract class CliIT {
         .contains("Storage after:   uploads 2 (16 B), outputs 2 (40 B), total 56 B")
         .contains("Space freed:     92 B")
         .containsPattern("Run: +[0-9a-f-]{36}, succeeded")
-        .doesNotContain("Errors");
-  }
-
-  @Test
-  void listPrintsEveryItemWithItsIdOrPathAgeSizeAndReason() {
-    Store store = seed();
-
-    Result result = cleanup("--dry-run", "--list");
-
-    assertThat(result.exitCode()).as("%s", result).isZero();
-    assertThat(result.stdout())
-        .contains("Items (6):")
-        .containsPattern(
-            "would_delete +completed_job +40 days +28 B  " + store.oldCompleted().id()
-                + "  completed 40 days ago; completed retention is 30 days")
-        .containsPattern("would_delete +failed_job +10 days +28 B  " + store.oldFailed().id())
-        .containsPattern("would_delete +cancelled_job +10 days +28 B  " + store.oldCancelled().id())
-        .containsPattern(
-            "would_delete +orphan_upload +2 days +6 B  " + store.orphanUpload() + "  no job row for")
-        .containsPattern("would_delete +orphan_output +2 days +2 B  " + store.orphanOutput())
-        .containsPattern("kept +unrecognized +2 days +8 B  " + store.unrecognized() + "  name encodes no job id");
+        .doesNotContain("Errors")
+        .doesNotContain("Items");
   }
 
   @Test
@@ -287,19 +281,17 @@ abstract class CliIT {
           return null;
         });
 
-    Result human = cleanup("--dry-run", "--orphaned-only", "--list");
-    Result json = cleanup("--dry-run", "--orphaned-only", "--list", "--json");
+    Result all = cleanup("--dry-run", "--orphaned-only", "--list", "--json");
     Result firstPage = cleanup("--dry-run", "--orphaned-only", "--json");
 
-    assertThat(human.exitCode()).as("%s", human).isZero();
-    assertThat(human.stdout().lines().filter(line -> line.contains("orphan_output"))).hasSize(orphans);
-    JsonNode all = json(json);
-    assertThat(all.path("items_total").asInt()).isEqualTo(orphans);
-    assertThat(all.path("items").size()).isEqualTo(orphans);
-    assertThat(all.path("items").get(orphans - 1).path("seq").asInt()).isEqualTo(orphans);
+    JsonNode report = json(all);
+    assertThat(report.path("items_total").asInt()).isEqualTo(orphans);
+    assertThat(report.path("items").size()).isEqualTo(orphans);
+    assertThat(report.path("items").get(orphans - 1).path("seq").asInt()).isEqualTo(orphans);
+    assertThat(report.path("items_next").isNull()).isTrue();
     JsonNode first = json(firstPage);
     assertThat(first.path("items_total").asInt()).isEqualTo(orphans);
-    assertThat(first.path("items").size()).isEqualTo(CleanupCommand.JSON_ITEMS);
+    assertThat(first.path("items").size()).as("as many as the HTTP API").isEqualTo(CleanupCommand.JSON_ITEMS);
   }
 
   // ---- selectors and overrides -------------------------------------------------------------------
@@ -325,6 +317,8 @@ abstract class CliIT {
     Result completed = cleanup("--old-completed", "--quiet");
 
     assertThat(completed.exitCode()).isZero();
+    assertThat(completed.stdout()).as("--quiet: nothing on success").isEmpty();
+    assertThat(completed.stderr()).isEmpty();
     assertThat(gone(store.oldCompleted())).isTrue();
     assertThat(store.orphanUpload()).exists();
 
@@ -371,17 +365,6 @@ abstract class CliIT {
     assertThat(report.path("unrecognized_deleted").asInt()).isEqualTo(1);
     assertThat(store.unrecognized()).doesNotExist();
     assertThat(intact(store.oldCompleted())).isTrue();
-  }
-
-  @Test
-  void quietPrintsNothingOnSuccess() {
-    seed();
-
-    Result result = cleanup("-q");
-
-    assertThat(result.exitCode()).as("%s", result).isZero();
-    assertThat(result.stdout()).isEmpty();
-    assertThat(result.stderr()).isEmpty();
   }
 
   // ---- exit codes --------------------------------------------------------------------------------
