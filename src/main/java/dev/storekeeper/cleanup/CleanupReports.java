@@ -130,7 +130,7 @@ public class CleanupReports {
       String reason,
       String result,
       String error) {
-    static ItemView of(CleanupItem item) {
+    public static ItemView of(CleanupItem item) {
       return new ItemView(
           item.seq(),
           item.category().value(),
