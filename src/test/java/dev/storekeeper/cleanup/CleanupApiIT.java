@@ -269,6 +269,34 @@ abstract class CleanupApiIT extends StorekeeperIT {
   }
 
   @Test
+  void reclaimableIsWhatADryRunWouldDeleteAtTheCutoffs() {
+    fixtures.aJob(COMPLETED).finishedAt(daysAgo(30)).create();
+    fixtures.aJob(COMPLETED).finishedAt(daysAgo(30).minusMillis(1)).create();
+    fixtures.aJob(COMPLETED).finishedAt(daysAgo(300)).metrics(3).create();
+    fixtures.aJob(FAILED).finishedAt(daysAgo(7)).create();
+    fixtures.aJob(FAILED).finishedAt(daysAgo(7).minusSeconds(1)).create();
+    fixtures.aJob(CANCELLED).finishedAt(daysAgo(7).minusSeconds(1)).create();
+    fixtures.aJob(CANCELLED).finishedAt(daysAgo(6)).create();
+    fixtures.aJob(PENDING).create();
+
+    JsonNode reclaimable = ok(get("/cleanup/stats")).path("reclaimable");
+    JsonNode dry = ok(post("/cleanup/run?dry_run=true&old_completed=true&old_failed=true"));
+
+    assertThat(reclaimable.path("completed").path("count").asLong())
+        .isEqualTo(dry.path("completed_jobs").asLong())
+        .isEqualTo(2);
+    assertThat(reclaimable.path("failed").path("count").asLong())
+        .isEqualTo(dry.path("failed_jobs").asLong())
+        .isEqualTo(1);
+    assertThat(reclaimable.path("cancelled").path("count").asLong())
+        .isEqualTo(dry.path("cancelled_jobs").asLong())
+        .isEqualTo(1);
+    assertThat(reclaimable.path("total").path("bytes").asLong())
+        .isEqualTo(dry.path("bytes_freed").asLong())
+        .isEqualTo(4 * 28);
+  }
+
+  @Test
   void statsWithScanWalkTheDiskForExactFigures() {
     fixtures.aJob(COMPLETED).finishedAt(daysAgo(1)).create();
     fixtures.orphanUpload(daysAgo(2));
