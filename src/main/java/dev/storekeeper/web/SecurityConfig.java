@@ -15,6 +15,8 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -65,6 +67,15 @@ class SecurityConfig {
                     .accessDeniedHandler((request, response, e) -> forbidden(request, response)))
         .addFilterBefore(new BearerTokenFilter(token), AnonymousAuthenticationFilter.class);
     return http.build();
+  }
+
+  /**
+   * No users: the admin token is the only credential. Without this bean Boot creates a user with a
+   * generated password and logs that password at every start.
+   */
+  @Bean
+  UserDetailsService noUsers() {
+    return new InMemoryUserDetailsManager();
   }
 
   private static void forbidden(HttpServletRequest request, HttpServletResponse response)

@@ -46,7 +46,10 @@ class AdminTokenIT {
           .isEqualTo(403);
       assertThat(http.get("/cleanup/stats").status()).isEqualTo(401);
     }
-    assertThat(output.getAll()).contains(file.toString()).doesNotContain(token);
+    assertThat(output.getAll())
+        .contains(file.toString())
+        .doesNotContain(token)
+        .doesNotContain("generated security password");
     try (var stray = Files.list(dataDir)) {
       assertThat(stray.map(p -> p.getFileName().toString()))
           .noneMatch(name -> name.startsWith(".admin-token-"));
