@@ -71,10 +71,19 @@ public class CleanupReports {
   public record Disk(long totalBytes, long freeBytes, double usedPercent) {}
 
   public record LastRun(
-      UUID id, String trigger, String outcome, boolean dryRun, Instant startedAt, Instant finishedAt) {
+      UUID id,
+      String trigger,
+      String outcome,
+      boolean dryRun,
+      Instant startedAt,
+      Instant finishedAt) {
     static LastRun of(CleanupRun run) {
       return new LastRun(
-          run.id(), run.trigger().value(), run.outcome().value(), run.dryRun(), run.startedAt(),
+          run.id(),
+          run.trigger().value(),
+          run.outcome().value(),
+          run.dryRun(),
+          run.startedAt(),
           run.finishedAt());
     }
   }
@@ -89,7 +98,8 @@ public class CleanupReports {
 
   public record Scan(long count, long bytes, Instant scannedAt, UUID runId) {}
 
-  public record Retention(int completedDays, int failedDays, int cancelledDays, int orphanGraceHours) {}
+  public record Retention(
+      int completedDays, int failedDays, int cancelledDays, int orphanGraceHours) {}
 
   /** The storage statistics document ({@code GET /cleanup/stats}, {@code storekeeper stats}). */
   public record StorageStats(
@@ -122,8 +132,16 @@ public class CleanupReports {
       String error) {
     static ItemView of(CleanupItem item) {
       return new ItemView(
-          item.seq(), item.category().value(), item.jobId(), item.path(), item.ageSeconds(),
-          item.bytes(), item.metrics(), item.reason(), item.result().value(), item.error());
+          item.seq(),
+          item.category().value(),
+          item.jobId(),
+          item.path(),
+          item.ageSeconds(),
+          item.bytes(),
+          item.metrics(),
+          item.reason(),
+          item.result().value(),
+          item.error());
     }
   }
 
@@ -163,15 +181,14 @@ public class CleanupReports {
   // ---- builders --------------------------------------------------------------------------------
 
   /**
-   * The report of a run with its first {@code itemsLimit} items after {@code afterSeq};
-   * {@code itemsNext} is the link to the following page, or null when there is none.
+   * The report of a run with its first {@code itemsLimit} items after {@code afterSeq}; {@code
+   * itemsNext} is the link to the following page, or null when there is none.
    */
   public RunReport report(
       CleanupRun run, long afterSeq, int itemsLimit, boolean withStorage, String itemsLinkBase) {
     List<CleanupItem> page = cleanup.items(run.id(), afterSeq, itemsLimit + 1);
     boolean more = page.size() > itemsLimit;
-    List<ItemView> items =
-        page.stream().limit(itemsLimit).map(ItemView::of).toList();
+    List<ItemView> items = page.stream().limit(itemsLimit).map(ItemView::of).toList();
     String next =
         more && itemsLinkBase != null
             ? itemsLinkBase + "?after=" + items.get(items.size() - 1).seq() + "&limit=" + itemsLimit
@@ -262,13 +279,23 @@ public class CleanupReports {
     Optional<CleanupRun> lastScan = runs.lastOrphanScan();
     Scan orphans =
         lastScan
-            .map(r -> new Scan(
-                r.counts().orphanedUploads() + r.counts().orphanedOutputs(),
-                r.counts().orphanBytes(), r.startedAt(), r.id()))
+            .map(
+                r ->
+                    new Scan(
+                        r.counts().orphanedUploads() + r.counts().orphanedOutputs(),
+                        r.counts().orphanBytes(),
+                        r.startedAt(),
+                        r.id()))
             .orElse(new Scan(0, 0, null, null));
     Scan unrecognized =
         lastScan
-            .map(r -> new Scan(r.counts().unrecognizedFound(), r.counts().unrecognizedBytes(), r.startedAt(), r.id()))
+            .map(
+                r ->
+                    new Scan(
+                        r.counts().unrecognizedFound(),
+                        r.counts().unrecognizedBytes(),
+                        r.startedAt(),
+                        r.id()))
             .orElse(new Scan(0, 0, null, null));
     reclaimable.put("orphans", new CountAndBytes(orphans.count(), orphans.bytes()));
     reclaimable.put(
@@ -289,7 +316,9 @@ public class CleanupReports {
         disk(),
         scheduler(now),
         new Retention(
-            policy.completedDays(), policy.failedDays(), policy.cancelledDays(),
+            policy.completedDays(),
+            policy.failedDays(),
+            policy.cancelledDays(),
             policy.orphanGraceHours()));
   }
 
@@ -300,7 +329,8 @@ public class CleanupReports {
     Instant lastSuccess = cleanup.lastSuccessfulRun().map(CleanupRun::startedAt).orElse(null);
     Instant nextRun = runs.nextScheduledRun(CleanupTask.NAME).orElse(null);
     Duration twice = properties.interval().multipliedBy(2);
-    Instant reference = lastSuccess != null ? lastSuccess : runs.firstScheduledAt(CleanupTask.NAME).orElse(null);
+    Instant reference =
+        lastSuccess != null ? lastSuccess : runs.firstScheduledAt(CleanupTask.NAME).orElse(null);
     boolean overdue =
         properties.cleanupEnabled()
             && reference != null

@@ -64,14 +64,25 @@ class JobController {
 
     static JobView of(Job job, List<Metric> metrics) {
       return new JobView(
-          job.id(), job.filename(), job.status().value(), job.progress(), job.currentStep(),
-          job.errorMessage(), job.createdAt(), job.startedAt(), job.completedAt(), job.filePath(),
-          job.resultPath(), job.uploadBytes(), job.outputBytes(),
+          job.id(),
+          job.filename(),
+          job.status().value(),
+          job.progress(),
+          job.currentStep(),
+          job.errorMessage(),
+          job.createdAt(),
+          job.startedAt(),
+          job.completedAt(),
+          job.filePath(),
+          job.resultPath(),
+          job.uploadBytes(),
+          job.outputBytes(),
           metrics == null ? null : metrics.stream().map(MetricView::of).toList());
     }
   }
 
-  record MetricView(long id, UUID jobId, String name, double value, String unit, Instant createdAt) {
+  record MetricView(
+      long id, UUID jobId, String name, double value, String unit, Instant createdAt) {
     static MetricView of(Metric m) {
       return new MetricView(m.id(), m.jobId(), m.name(), m.value(), m.unit(), m.createdAt());
     }
@@ -142,7 +153,8 @@ class JobController {
     }
     throw new InvalidInputException(
         "status",
-        "status must be one of pending, running, completed, failed, cancelled, got \"" + status
+        "status must be one of pending, running, completed, failed, cancelled, got \""
+            + status
             + "\"");
   }
 
@@ -181,21 +193,28 @@ class JobController {
     Path file = confined(root, relative);
     Resource body = new FileSystemResource(file);
     return ResponseEntity.ok()
-        .contentType(MediaTypeFactory.getMediaType(file.getFileName().toString())
-            .orElse(MediaType.APPLICATION_OCTET_STREAM))
+        .contentType(
+            MediaTypeFactory.getMediaType(file.getFileName().toString())
+                .orElse(MediaType.APPLICATION_OCTET_STREAM))
         .header(
             HttpHeaders.CONTENT_DISPOSITION,
-            ContentDisposition.attachment().filename(file.getFileName().toString()).build().toString())
+            ContentDisposition.attachment()
+                .filename(file.getFileName().toString())
+                .build()
+                .toString())
         .body(body);
   }
 
   /**
-   * Resolves a client path inside a job's output directory. Refuses {@code ..}, absolute paths
-   * and NUL, and any path whose real location (after links) is not inside the directory.
+   * Resolves a client path inside a job's output directory. Refuses {@code ..}, absolute paths and
+   * NUL, and any path whose real location (after links) is not inside the directory.
    */
   private static Path confined(Path root, String relative) {
     for (String part : relative.split("/")) {
-      if (part.equals("..") || part.equals(".") || part.indexOf('\0') >= 0 || part.indexOf('\\') >= 0) {
+      if (part.equals("..")
+          || part.equals(".")
+          || part.indexOf('\0') >= 0
+          || part.indexOf('\\') >= 0) {
         throw new InvalidInputException("path", "path must stay inside the job's output directory");
       }
     }
@@ -232,7 +251,9 @@ class JobController {
                 }
               });
     } catch (IOException | UncheckedIOException e) {
-      throw new UncheckedIOException("Cannot list outputs of " + root, e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+      throw new UncheckedIOException(
+          "Cannot list outputs of " + root,
+          e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
     }
     files.sort(java.util.Comparator.comparing(OutputFile::path));
     return files;

@@ -23,7 +23,8 @@ public class JobRepository {
       """
       id, filename, file_path, status, progress, current_step, error_message, created_at,
       started_at, completed_at, result_path, upload_bytes, output_bytes, attempts,
-      deleting_run_id, cleanup_error""";
+      deleting_run_id, cleanup_error\
+      """;
 
   private final JdbcClient jdbc;
 
@@ -59,12 +60,14 @@ public class JobRepository {
   /** Newest first; jobs being deleted are not listed. */
   public List<Job> list(JobStatus status, int skip, int limit) {
     return jdbc.sql(
-            "select " + COLUMNS + """
-             from jobs
-            where status <> 'deleting' and (cast(:status as varchar(16)) is null or status = :status)
-            order by created_at desc, id desc
-            offset :skip rows fetch next :limit rows only
-            """)
+            "select "
+                + COLUMNS
+                + """
+                 from jobs
+                where status <> 'deleting' and (cast(:status as varchar(16)) is null or status = :status)
+                order by created_at desc, id desc
+                offset :skip rows fetch next :limit rows only
+                """)
         .param("status", status == null ? null : status.value())
         .param("skip", skip)
         .param("limit", limit)
@@ -202,14 +205,16 @@ public class JobRepository {
   public List<Job> findFinishedBefore(
       JobStatus status, Instant cutoff, Instant afterCompletedAt, UUID afterId, int limit) {
     return jdbc.sql(
-            "select " + COLUMNS + """
-             from jobs
-            where status = :status and completed_at is not null and completed_at < :cutoff
-              and (cast(:afterAt as timestamp with time zone) is null
-                   or completed_at > :afterAt or (completed_at = :afterAt and id > :afterId))
-            order by completed_at, id
-            fetch first :limit rows only
-            """)
+            "select "
+                + COLUMNS
+                + """
+                 from jobs
+                where status = :status and completed_at is not null and completed_at < :cutoff
+                  and (cast(:afterAt as timestamp with time zone) is null
+                       or completed_at > :afterAt or (completed_at = :afterAt and id > :afterId))
+                order by completed_at, id
+                fetch first :limit rows only
+                """)
         .param("status", status.value())
         .param("cutoff", ts(cutoff))
         .param("afterAt", ts(afterCompletedAt))
@@ -232,7 +237,9 @@ public class JobRepository {
   }
 
   public long countDeleting() {
-    return jdbc.sql("select count(*) from jobs where status = 'deleting'").query(Long.class).single();
+    return jdbc.sql("select count(*) from jobs where status = 'deleting'")
+        .query(Long.class)
+        .single();
   }
 
   /**
@@ -256,7 +263,9 @@ public class JobRepository {
         .param("runId", runId)
         .update();
     return new HashSet<>(
-        jdbc.sql("select id from jobs where id in (:ids) and deleting_run_id = :runId and status = 'deleting'")
+        jdbc.sql(
+                "select id from jobs where id in (:ids) and deleting_run_id = :runId and status ="
+                    + " 'deleting'")
             .param("ids", ids)
             .param("runId", runId)
             .query(UUID.class)
@@ -266,10 +275,12 @@ public class JobRepository {
   /** One keyset page of jobs left in {@code deleting} by any run (including crashed ones). */
   public List<Job> findDeleting(UUID afterId, int limit) {
     return jdbc.sql(
-            "select " + COLUMNS + """
-             from jobs where status = 'deleting' and id > :afterId
-            order by id fetch first :limit rows only
-            """)
+            "select "
+                + COLUMNS
+                + """
+                 from jobs where status = 'deleting' and id > :afterId
+                order by id fetch first :limit rows only
+                """)
         .param("afterId", afterId == null ? new UUID(0, 0) : afterId)
         .param("limit", limit)
         .query(JobRepository::map)
@@ -306,7 +317,10 @@ public class JobRepository {
       return Set.of();
     }
     return new HashSet<>(
-        jdbc.sql("select id from jobs where id in (:ids)").param("ids", ids).query(UUID.class).list());
+        jdbc.sql("select id from jobs where id in (:ids)")
+            .param("ids", ids)
+            .query(UUID.class)
+            .list());
   }
 
   public void recordCleanupError(UUID id, String error) {

@@ -25,9 +25,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.stereotype.Component;
 
 /**
- * The admin bearer token: {@code ADMIN_TOKEN}, or else a random token generated on first start
- * and kept in {@code DATA_DIR/admin-token} (mode 0600). Only its path is ever logged. Only a
- * digest is kept in memory, and comparison is constant-time.
+ * The admin bearer token: {@code ADMIN_TOKEN}, or else a random token generated on first start and
+ * kept in {@code DATA_DIR/admin-token} (mode 0600). Only its path is ever logged. Only a digest is
+ * kept in memory, and comparison is constant-time.
  */
 @Component
 @ConditionalOnWebApplication
@@ -38,7 +38,10 @@ public class AdminToken {
   private final byte[] digest;
 
   AdminToken(@Value("${ADMIN_TOKEN:}") String configured, StorageLayout layout) {
-    String token = configured.isBlank() ? loadOrCreate(layout.dataDir().resolve("admin-token")) : configured.strip();
+    String token =
+        configured.isBlank()
+            ? loadOrCreate(layout.dataDir().resolve("admin-token"))
+            : configured.strip();
     this.digest = sha256(token);
   }
 
@@ -50,7 +53,8 @@ public class AdminToken {
       ownerOnly(file);
       String token = Files.readString(file).strip();
       if (token.isEmpty()) {
-        throw new IllegalStateException("Invalid configuration: the admin token file " + file + " is empty");
+        throw new IllegalStateException(
+            "Invalid configuration: the admin token file " + file + " is empty");
       }
       log.info("ADMIN_TOKEN is not set: using the admin token stored in {}", file);
       return token;
@@ -70,7 +74,9 @@ public class AdminToken {
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     Path temp =
         Files.createTempFile(
-            file.getParent(), ".admin-token-", ".tmp",
+            file.getParent(),
+            ".admin-token-",
+            ".tmp",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
       Files.writeString(temp, token + "\n");
@@ -87,14 +93,17 @@ public class AdminToken {
     }
   }
 
-  /** The token file must be readable by its owner only; a wider mode is narrowed, with a warning. */
+  /**
+   * The token file must be readable by its owner only; a wider mode is narrowed, with a warning.
+   */
   private static void ownerOnly(Path file) throws IOException {
     PosixFileAttributeView view =
         Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     if (view == null) {
       return;
     }
-    Set<PosixFilePermission> owner = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    Set<PosixFilePermission> owner =
+        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     Set<PosixFilePermission> current = view.readAttributes().permissions();
     if (!owner.containsAll(current)) {
       view.setPermissions(owner);

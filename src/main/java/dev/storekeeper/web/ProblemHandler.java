@@ -35,7 +35,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(StorekeeperException.class)
   ResponseEntity<ProblemDetail> onOurs(StorekeeperException e, HttpServletRequest request) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(e.status()), e.getMessage());
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(e.status()), e.getMessage());
     problem.setTitle(e.title());
     if (e.parameter() != null) {
       problem.setProperty("parameter", e.parameter());
@@ -49,8 +50,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<ProblemDetail> onTypeMismatch(
       MethodArgumentTypeMismatchException e, HttpServletRequest request) {
-    String expected =
-        e.getRequiredType() == null ? "value" : describe(e.getRequiredType());
+    String expected = e.getRequiredType() == null ? "value" : describe(e.getRequiredType());
     ProblemDetail problem =
         ProblemDetail.forStatusAndDetail(
             HttpStatus.BAD_REQUEST,
@@ -76,11 +76,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
    * allow. Both messages quote the offending text, so it is neither echoed nor logged.
    */
   @ExceptionHandler({RequestRejectedException.class, InvalidParameterException.class})
-  ResponseEntity<ProblemDetail> onUnreadableParameters(RuntimeException e, HttpServletRequest request) {
+  ResponseEntity<ProblemDetail> onUnreadableParameters(
+      RuntimeException e, HttpServletRequest request) {
     ProblemDetail problem =
         ProblemDetail.forStatusAndDetail(
             HttpStatus.BAD_REQUEST,
-            "The query or form parameters are malformed or contain characters that are not allowed");
+            "The query or form parameters are malformed or contain characters that are not"
+                + " allowed");
     problem.setTitle("Invalid request");
     return respond(problem, request);
   }

@@ -9,7 +9,8 @@ final class Problems {
 
   private Problems() {}
 
-  static void write(HttpServletResponse response, int status, String title, String detail, String instance)
+  static void write(
+      HttpServletResponse response, int status, String title, String detail, String instance)
       throws IOException {
     response.setStatus(status);
     response.setContentType("application/problem+json");

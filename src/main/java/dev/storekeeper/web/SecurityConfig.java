@@ -22,9 +22,9 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Public: uploads, job reads, health, docs. Admin (bearer token): everything under
- * {@code /cleanup}, {@code DELETE /jobs/{id}}, and the actuator except health. No token is 401, a
- * wrong one 403, both as problem documents.
+ * Public: uploads, job reads, health, docs. Admin (bearer token): everything under {@code
+ * /cleanup}, {@code DELETE /jobs/{id}}, and the actuator except health. No token is 401, a wrong
+ * one 403, both as problem documents.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -60,7 +60,8 @@ class SecurityConfig {
                                 response,
                                 401,
                                 "Unauthorized",
-                                "This endpoint needs the admin token: Authorization: Bearer <token>",
+                                "This endpoint needs the admin token: Authorization: Bearer"
+                                    + " <token>",
                                 request.getRequestURI());
                           }
                         })
@@ -80,7 +81,8 @@ class SecurityConfig {
 
   private static void forbidden(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    Problems.write(response, 403, "Forbidden", "The admin token is not valid", request.getRequestURI());
+    Problems.write(
+        response, 403, "Forbidden", "The admin token is not valid", request.getRequestURI());
   }
 
   /**
