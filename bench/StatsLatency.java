@@ -38,9 +38,9 @@ public class StatsLatency {
     double p99 = ms(rank(nanos, 0.99));
     System.out.printf(
         "calls=%d warmup=%d first_call_ms=%.1f%n"
-            + "p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f max_ms=%.1f mean_ms=%.1f%n"
+            + "min_ms=%.1f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f max_ms=%.1f mean_ms=%.1f%n"
             + "target p99 < %.0f ms: %s%n",
-        calls, warmup, ms(first), ms(rank(nanos, 0.50)), ms(rank(nanos, 0.95)), p99,
+        calls, warmup, ms(first), ms(nanos[0]), ms(rank(nanos, 0.50)), ms(rank(nanos, 0.95)), p99,
         ms(nanos[nanos.length - 1]), ms((long) Arrays.stream(nanos).average().orElse(0)), target,
         p99 < target ? "MET" : "MISSED");
     System.exit(p99 < target ? 0 : 1);

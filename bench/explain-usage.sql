@@ -1,5 +1,5 @@
 -- The statement JobRepository.usage runs for GET /cleanup/stats, with the default retention.
-explain (analyze, buffers)
+explain (analyze, timing off)
 select 'completed' as status, count(*) as jobs, coalesce(sum(upload_bytes), 0) as upload_bytes,
        coalesce(sum(output_bytes), 0) as output_bytes,
        count(*) filter (where completed_at < now() - interval '30 days') as expired_jobs,

@@ -3,6 +3,8 @@
 -- over the last 180 days; 2 metric rows per finished job; 90 days of hourly cleanup runs in the
 -- ledger. Used by stats-latency.sh: psql -v jobs=100000 -f bench/seed-jobs.sql
 \set ON_ERROR_STOP on
+-- no parallel workers while seeding: they need dynamic shared memory, which a busy machine may lack
+set max_parallel_workers_per_gather = 0;
 
 insert into jobs (id, filename, file_path, status, progress, created_at, started_at,
                   completed_at, upload_bytes, output_bytes, attempts)

@@ -7,6 +7,7 @@
 #
 #   bench/stats-latency.sh                       # builds target/storekeeper.jar if missing
 #   BENCH_JOBS=1000000 bench/stats-latency.sh    # other sizes
+#   BENCH_JAR=/tmp/other/storekeeper.jar bench/stats-latency.sh   # another build, e.g. to compare
 #
 # Needs: a local PostgreSQL reachable as postgres@127.0.0.1 without password, psql, curl, Java 17.
 set -euo pipefail
@@ -19,11 +20,12 @@ warmup="${BENCH_WARMUP:-20}"
 port="${BENCH_PORT:-18090}"
 target_ms="${BENCH_TARGET_P99_MS:-50}"
 out=bench/out
+jar="${BENCH_JAR:-target/storekeeper.jar}"
 token="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 psql=(psql -X -q -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1)
 
 mkdir -p "$out"
-if [[ ! -f target/storekeeper.jar ]]; then
+if [[ ! -f "$jar" ]]; then
   mvn -B -q package -DskipTests
 fi
 
@@ -35,7 +37,7 @@ rm -rf "$out/data"
 SERVER_PORT="$port" DATA_DIR="$out/data" ADMIN_TOKEN="$token" CLEANUP_ENABLED=false \
   SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$db" SPRING_DATASOURCE_USERNAME=postgres \
   SPRING_DATASOURCE_PASSWORD= \
-  java -jar target/storekeeper.jar >"$out/service.log" 2>&1 &
+  java -jar "$jar" >"$out/service.log" 2>&1 &
 service=$!
 trap 'kill "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
@@ -57,7 +59,10 @@ java bench/StatsLatency.java "http://127.0.0.1:$port/cleanup/runs?limit=1" "$tok
 echo "== GET /cleanup/stats x $calls (after $warmup warm-up calls)"
 status=0
 java bench/StatsLatency.java "http://127.0.0.1:$port/cleanup/stats" "$token" "$calls" "$warmup" "$target_ms" || status=$?
-echo "== the statistics query alone, in PostgreSQL (explain analyze)"
+echo "== the statistics statement alone, in PostgreSQL (plan, then 20 executions)"
 "${psql[@]}" -d "$db" -f bench/explain-usage.sql | grep -E "Scan|Execution Time" || true
+for _ in $(seq 1 20); do
+  "${psql[@]}" -d "$db" -f bench/explain-usage.sql | sed -n 's/.*Execution Time: \([0-9.]*\) ms/\1/p'
+done | sort -n | awk '{ t[NR] = $1 } END { printf "statement_ms: min=%.1f median=%.1f max=%.1f\n", t[1], t[int((NR + 1) / 2)], t[NR] }'
 echo "== machine after: load average $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$status"
