@@ -47,8 +47,8 @@ def log(*parts):
 def psql(sql, db=DB, check=True, timeout=120):
     result = subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1",
-         "-At", "-F", "\t", "-c", sql],
-        capture_output=True, text=True, timeout=timeout)
+         "-At", "-F", "\t", "-q"],
+        input=sql, capture_output=True, text=True, timeout=timeout)
     if check and result.returncode != 0:
         raise RuntimeError(f"psql failed: {result.stderr.strip()}\n{sql[:300]}")
     return result.stdout.strip("\n")
