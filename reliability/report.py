@@ -25,7 +25,8 @@ def crash(r):
             f" the 5 s lease runs). Kills landed before any deletion {r['kills_before_any_deletion']}"
             f" times, mid-deletion {r['kills_mid_deletion']}, after all jobs were deleted (orphan"
             f" sweep) {r['kills_after_all_jobs_deleted']}",
-            f"**{r['kills_survived']}/{r['kills_tried']} kills survived**: after every kill no job"
+            f"**{r['kills_survived']}/{r['kills_tried']} kills survived** (target"
+            f" {r.get('kills_target', r['kills_tried'])}): after every kill no job"
             " visible through the API points at a missing file; after every completion run all"
             " expired jobs and orphans are gone, every kept job has row, metrics, upload and"
             f" outputs, no row left `deleting`, lock free. {r['already_running_retries']}"
@@ -48,11 +49,13 @@ def race(r):
 def concurrent(r):
     k = r["kill_holder"]
     return (f"{r['rounds']} rounds of CLI + `POST /cleanup/run` + the schedule (due now) started"
-            " together over 20,000 jobs; then the CLI holder SIGKILLed",
+            " together (each run walks 60,000 entries of `uploads/`, several seconds); then the"
+            " CLI holder SIGKILLed",
             f"**exactly one proceeded in {r['rounds_exactly_one']}/{r['rounds']} rounds**, the"
-            " others answered exit 3 / HTTP 409 / schedule skipped; after the kill: CLI exit"
-            f" {k['cli_right_after']}, API {k['api_right_after']}, lock taken over after"
-            f" {k['taken_over_after_s']} s (lease {k['lease_s']} s), final exit {k['final_exit']}")
+            f" others answered exit 3 / HTTP 409 / schedule skipped; {r['runs_recorded']} runs"
+            f" recorded, {r['overlapping_runs']} overlapping in time; after the kill: CLI exit"
+            f" {k['cli_right_after']}, API {k['api_right_after']}; a retrying CLI took the lock and finished"
+            f" {k['taken_over_after_s']} s after the kill (lease {k['lease_s']} s), exit {k['final_exit']}")
 
 
 def nodes(r):
