@@ -126,6 +126,37 @@ def main():
             tried, held = DESCRIBE[case](r)
             lines.append(f"| {TITLE[case]} | {tried} | {held} | {command} |"
                          f" {r['status']} ({r['finished']}) |")
+    lines += [
+        "",
+        "Fast cases (in `mvn -B verify`, each database-touching suite on H2 and PostgreSQL):",
+        "",
+        "| Suite | What it tries | What holds |",
+        "|---|---|---|",
+        "| `cleanup/HostileFilesystem*IT` | 13 orphan links (to a file, a directory, `/`, the data"
+        " directory, dangling, two-link loop, self-loop) in `uploads/` and `outputs/`; 5 foreign"
+        " links; links inside an expired job's outputs and as its upload; names with spaces, tabs,"
+        " newlines, CR, 255 bytes, emoji; names with bytes that are not UTF-8 | every link removed"
+        " as an entry or kept when foreign, every target intact; every recognised name removed and"
+        " accounted, none reported deleted while still on disk |",
+        "| `jobs/BadInput*IT` | 18 hostile file names (`../`, absolute, Windows separators, NUL,"
+        " control and escape characters, RFC 5987 encoded `../` and NUL, non-UTF-8, duplicate"
+        " `filename`), 11 malformed bodies (no or wrong boundary, truncated, empty, garbage, no"
+        " file name, 20 kB part header, JSON, text), a 5,000-character name, an oversized upload,"
+        " 16 bad query values | 201 or 4xx naming `file`/the parameter, never 5xx; stored names"
+        " safe and directly inside `uploads/`, one row per stored file, nothing written outside"
+        " `DATA_DIR`, spool empty |",
+        "| `web/Security*IT`, `web/AdminTokenTest` | 10 admin endpoints without a token, with a"
+        " wrong one, with Basic auth and an empty bearer; 15 other spellings (`;x=1`, `//`, `./`,"
+        " `%63`, upper case, trailing slash, `/actuator/env`, `heapdump`); the log and every answer"
+        " searched for the token; 12 escapes of `/jobs/{id}/outputs/{path}` (`..`, `%2e%2e`,"
+        " `%252e`, `%5c`, `%00`, absolute, links to a directory, to `/`, to another job) and an"
+        " output directory that is itself a link | 401 / 403 (or 400-405 for odd spellings),"
+        " never served; token never logged or echoed; nothing outside the job's directory served |",
+        "| `cli/CliHostileFlagsIT` | repeated `--*-days`, 20-digit values, hex, Arabic-Indic"
+        " digits | exit 2 naming the option, nothing written |",
+        "| `config/StorekeeperEnvironmentTest` | polling limits on PostgreSQL and H2 | at most one"
+        " locked execution per thread on PostgreSQL |",
+    ]
     with open(os.path.join(ROOT, "reliability", "defects.md")) as f:
         lines += ["", f.read().rstrip(), ""]
     with open(os.path.join(ROOT, "RELIABILITY.md"), "w") as f:
