@@ -43,7 +43,11 @@ class CleanupMemoryIT {
                 .create();
           }
           for (int i = 0; i < KEPT; i++) {
-            kept.add(db.fixtures().aJob(JobStatus.COMPLETED).finishedAt(now.minus(Duration.ofDays(1))).create());
+            kept.add(
+                db.fixtures()
+                    .aJob(JobStatus.COMPLETED)
+                    .finishedAt(now.minus(Duration.ofDays(1)))
+                    .create());
           }
           return null;
         });
