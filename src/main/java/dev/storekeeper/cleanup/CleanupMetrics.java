@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -27,7 +28,9 @@ import org.springframework.stereotype.Component;
  * every node reports the same values. Counters and the duration timer count the runs this node
  * executed ({@link CleanupFinished}); sum them across nodes.
  */
+// metrics are exposed by the service; a CLI process has no registry and keeps only the ledger
 @Component
+@ConditionalOnWebApplication
 class CleanupMetrics {
 
   static final Duration STATS_TTL = Duration.ofSeconds(5);

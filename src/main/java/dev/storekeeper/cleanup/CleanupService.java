@@ -157,7 +157,7 @@ public class CleanupService implements DisposableBean {
       lock.release(state.runId);
     }
     CleanupRun run = runs.find(state.runId).orElseThrow();
-    events.publishEvent(new CleanupFinished(run));
+    announce(run);
     return run;
   }
 
@@ -240,8 +240,17 @@ public class CleanupService implements DisposableBean {
       throw e;
     }
     CleanupRun run = runs.find(runId).orElseThrow();
-    events.publishEvent(new CleanupFinished(run));
+    announce(run);
     return run;
+  }
+
+  /** Tells listeners (metrics); their failure must not turn a finished run into a failed one. */
+  private void announce(CleanupRun run) {
+    try {
+      events.publishEvent(new CleanupFinished(run));
+    } catch (RuntimeException e) {
+      log.warn("A listener failed on the end of cleanup run {}: {}", run.id(), e.toString());
+    }
   }
 
   public Optional<CleanupRun> find(UUID runId) {

@@ -131,50 +131,60 @@ final class CleanupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    boolean human = !json && !quiet;
     try (CliContext context = contexts.get()) {
+      boolean human = !json && !quiet;
       StorageStats before = human ? context.reports().stats(false) : null;
-      ProgressBar bar =
-          human && streams.progress()
-              ? new ProgressBar(streams.err(), dryRun, System::nanoTime)
-              : null;
-      CleanupRun run;
-      try {
-        run = context.cleanup().run(request(), bar == null ? CleanupProgress.NONE : bar);
-      } catch (AlreadyRunningException busy) {
-        throw new CliFailure(
-            ExitCodes.ALREADY_RUNNING,
-            busy.getMessage() + System.lineSeparator() + "Try again when it has finished.",
-            busy);
-      } finally {
-        if (bar != null) {
-          bar.clear();
-        }
-      }
+      CleanupRun run = run(context, human && streams.progress());
       if (json) {
-        RunReport report = context.reports().report(run, 0, list ? 0 : JSON_ITEMS, true, null);
-        JsonDocument.write(
-            context.json(), streams.out(), report, list ? pages(context, run) : null);
+        printJson(context, run);
+      } else if (human) {
+        printReport(context, run, before);
       } else {
-        RunReport report = context.reports().report(run, 0, 0, human, null);
-        if (human) {
-          HumanOutput output = new HumanOutput(streams.outWriter());
-          output.runReport(before, report);
-          if (list) {
-            output.itemsHeading(report.itemsTotal());
-            forEachItem(context, run, output::item);
-          }
-        } else {
-          if (list) {
-            HumanOutput output = new HumanOutput(streams.outWriter());
-            forEachItem(context, run, output::item);
-          }
-          HumanOutput.errors(streams.err(), report);
-        }
+        printQuietly(context, run);
       }
       streams.flush();
       return run.outcome() == Outcome.SUCCEEDED ? ExitCodes.OK : ExitCodes.INCOMPLETE;
     }
+  }
+
+  private CleanupRun run(CliContext context, boolean progressBar) {
+    ProgressBar bar = progressBar ? new ProgressBar(streams.err(), dryRun, System::nanoTime) : null;
+    try {
+      return context.cleanup().run(request(), bar == null ? CleanupProgress.NONE : bar);
+    } catch (AlreadyRunningException busy) {
+      throw new CliFailure(
+          ExitCodes.ALREADY_RUNNING,
+          busy.getMessage() + System.lineSeparator() + "Try again when it has finished.",
+          busy);
+    } finally {
+      if (bar != null) {
+        bar.clear();
+      }
+    }
+  }
+
+  /** The document of the HTTP API; with --list, every item instead of the first page. */
+  private void printJson(CliContext context, CleanupRun run) {
+    RunReport report = context.reports().report(run, 0, list ? 0 : JSON_ITEMS, true, null);
+    JsonDocument.write(context.json(), streams.out(), report, list ? pages(context, run) : null);
+  }
+
+  private void printReport(CliContext context, CleanupRun run, StorageStats before) {
+    RunReport report = context.reports().report(run, 0, 0, true, null);
+    HumanOutput output = new HumanOutput(streams.outWriter());
+    output.runReport(before, report);
+    if (list) {
+      output.itemsHeading(report.itemsTotal());
+      forEachItem(context, run, output::item);
+    }
+  }
+
+  /** --quiet: the items if asked for, and the errors on stderr. */
+  private void printQuietly(CliContext context, CleanupRun run) {
+    if (list) {
+      forEachItem(context, run, new HumanOutput(streams.outWriter())::item);
+    }
+    HumanOutput.errors(streams.err(), context.reports().report(run, 0, 0, false, null));
   }
 
   /** Every item of the run, a page at a time: memory does not grow with the size of the run. */

@@ -71,6 +71,16 @@ final class CliProcess {
     return run(command);
   }
 
+  /** {@code java <jvmOptions> -jar storekeeper.jar <args>}, e.g. with a small heap. */
+  Result javaWith(List<String> jvmOptions, String... args) {
+    List<String> command = new ArrayList<>(JVM);
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(jar().toString());
+    command.addAll(List.of(args));
+    return run(command);
+  }
+
   /**
    * The built jar unpacked and started the way bin/cleanup-storage starts it (Spring Boot's {@code
    * extract} plus a class-data-sharing archive recorded by one training run), so that each of the
