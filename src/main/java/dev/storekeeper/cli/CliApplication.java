@@ -48,13 +48,10 @@ import org.springframework.context.annotation.FilterType;
         @ComponentScan.Filter(
             type = FilterType.REGEX,
             pattern = {
-              // uploads (needs the processing queue), the recurring task, the health indicators,
-              // the Prometheus meters (a command has no registry: a run's finish event would fail)
+              // uploads (needs the processing queue), the recurring task, the health indicator
               "dev\\.storekeeper\\.jobs\\.JobService",
               "dev\\.storekeeper\\.jobs\\.JobController",
               "dev\\.storekeeper\\.cleanup\\.CleanupTask",
-              "dev\\.storekeeper\\.cleanup\\.CleanupMetrics",
-              "dev\\.storekeeper\\.cleanup\\.CleanupHealthIndicator",
               "dev\\.storekeeper\\.storage\\.StorageHealthIndicator"
             }))
 @EnableConfigurationProperties({CleanupProperties.class, StorageProperties.class})
