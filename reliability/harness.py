@@ -1160,8 +1160,10 @@ def case_dbtrouble(args):
                 "select count(*) from cleanup_lock where run_id is not null "
                 "and heartbeat_at > now() - interval '5 seconds'"), 60, 0.5)
             rc2 = scheduled_cleanup(service)[0]
-        interrupted = rows("""select outcome, coalesce(errors, '') from cleanup_runs
-                               order by started_at limit 1""")
+        interrupted = rows(f"""select outcome, coalesce(errors, '') from cleanup_runs
+                                where "trigger" = '{"cli" if use_cli else "schedule"}'
+                                  and started_at <= to_timestamp({stopped_at})
+                                order by started_at desc limit 1""")
         problems = d.violations(True)
         healthy_answers = all(h["status"] in (200, 503) and h["seconds"] < 10 for h in health)
         ok = (healthy_answers and health_after == 200 and rc2 in (0, "succeeded")
