@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -26,9 +28,11 @@ public class JobRepository {
       deleting_run_id, cleanup_error""";
 
   private final JdbcClient jdbc;
+  private final JdbcTemplate template;
 
-  public JobRepository(JdbcClient jdbc) {
+  public JobRepository(JdbcClient jdbc, JdbcTemplate template) {
     this.jdbc = jdbc;
+    this.template = template;
   }
 
   public void insert(Job job) {
@@ -296,6 +300,33 @@ public class JobRepository {
     } catch (org.springframework.dao.DataAccessException taken) {
       return false;
     }
+  }
+
+  /**
+   * Claims many orphans' job ids at once, as {@link #claimOrphan} does one: placeholder rows, one
+   * JDBC batch. If any id already has a row the batch fails (the primary key) and the caller's
+   * transaction must be rolled back, then the ids claimed one by one.
+   *
+   * @param entryPaths job id to the path of its (first) orphaned entry
+   */
+  public void claimOrphans(Map<UUID, String> entryPaths, Instant now, UUID runId) {
+    if (entryPaths.isEmpty()) {
+      return;
+    }
+    template.batchUpdate(
+        """
+        insert into jobs (id, filename, file_path, status, created_at, deleting_run_id,
+                          current_step)
+        values (?, '(orphan)', ?, 'deleting', ?, ?, 'orphan')
+        """,
+        List.copyOf(entryPaths.entrySet()),
+        entryPaths.size(),
+        (ps, entry) -> {
+          ps.setObject(1, entry.getKey());
+          ps.setString(2, entry.getValue());
+          ps.setObject(3, ts(now));
+          ps.setObject(4, runId);
+        });
   }
 
   /** Which of these ids have a row (in any state). */
