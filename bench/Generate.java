@@ -239,10 +239,13 @@ public class Generate {
                 }
               }));
     }
-    for (Future<?> f : work) {
-      f.get();
+    try {
+      for (Future<?> f : work) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    pool.shutdown();
   }
 
   static void writeOutput(Path dir, Output output) {

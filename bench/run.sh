@@ -32,6 +32,14 @@ ms() { date +%s%3N; }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.2f", ms / 1000 }'; }
 log() { echo "[$(date +%T)] $*" >&2; }
 
+# CPU seconds of PostgreSQL backends that exited (the postmaster's reaped children): our
+# connections close when the process ends, so before/after brackets a run's database CPU. Other
+# clients' backends that exit meanwhile are counted too; the wall times are noisier still.
+PG_PID=$(head -1 "$(psql -h 127.0.0.1 -U postgres -qAtXc 'show data_directory')/postmaster.pid" 2>/dev/null || echo)
+pg_cpu() { [[ -n $PG_PID ]] && awk '{ print $16 + $17 }' "/proc/$PG_PID/stat" || echo 0; }
+TICKS=$(getconf CLK_TCK)
+cpu_of() { awk '{ printf "%d", ($2 + $3) * 1000 }' "$1"; } # /usr/bin/time -f "%e %U %S" -> ms
+
 # ---- set-up ------------------------------------------------------------------------------------
 
 setup() {
@@ -92,14 +100,19 @@ generate() {
 # Two DELETEs (ids inline, one transaction), then rm -rf of exactly the known paths, two at a
 # time (xargs -P2, 500 paths per rm). Sets FLOOR_SQL_MS, FLOOR_RM_MS.
 floor() {
-  local t0 t1 t2
+  local t0 t1 t2 c0 c1
+  c0=$(pg_cpu)
   t0=$(ms)
-  psql_db -1 -f "$LISTS/floor.sql"
+  /usr/bin/time -f "%e %U %S" -o "$OUT/logs/floor-sql.time" \
+    psql -h 127.0.0.1 -U postgres -d "$DB" -v ON_ERROR_STOP=1 -qAtX -1 -f "$LISTS/floor.sql"
   t1=$(ms)
-  xargs -0 -P2 -n500 rm -rf -- <"$LISTS/floor-paths.0"
+  /usr/bin/time -f "%e %U %S" -o "$OUT/logs/floor-rm.time" \
+    xargs -0 -P2 -n500 rm -rf -- <"$LISTS/floor-paths.0"
   t2=$(ms)
+  c1=$(pg_cpu)
   FLOOR_SQL_MS=$((t1 - t0))
   FLOOR_RM_MS=$((t2 - t1))
+  FLOOR_CPU_MS=$(( $(cpu_of "$OUT/logs/floor-sql.time") + $(cpu_of "$OUT/logs/floor-rm.time") + (c1 - c0) * 1000 / TICKS ))
 }
 
 # What a dry run must at least do: read the expired jobs and their metric counts, measure the paths.
@@ -119,17 +132,22 @@ floor_dry() {
 
 # ours LOG [args]: sets OURS_MS and RUN_ID (the run it recorded)
 ours() {
-  local logfile=$1 t0 t1
+  local logfile=$1 t0 t1 c0 c1
   shift
+  ours_argv "$@"
+  c0=$(pg_cpu)
   t0=$(ms)
-  if ! ours_cmd "$@" >"$logfile" 2>&1; then
+  if ! /usr/bin/time -f "%e %U %S" -o "$logfile.time" "${OURS_ARGV[@]}" >"$logfile" 2>&1; then
     log "cleanup failed, see $logfile"
     tail -20 "$logfile" >&2
     exit 1
   fi
   t1=$(ms)
+  c1=$(pg_cpu)
   OURS_MS=$((t1 - t0))
+  OURS_CPU_MS=$(( $(cpu_of "$logfile.time") + (c1 - c0) * 1000 / TICKS ))
   RUN_ID=$(psql_db -c "select id from cleanup_runs order by started_at desc limit 1")
+  RUN_MS=$(psql_db -c "select round(extract(epoch from finished_at - started_at) * 1000) from cleanup_runs where id = '$RUN_ID'")
 }
 
 # ---- checks ------------------------------------------------------------------------------------
@@ -182,10 +200,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # ---- figures -----------------------------------------------------------------------------------
 
 full() {
-  local n=$1 i floors=() sqls=() rms=() ourss=()
+  local n=$1 i floors=() sqls=() rms=() ourss=() runs=() fcpus=() ocpus=()
   printf '\nFull cleanup, N=%d, seed %s, ours=%s, %s, commit %s\n' "$n" "$SEED" "$OURS" \
     "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
-  printf '%-4s %9s %9s %11s %9s %7s %s\n' rep floor_sql floor_rm floor_total ours ratio items
+  printf '%-6s %9s %9s %11s %9s %7s %9s %9s %s\n' rep floor_sql floor_rm floor_total ours ratio "run*" "run/floor" "cpu floor/ours/ratio"
   for i in $(seq 1 "$REPS"); do
     generate "$n"
     floor
@@ -196,15 +214,23 @@ full() {
     local items
     items=$(check_ledger "$RUN_ID" deleted)
     local total=$((FLOOR_SQL_MS + FLOOR_RM_MS))
-    floors+=("$total") sqls+=("$FLOOR_SQL_MS") rms+=("$FLOOR_RM_MS") ourss+=("$OURS_MS")
-    printf '%-4s %9s %9s %11s %9s %7s %s\n' "$i" "$(secs "$FLOOR_SQL_MS")" "$(secs "$FLOOR_RM_MS")" \
-      "$(secs "$total")" "$(secs "$OURS_MS")" "$(ratio "$OURS_MS" "$total")" "$items"
+    floors+=("$total") sqls+=("$FLOOR_SQL_MS") rms+=("$FLOOR_RM_MS") ourss+=("$OURS_MS") runs+=("$RUN_MS") fcpus+=("$FLOOR_CPU_MS") ocpus+=("$OURS_CPU_MS")
+    printf '%-6s %9s %9s %11s %9s %7s %9s %9s %s\n' "$i" "$(secs "$FLOOR_SQL_MS")" "$(secs "$FLOOR_RM_MS")" \
+      "$(secs "$total")" "$(secs "$OURS_MS")" "$(ratio "$OURS_MS" "$total")" "$(secs "$RUN_MS")" \
+      "$(ratio "$RUN_MS" "$total")" \
+      "$(secs "$FLOOR_CPU_MS")/$(secs "$OURS_CPU_MS")/$(ratio "$OURS_CPU_MS" "$FLOOR_CPU_MS") ($items items)"
   done
-  local mf mo
+  local mf mo mr
   mf=$(printf '%s\n' "${floors[@]}" | median)
   mo=$(printf '%s\n' "${ourss[@]}" | median)
-  printf '%-4s %9s %9s %11s %9s %7s\n' median "$(secs "$(printf '%s\n' "${sqls[@]}" | median)")" \
-    "$(secs "$(printf '%s\n' "${rms[@]}" | median)")" "$(secs "$mf")" "$(secs "$mo")" "$(ratio "$mo" "$mf")"
+  mr=$(printf '%s\n' "${runs[@]}" | median)
+  printf '%-6s %9s %9s %11s %9s %7s %9s %9s %s\n' median "$(secs "$(printf '%s\n' "${sqls[@]}" | median)")" \
+    "$(secs "$(printf '%s\n' "${rms[@]}" | median)")" "$(secs "$mf")" "$(secs "$mo")" "$(ratio "$mo" "$mf")" \
+    "$(secs "$mr")" "$(ratio "$mr" "$mf")" \
+    "$(secs "$(printf '%s\n' "${fcpus[@]}" | median)")/$(secs "$(printf '%s\n' "${ocpus[@]}" | median)")/$(ratio "$(printf '%s\n' "${ocpus[@]}" | median)" "$(printf '%s\n' "${fcpus[@]}" | median)")"
+  echo "ours = wall time of the whole process (JVM and Spring start-up included);"
+  echo "run* = the run itself, from the ledger (cleanup_runs.started_at .. finished_at)"
+  echo "cpu  = user+sys seconds: the floor's psql and rm, ours' JVM, plus PostgreSQL backends; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 dry() {
@@ -240,6 +266,8 @@ dry() {
 
 memory() {
   local n=$1
+  # 525,000 output trees need 3.7 million inodes, more than /dev/shm has: use the disk
+  export DATA_DIR=${BENCH_DATA:-$OUT/data}
   printf '\nMemory, N=%d, -Xmx128m, seed %s, ours=%s, %s, commit %s\n' "$n" "$SEED" "$OURS" \
     "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
   generate "$n"
