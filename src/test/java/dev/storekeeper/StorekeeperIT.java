@@ -29,6 +29,7 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(
     properties = {
       "spring.config.import=",
+      "ENV_FILE=target/it/no-such.env",
       "CLEANUP_ENABLED=false",
       "STORAGE_MIN_FREE_MB=0",
       "MAX_UPLOAD_BYTES=100000",

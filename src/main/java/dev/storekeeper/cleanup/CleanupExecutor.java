@@ -87,7 +87,7 @@ class CleanupExecutor implements DisposableBean {
   /** Work out how many jobs this run will handle, for progress reporting. */
   long expectedJobs(CleanupRequest request, RunState state) {
     long expected = jobs.countDeleting();
-    for (JobStatus status : statuses(request)) {
+    for (JobStatus status : request.expiredStatuses()) {
       expected += jobs.countFinishedBefore(status, state.policy.cutoff(status, state.now));
     }
     return expected;
@@ -96,7 +96,7 @@ class CleanupExecutor implements DisposableBean {
   void execute(
       CleanupRequest request, RunState state, int batchSize, Consumer<RunState> afterBatch) {
     resume(state, batchSize, afterBatch);
-    for (JobStatus status : statuses(request)) {
+    for (JobStatus status : request.expiredStatuses()) {
       expire(status, state, batchSize, afterBatch);
     }
     if (request.cleansOrphans()) {
@@ -105,18 +105,6 @@ class CleanupExecutor implements DisposableBean {
       sweep(
           layout.outputsRoot(), false, request.includeUnrecognized(), state, batchSize, afterBatch);
     }
-  }
-
-  private static List<JobStatus> statuses(CleanupRequest request) {
-    List<JobStatus> statuses = new ArrayList<>();
-    if (request.cleansCompleted()) {
-      statuses.add(JobStatus.COMPLETED);
-    }
-    if (request.cleansFailed()) {
-      statuses.add(JobStatus.FAILED);
-      statuses.add(JobStatus.CANCELLED);
-    }
-    return statuses;
   }
 
   // ---- jobs ------------------------------------------------------------------------------------
@@ -301,6 +289,7 @@ class CleanupExecutor implements DisposableBean {
       int batchSize,
       Consumer<RunState> afterBatch) {
     List<Entry> batch = new ArrayList<>();
+    int unflushed = 0;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
       for (Path entry : entries) {
         if (state.lockLost) {
@@ -319,6 +308,11 @@ class CleanupExecutor implements DisposableBean {
             uploads ? StorageLayout.jobIdOfUpload(name) : StorageLayout.jobIdOfOutput(name);
         if (id.isEmpty()) {
           unrecognized(root, name, modified, includeUnrecognized, state);
+          if (++unflushed >= batchSize) {
+            // a directory full of foreign names must not pile up unrecorded items in memory
+            afterBatch.accept(state);
+            unflushed = 0;
+          }
           continue;
         }
         batch.add(new Entry(id.get(), name, modified, uploads && StorageLayout.isTempUpload(name)));

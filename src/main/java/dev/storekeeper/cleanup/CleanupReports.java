@@ -130,7 +130,7 @@ public class CleanupReports {
       String reason,
       String result,
       String error) {
-    static ItemView of(CleanupItem item) {
+    public static ItemView of(CleanupItem item) {
       return new ItemView(
           item.seq(),
           item.category().value(),
@@ -231,16 +231,20 @@ public class CleanupReports {
 
   public StorageStats stats(boolean scan) {
     Instant now = clock.instant();
-    List<StatusUsage> usage = jobs.usageByStatus();
+    RetentionPolicy policy = cleanup.properties().defaultPolicy();
+    Map<JobStatus, StatusUsage> usage = new EnumMap<>(JobStatus.class);
+    jobs.usage(
+            policy.cutoff(JobStatus.COMPLETED, now),
+            policy.cutoff(JobStatus.FAILED, now),
+            policy.cutoff(JobStatus.CANCELLED, now))
+        .forEach(u -> usage.put(u.status(), u));
     Map<String, CountAndBytes> byStatus = new LinkedHashMap<>();
     long uploadCount = 0;
     long uploadBytes = 0;
     long outputCount = 0;
     long outputBytes = 0;
-    Map<JobStatus, StatusUsage> indexed = new EnumMap<>(JobStatus.class);
-    usage.forEach(u -> indexed.put(u.status(), u));
     for (JobStatus status : JobStatus.values()) {
-      StatusUsage u = indexed.get(status);
+      StatusUsage u = usage.get(status);
       long count = u == null ? 0 : u.jobs();
       long bytes = u == null ? 0 : u.uploadBytes() + u.outputBytes();
       byStatus.put(status.value(), new CountAndBytes(count, bytes));
@@ -261,16 +265,16 @@ public class CleanupReports {
       outputCount = out[0];
       outputBytes = out[1];
     }
-    RetentionPolicy policy = cleanup.properties().defaultPolicy();
     Map<String, CountAndBytes> reclaimable = new LinkedHashMap<>();
     long reclaimCount = 0;
     long reclaimBytes = 0;
     for (JobStatus status : List.of(JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)) {
-      StatusUsage u = jobs.usageFinishedBefore(status, policy.cutoff(status, now));
-      reclaimable.put(
-          status.value(), new CountAndBytes(u.jobs(), u.uploadBytes() + u.outputBytes()));
-      reclaimCount += u.jobs();
-      reclaimBytes += u.uploadBytes() + u.outputBytes();
+      StatusUsage u = usage.get(status);
+      long count = u == null ? 0 : u.expiredJobs();
+      long bytes = u == null ? 0 : u.expiredBytes();
+      reclaimable.put(status.value(), new CountAndBytes(count, bytes));
+      reclaimCount += count;
+      reclaimBytes += bytes;
     }
     Optional<CleanupRun> lastScan = runs.lastOrphanScan();
     Scan orphans =

@@ -1,6 +1,9 @@
 package dev.storekeeper.cleanup;
 
+import dev.storekeeper.jobs.JobStatus;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +40,19 @@ public record CleanupRequest(
 
   public boolean cleansOrphans() {
     return all() || orphans;
+  }
+
+  /** The finished states whose expired jobs this run deletes; old_failed covers cancelled jobs. */
+  public List<JobStatus> expiredStatuses() {
+    List<JobStatus> statuses = new ArrayList<>();
+    if (cleansCompleted()) {
+      statuses.add(JobStatus.COMPLETED);
+    }
+    if (cleansFailed()) {
+      statuses.add(JobStatus.FAILED);
+      statuses.add(JobStatus.CANCELLED);
+    }
+    return List.copyOf(statuses);
   }
 
   /** The parameters as recorded in the ledger and shown to operators. */

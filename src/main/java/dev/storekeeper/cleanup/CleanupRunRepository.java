@@ -98,17 +98,20 @@ class CleanupRunRepository {
         .update();
   }
 
-  /** Runs still marked running whose holder no longer holds the lock died: record that. */
-  int markAbandoned(UUID exceptRunId, Instant now) {
+  /**
+   * Runs still marked running that stopped heartbeating before {@code staleBefore} and do not hold
+   * the lock died (killed or crashed): record that, so the ledger never shows them running.
+   */
+  int markAbandoned(Instant staleBefore, Instant now) {
     return jdbc.sql(
             """
             update cleanup_runs
                set outcome = 'failed', finished_at = :now,
                    errors = 'abandoned: the process running it stopped before it finished'
-             where outcome = 'running' and id <> :except
+             where outcome = 'running' and heartbeat_at < :staleBefore
                and id not in (select run_id from cleanup_lock where run_id is not null)
             """)
-        .param("except", exceptRunId)
+        .param("staleBefore", ts(staleBefore))
         .param("now", ts(now))
         .update();
   }

@@ -113,7 +113,7 @@ public class CleanupService implements DisposableBean {
       throw new AlreadyRunningException(running.runId(), running.node(), running.acquiredAt());
     }
     try {
-      runs.markAbandoned(runId, now);
+      runs.markAbandoned(stale, now);
       runs.insert(
           runId,
           request.trigger(),

@@ -1,10 +1,28 @@
 package dev.storekeeper.cli;
 
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
 /**
- * Decides whether the jar was started as a command ({@code cleanup}, {@code stats}) rather than as
- * the service, and runs it. The command starts Spring without a web server or workers.
+ * Runs the jar as an operator command ({@code cleanup}, {@code stats}) instead of the service.
+ *
+ * <p>The arguments are parsed first, without Spring: {@code --help}, {@code -V} and usage errors
+ * answer at once and never touch the database. Only then does the command start its {@link
+ * CliContext} (no web server, no workers). Only the result is written to stdout: everything else
+ * that would print there (logging included) is sent to stderr.
  */
 public final class CliLauncher {
+
+  /** Set by bin/cleanup-storage: the name the operator typed, shown in help and messages. */
+  static final String NAME_PROPERTY = "storekeeper.cli.name";
+
+  /** Set by bin/cleanup-storage to whether stderr is a terminal ({@code [ -t 2 ]}). */
+  static final String PROGRESS_PROPERTY = "storekeeper.cli.progress";
+
+  private static final String BACKGROUND_PREINITIALIZER = "spring.backgroundpreinitializer.ignore";
 
   private CliLauncher() {}
 
@@ -12,8 +30,61 @@ public final class CliLauncher {
     return args.length > 0 && (args[0].equals("cleanup") || args[0].equals("stats"));
   }
 
+  /** Runs the command named by {@code args[0]} and returns its exit code. */
   public static int run(String[] args) {
-    System.err.println("storekeeper: the " + args[0] + " command is not available yet");
-    return 2;
+    // Spring Boot warms up, on another thread, what a web service needs first (HTTP message
+    // converters with a Jackson 2 mapper, validation, ...): for a command it is wasted CPU time
+    if (System.getProperty(BACKGROUND_PREINITIALIZER) == null) {
+      System.setProperty(BACKGROUND_PREINITIALIZER, "true");
+    }
+    PrintStream stdout = System.out;
+    System.setOut(System.err);
+    try {
+      return execute(args, Streams.of(stdout, System.err, progressWanted()), CliContext::start);
+    } finally {
+      stdout.flush();
+      System.setOut(stdout);
+    }
+  }
+
+  static int execute(String[] args, Streams streams, Supplier<CliContext> contexts) {
+    Object command =
+        args[0].equals("cleanup")
+            ? new CleanupCommand(streams, contexts)
+            : new StatsCommand(streams, contexts);
+    String name =
+        args[0].equals("cleanup")
+            ? System.getProperty(NAME_PROPERTY, "storekeeper cleanup")
+            : "storekeeper stats";
+    CommandLine commandLine =
+        new CommandLine(command)
+            .setCommandName(name)
+            .setOut(streams.outWriter())
+            .setErr(streams.err())
+            .setParameterExceptionHandler(new UsageErrors())
+            .setExecutionExceptionHandler(CliLauncher::failed);
+    commandLine
+        .getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(ExitCodes.HELP);
+    int exitCode = commandLine.execute(Arrays.copyOfRange(args, 1, args.length));
+    streams.flush();
+    return exitCode;
+  }
+
+  private static int failed(Exception e, CommandLine commandLine, ParseResult parsed) {
+    CliFailure failure = Failures.classify(e);
+    commandLine.getErr().println(commandLine.getCommandName() + ": " + failure.getMessage());
+    commandLine.getErr().flush();
+    return failure.exitCode();
+  }
+
+  private static boolean progressWanted() {
+    String stderrIsTerminal = System.getProperty(PROGRESS_PROPERTY);
+    if (stderrIsTerminal != null) {
+      return Boolean.parseBoolean(stderrIsTerminal);
+    }
+    return System.console() != null && !"dumb".equals(System.getenv("TERM"));
   }
 }

@@ -5,6 +5,7 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.convert.ConversionFailedException;
 import org.springframework.validation.FieldError;
 
 /**
@@ -35,18 +36,17 @@ class SettingsFailureAnalyzer extends AbstractFailureAnalyzer<BindException> {
                   text.append(variableName(field.getField()))
                       .append(" ")
                       .append(error.getDefaultMessage())
-                      .append(", got \"")
-                      .append(field.getRejectedValue())
-                      .append('"');
+                      .append(", got ")
+                      .append(shown(field.getRejectedValue()));
                 } else {
                   text.append(error.getDefaultMessage());
                 }
               });
       description = text.toString();
     } else {
-      Object value = cause.getProperty() == null ? null : cause.getProperty().getValue();
+      String value = shown(resolvedValue(cause));
       description =
-          "Invalid configuration: %s has the value \"%s\", which is not a valid %s."
+          "Invalid configuration: %s has the value %s, which is not a valid %s."
               .formatted(
                   variableName(property),
                   value,
@@ -61,6 +61,39 @@ class SettingsFailureAnalyzer extends AbstractFailureAnalyzer<BindException> {
         description,
         "Fix the variable in the environment or in .env (see README.md, Configuration).",
         cause);
+  }
+
+  /**
+   * The value the conversion saw. The bound property still holds the unresolved placeholder from
+   * application.properties ({@code ${RETENTION_FAILED_DAYS:7}}), which is not what the operator
+   * wrote.
+   */
+  private static Object resolvedValue(BindException cause) {
+    for (Throwable failure = cause.getCause(); failure != null; failure = failure.getCause()) {
+      if (failure instanceof ConversionFailedException conversion) {
+        return conversion.getValue();
+      }
+    }
+    return cause.getProperty() == null ? null : cause.getProperty().getValue();
+  }
+
+  /**
+   * A value as the operator wrote it. An empty one was converted to null before validation. Quotes
+   * are a common slip in .env, which is read as a properties file and keeps them.
+   */
+  private static String shown(Object value) {
+    String text = value == null ? "" : value.toString();
+    if (text.isEmpty()) {
+      return "an empty value";
+    }
+    boolean quoted =
+        text.length() >= 2
+            && (text.startsWith("\"") && text.endsWith("\"")
+                || text.startsWith("'") && text.endsWith("'"));
+    return '"'
+        + text
+        + '"'
+        + (quoted ? " (the quotes are part of the value: in .env write NAME=value, unquoted)" : "");
   }
 
   static String variableName(String property) {

@@ -94,7 +94,10 @@ class JobController {
   @PostMapping(
       path = {"/upload", "/upload/"},
       consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-  ResponseEntity<Created> upload(@RequestPart("file") MultipartFile file) {
+  ResponseEntity<Created> upload(
+      @Parameter(description = "the file to process (multipart/form-data field \"file\")")
+          @RequestPart("file")
+          MultipartFile file) {
     Job job =
         jobs.upload(
             new JobService.UploadSource() {
@@ -157,25 +160,30 @@ class JobController {
 
   @Operation(summary = "One job with its metrics")
   @GetMapping("/jobs/{id}")
-  JobView get(@PathVariable UUID id) {
+  JobView get(@Parameter(description = "the job id") @PathVariable UUID id) {
     return JobView.of(jobs.get(id), jobs.metrics(id));
   }
 
   @Operation(summary = "Metric rows of one job")
   @GetMapping({"/metrics", "/metrics/"})
-  List<MetricView> metrics(@RequestParam("job_id") UUID jobId) {
+  List<MetricView> metrics(
+      @Parameter(description = "the job id") @RequestParam("job_id") UUID jobId) {
     return jobs.metrics(jobId).stream().map(MetricView::of).toList();
   }
 
   @Operation(summary = "Cancel a pending or running job")
   @PostMapping("/jobs/{id}/cancel")
-  JobView cancel(@PathVariable UUID id) {
+  JobView cancel(@Parameter(description = "the job id") @PathVariable UUID id) {
     return JobView.of(jobs.cancel(id), null);
   }
 
   @Operation(summary = "List a job's output files, or download one (path below outputs/)")
   @GetMapping("/jobs/{id}/outputs/{*path}")
-  ResponseEntity<?> outputs(@PathVariable UUID id, @PathVariable String path) {
+  ResponseEntity<?> outputs(
+      @Parameter(description = "the job id") @PathVariable UUID id,
+      @Parameter(description = "a file below the job's outputs/; empty lists them all")
+          @PathVariable
+          String path) {
     jobs.get(id);
     Path root = layout.outputDir(id);
     String relative = path.startsWith("/") ? path.substring(1) : path;

@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Removes (or, for a dry run, measures) one entry directly inside a root directory, confined to
@@ -44,8 +45,16 @@ public final class SafeFiles {
   }
 
   public static Removal remove(Path root, String name, boolean dryRun) {
+    return remove(root, name, dryRun, directory -> {});
+  }
+
+  /**
+   * Test seam: {@code beforeOpen} runs after a directory has been inspected and before it is
+   * opened, which is exactly where a swap for a symbolic link must not redirect the walk.
+   */
+  static Removal remove(Path root, String name, boolean dryRun, Consumer<Path> beforeOpen) {
     requireSingleComponent(name);
-    Walk walk = new Walk(dryRun);
+    Walk walk = new Walk(dryRun, beforeOpen);
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
       if (!(stream instanceof SecureDirectoryStream<Path> dir)) {
         throw new UnsupportedOperationException(
@@ -99,12 +108,14 @@ public final class SafeFiles {
 
   private static final class Walk {
     private final boolean dryRun;
+    private final Consumer<Path> beforeOpen;
     private long bytes;
     private long files;
     private final List<String> errors = new ArrayList<>();
 
-    Walk(boolean dryRun) {
+    Walk(boolean dryRun, Consumer<Path> beforeOpen) {
       this.dryRun = dryRun;
+      this.beforeOpen = beforeOpen;
     }
 
     void removeEntry(
@@ -132,6 +143,7 @@ public final class SafeFiles {
     }
 
     private void removeDirectory(SecureDirectoryStream<Path> parent, Path entry, Path shown) {
+      beforeOpen.accept(shown);
       try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(entry, NOFOLLOW)) {
         for (Path child : dir) {
           Path name = child.getFileName();

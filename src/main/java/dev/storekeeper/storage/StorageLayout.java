@@ -40,6 +40,31 @@ public class StorageLayout {
     this.uploads = createReal(orDefault(properties.uploadDir(), dataDir.resolve("uploads")));
     this.outputs = createReal(orDefault(properties.outputDir(), dataDir.resolve("outputs")));
     this.spool = createReal(dataDir.resolve(".spool"));
+    requireOutside("UPLOAD_DIR", uploads);
+    requireOutside("OUTPUT_DIR", outputs);
+    requireSeparate("UPLOAD_DIR", uploads, "OUTPUT_DIR", outputs);
+  }
+
+  /**
+   * The orphan sweep lists each root and treats every entry that is not one of its own names as
+   * unrecognised (deleted on request): a root that also holds the other root, the database or the
+   * spool would offer those up for deletion.
+   */
+  private static void requireSeparate(String name, Path root, String otherName, Path other) {
+    if (root.startsWith(other) || other.startsWith(root)) {
+      throw new IllegalStateException(
+          "%s (%s) and %s (%s) must be separate directories, neither inside the other"
+              .formatted(name, root, otherName, other));
+    }
+  }
+
+  private void requireOutside(String name, Path root) {
+    if (spool.startsWith(root)) {
+      throw new IllegalStateException(
+          "%s (%s) must not be DATA_DIR (%s) or contain it: cleanup would treat the database and"
+                  .formatted(name, root, dataDir)
+              + " spooled uploads as unrecognised entries");
+    }
   }
 
   /** Where the web server spools large uploads: inside the data directory, outside uploads/. */
@@ -107,13 +132,16 @@ public class StorageLayout {
 
   /**
    * A name that is safe as a single path component: the last segment of whatever the client sent
-   * (either separator), without control characters, NUL or leading dots, at most 200 UTF-8 bytes.
+   * (either separator), without control characters, NUL, unpaired surrogates or leading dots, at
+   * most 200 UTF-8 bytes.
    */
   public static String safeName(String original) {
     String name = original == null ? "" : original;
     name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
     StringBuilder safe = new StringBuilder();
     name.codePoints()
+        // an unpaired surrogate has no UTF-8 form: the file system would refuse the path
+        .map(cp -> Character.getType(cp) == Character.SURROGATE ? '_' : cp)
         .forEach(
             cp -> {
               boolean control = cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);

@@ -1,5 +1,6 @@
 package dev.storekeeper.web;
 
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -19,6 +20,12 @@ class HealthController {
     this.health = health;
   }
 
+  @Operation(
+      summary = "Health: database, storage, cleanup schedule",
+      description =
+          "Public. 200 when UP or WARN (e.g. the cleanup schedule is overdue), 503 when DOWN or"
+              + " OUT_OF_SERVICE (e.g. the database is unreachable, free disk space is below"
+              + " STORAGE_MIN_FREE_MB); the components say which and why.")
   @GetMapping({"/health", "/health/"})
   ResponseEntity<HealthDescriptor> health() {
     HealthDescriptor descriptor = health.health();

@@ -4,6 +4,7 @@ import dev.storekeeper.ProblemProperties;
 import dev.storekeeper.StorekeeperException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -11,6 +12,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -65,6 +67,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpStatus.BAD_REQUEST, "The request is not a readable multipart/form-data upload");
     problem.setTitle("Invalid request");
     problem.setProperty("parameter", "file");
+    return respond(problem, request);
+  }
+
+  /**
+   * Parameters are parsed and checked when a handler first reads them: Tomcat refuses a malformed
+   * query ({@code ?=x}, {@code ?a&=}), the firewall a name or value with characters it does not
+   * allow. Both messages quote the offending text, so it is neither echoed nor logged.
+   */
+  @ExceptionHandler({RequestRejectedException.class, InvalidParameterException.class})
+  ResponseEntity<ProblemDetail> onUnreadableParameters(
+      RuntimeException e, HttpServletRequest request) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.BAD_REQUEST,
+            "The query or form parameters are malformed or contain characters that are not"
+                + " allowed");
+    problem.setTitle("Invalid request");
     return respond(problem, request);
   }
 

@@ -2,6 +2,7 @@ package dev.storekeeper.web;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /** Writes a problem document outside Spring MVC (security filters answer before it). */
 final class Problems {
@@ -16,11 +17,13 @@ final class Problems {
     if (status == 401) {
       response.setHeader("WWW-Authenticate", "Bearer");
     }
+    // bytes, not a Writer: JSON is UTF-8, and the servlet default charset is not
     response
-        .getWriter()
+        .getOutputStream()
         .write(
             "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\",\"instance\":\"%s\"}"
-                .formatted(json(title), status, json(detail), json(instance)));
+                .formatted(json(title), status, json(detail), json(instance))
+                .getBytes(StandardCharsets.UTF_8));
   }
 
   private static String json(String text) {

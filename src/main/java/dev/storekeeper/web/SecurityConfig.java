@@ -15,6 +15,8 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -50,29 +52,47 @@ class SecurityConfig {
             errors ->
                 errors
                     .authenticationEntryPoint(
-                        (request, response, e) ->
+                        (request, response, e) -> {
+                          if (request.getAttribute(BearerTokenFilter.REJECTED) != null) {
+                            forbidden(request, response);
+                          } else {
                             Problems.write(
                                 response,
                                 401,
                                 "Unauthorized",
-                                "This endpoint needs the admin token: Authorization: Bearer <token>",
-                                request.getRequestURI()))
-                    .accessDeniedHandler(
-                        (request, response, e) ->
-                            Problems.write(
-                                response,
-                                403,
-                                "Forbidden",
-                                "The admin token is not valid",
-                                request.getRequestURI())))
+                                "This endpoint needs the admin token: Authorization: Bearer"
+                                    + " <token>",
+                                request.getRequestURI());
+                          }
+                        })
+                    .accessDeniedHandler((request, response, e) -> forbidden(request, response)))
         .addFilterBefore(new BearerTokenFilter(token), AnonymousAuthenticationFilter.class);
     return http.build();
   }
 
   /**
-   * Authenticates a correct bearer token; a wrong one stays anonymous but is remembered as such.
+   * No users: the admin token is the only credential. Without this bean Boot creates a user with a
+   * generated password and logs that password at every start.
+   */
+  @Bean
+  UserDetailsService noUsers() {
+    return new InMemoryUserDetailsManager();
+  }
+
+  private static void forbidden(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Problems.write(
+        response, 403, "Forbidden", "The admin token is not valid", request.getRequestURI());
+  }
+
+  /**
+   * Authenticates a request whose bearer token matches. A wrong token leaves the request anonymous
+   * and marked, so that where the rules above ask for the admin it is refused with 403 rather than
+   * 401; a blank token counts as none. Which paths need the admin is decided only by the rules.
    */
   static final class BearerTokenFilter extends OncePerRequestFilter {
+    static final String REJECTED = BearerTokenFilter.class.getName() + ".rejected";
+
     private final AdminToken token;
 
     BearerTokenFilter(AdminToken token) {
@@ -85,27 +105,17 @@ class SecurityConfig {
         throws ServletException, IOException {
       String header = request.getHeader("Authorization");
       if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        if (token.matches(header.substring(7).strip())) {
+        String presented = header.substring(7).strip();
+        if (token.matches(presented)) {
           SecurityContextHolder.getContext()
               .setAuthentication(
                   UsernamePasswordAuthenticationToken.authenticated(
                       "admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))));
-        } else if (needsAdmin(request)) {
-          Problems.write(
-              response, 403, "Forbidden", "The admin token is not valid", request.getRequestURI());
-          return;
+        } else if (!presented.isEmpty()) {
+          request.setAttribute(REJECTED, Boolean.TRUE);
         }
       }
       chain.doFilter(request, response);
-    }
-
-    private static boolean needsAdmin(HttpServletRequest request) {
-      String path = request.getRequestURI().substring(request.getContextPath().length());
-      boolean health = path.equals("/actuator/health") || path.startsWith("/actuator/health/");
-      return (path.equals("/cleanup")
-              || path.startsWith("/cleanup/")
-              || ((path.equals("/actuator") || path.startsWith("/actuator/")) && !health))
-          || ("DELETE".equals(request.getMethod()) && path.matches("/jobs/[^/]+/?"));
     }
   }
 }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.storekeeper.Fixtures;
 import dev.storekeeper.Fixtures.CreatedJob;
 import dev.storekeeper.StorekeeperIT;
+import dev.storekeeper.Undeletable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

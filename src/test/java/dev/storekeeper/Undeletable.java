@@ -1,4 +1,4 @@
-package dev.storekeeper.cleanup;
+package dev.storekeeper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,9 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A file that cannot be deleted. As root (CI), permissions do not stop an unlink, so the file is
- * made immutable with {@code chattr +i}; otherwise its directory is made read-only.
+ * made immutable with {@code chattr +i}; otherwise its directory is made read-only. Release it in a
+ * {@code finally} block: an immutable file also blocks removing the test's temporary directory.
  */
-final class Undeletable {
+public final class Undeletable {
 
   private final Path file;
   private final boolean immutable;
@@ -20,19 +21,32 @@ final class Undeletable {
     this.immutable = immutable;
   }
 
-  static Undeletable plantIn(Path dir) throws IOException, InterruptedException {
+  /** A file {@code locked.bin} in {@code dir} that cannot be deleted. */
+  public static Undeletable plantIn(Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    Path file = dir.resolve("locked.bin");
-    Files.writeString(file, "locked");
+    return lock(Files.writeString(dir.resolve("locked.bin"), "locked"));
+  }
+
+  /** An empty directory {@code locked} in {@code dir} that cannot be removed. */
+  public static Undeletable emptyDirectoryIn(Path dir) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    return lock(Files.createDirectory(dir.resolve("locked")));
+  }
+
+  private static Undeletable lock(Path file) throws IOException, InterruptedException {
     if ("root".equals(System.getProperty("user.name"))) {
       chattr("+i", file);
       return new Undeletable(file, true);
     }
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+    Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("r-xr-xr-x"));
     return new Undeletable(file, false);
   }
 
-  void release() throws IOException, InterruptedException {
+  public Path file() {
+    return file;
+  }
+
+  public void release() throws IOException, InterruptedException {
     if (immutable) {
       chattr("-i", file);
     } else {

@@ -1,0 +1,61 @@
+package dev.storekeeper.cleanup;
+
+import dev.storekeeper.cleanup.CleanupReports.Scheduler;
+import java.time.Clock;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.stereotype.Component;
+
+/**
+ * The cleanup schedule in {@code /health}: {@code WARN} when it is overdue (enabled, and no
+ * successful real run for more than two intervals), otherwise {@code UP}. WARN, not DOWN or
+ * OUT_OF_SERVICE: an overdue cleanup is for an operator to look at, and must not make load
+ * balancers take a node that serves fine out of rotation. The status order puts WARN between
+ * OUT_OF_SERVICE and UP ({@code management.endpoint.health.status.order}).
+ */
+@Component("cleanup")
+class CleanupHealthIndicator extends AbstractHealthIndicator {
+
+  static final Status WARN = new Status("WARN", "the cleanup schedule is overdue");
+
+  private final CleanupReports reports;
+  private final CleanupService cleanup;
+  private final Clock clock;
+
+  CleanupHealthIndicator(CleanupReports reports, CleanupService cleanup, Clock clock) {
+    super("Cannot read the cleanup schedule");
+    this.reports = reports;
+    this.cleanup = cleanup;
+    this.clock = clock;
+  }
+
+  @Override
+  protected void doHealthCheck(Health.Builder builder) {
+    Scheduler scheduler = reports.scheduler(clock.instant());
+    builder
+        .status(scheduler.overdue() ? WARN : Status.UP)
+        .withDetail("enabled", scheduler.enabled())
+        .withDetail("interval_hours", scheduler.intervalHours())
+        .withDetail("overdue", scheduler.overdue());
+    if (scheduler.lastRun() != null) {
+      builder
+          .withDetail("last_run_id", scheduler.lastRun().id())
+          .withDetail("last_run_outcome", scheduler.lastRun().outcome())
+          .withDetail("last_run_started_at", scheduler.lastRun().startedAt());
+    }
+    if (scheduler.lastSuccessAt() != null) {
+      builder.withDetail("last_success_at", scheduler.lastSuccessAt());
+    }
+    if (scheduler.nextRun() != null) {
+      builder.withDetail("next_run", scheduler.nextRun());
+    }
+    cleanup.runningRunId().ifPresent(id -> builder.withDetail("running_run_id", id));
+    if (scheduler.overdue()) {
+      builder.withDetail(
+          "problem",
+          "no successful cleanup for more than two intervals: check that CLEANUP_ENABLED=true on"
+              + " the nodes and the last runs at /cleanup/runs");
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.storekeeper.cli;
+
+import dev.storekeeper.cleanup.AlreadyRunningException;
+import dev.storekeeper.cleanup.CleanupItem;
+import dev.storekeeper.cleanup.CleanupProgress;
+import dev.storekeeper.cleanup.CleanupReports.ItemView;
+import dev.storekeeper.cleanup.CleanupReports.RunReport;
+import dev.storekeeper.cleanup.CleanupReports.StorageStats;
+import dev.storekeeper.cleanup.CleanupRequest;
+import dev.storekeeper.cleanup.CleanupRun;
+import dev.storekeeper.cleanup.Outcome;
+import dev.storekeeper.cleanup.Trigger;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cleanup}: one cleanup run through the cleanup service, reported for an operator. */
+@Command(
+    name = "cleanup",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    descriptionHeading = "%n",
+    optionListHeading = "%nOptions:%n",
+    description = {
+      "Deletes old finished jobs (row, metrics, upload, outputs) and orphaned files, like the"
+          + " scheduled cleanup. Selectors combine; none selected means a full cleanup.",
+      "Reads the service's configuration (environment and .env); works whether the service is"
+          + " running or not. Only one cleanup runs at a time, across all nodes."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  cleanup-storage --dry-run                      preview a full cleanup",
+      "  cleanup-storage --orphaned-only                orphaned files only",
+      "  cleanup-storage --old-completed --old-failed   old finished jobs, no orphans",
+      "  cleanup-storage --completed-days 60 --failed-days 14",
+      "  cleanup-storage --dry-run --list               every item, with its reason",
+      "  cleanup-storage --json > run.json              the run result as JSON"
+    })
+final class CleanupCommand implements Callable<Integer> {
+
+  private static final int PAGE = 500;
+
+  /** As many items as the HTTP API puts in a run result; --list includes them all. */
+  static final int JSON_ITEMS = 100;
+
+  @Option(names = "--dry-run", description = "Report what would be deleted; delete nothing.")
+  boolean dryRun;
+
+  @Option(names = "--orphaned-only", description = "Clean orphaned files (uploads and outputs).")
+  boolean orphanedOnly;
+
+  @Option(names = "--old-completed", description = "Clean completed jobs past their retention.")
+  boolean oldCompleted;
+
+  @Option(
+      names = "--old-failed",
+      description = "Clean failed and cancelled jobs past their retention.")
+  boolean oldFailed;
+
+  @Option(
+      names = "--completed-days",
+      paramLabel = "N",
+      converter = Days.class,
+      description = "Keep completed jobs N days for this run (default: RETENTION_COMPLETED_DAYS).")
+  Integer completedDays;
+
+  @Option(
+      names = "--failed-days",
+      paramLabel = "N",
+      converter = Days.class,
+      description = "Keep failed jobs N days for this run (default: RETENTION_FAILED_DAYS).")
+  Integer failedDays;
+
+  @Option(
+      names = "--cancelled-days",
+      paramLabel = "N",
+      converter = Days.class,
+      description = "Keep cancelled jobs N days for this run (default: RETENTION_CANCELLED_DAYS).")
+  Integer cancelledDays;
+
+  @Option(
+      names = "--include-unrecognized",
+      description =
+          "Also remove entries of the data directories whose names are not ours (older than"
+              + " ORPHAN_GRACE_HOURS). By default they are only reported.")
+  boolean includeUnrecognized;
+
+  @Option(
+      names = "--list",
+      description = "Print every item: id or path, age, size, reason (with --json: all items).")
+  boolean list;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print the run result as JSON (the document of POST /cleanup/run, with the first "
+              + JSON_ITEMS
+              + " items) and nothing else on stdout.")
+  boolean json;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print nothing on success; errors still go to stderr.")
+  boolean quiet;
+
+  private final Streams streams;
+  private final Supplier<CliContext> contexts;
+
+  CleanupCommand(Streams streams, Supplier<CliContext> contexts) {
+    this.streams = streams;
+    this.contexts = contexts;
+  }
+
+  CleanupRequest request() {
+    return new CleanupRequest(
+        Trigger.CLI,
+        dryRun,
+        oldCompleted,
+        oldFailed,
+        orphanedOnly,
+        completedDays,
+        failedDays,
+        cancelledDays,
+        includeUnrecognized);
+  }
+
+  @Override
+  public Integer call() {
+    boolean human = !json && !quiet;
+    try (CliContext context = contexts.get()) {
+      StorageStats before = human ? context.reports().stats(false) : null;
+      ProgressBar bar =
+          human && streams.progress()
+              ? new ProgressBar(streams.err(), dryRun, System::nanoTime)
+              : null;
+      CleanupRun run;
+      try {
+        run = context.cleanup().run(request(), bar == null ? CleanupProgress.NONE : bar);
+      } catch (AlreadyRunningException busy) {
+        throw new CliFailure(
+            ExitCodes.ALREADY_RUNNING,
+            busy.getMessage() + System.lineSeparator() + "Try again when it has finished.",
+            busy);
+      } finally {
+        if (bar != null) {
+          bar.clear();
+        }
+      }
+      if (json) {
+        RunReport report = context.reports().report(run, 0, list ? 0 : JSON_ITEMS, true, null);
+        JsonDocument.write(
+            context.json(), streams.out(), report, list ? pages(context, run) : null);
+      } else {
+        RunReport report = context.reports().report(run, 0, 0, human, null);
+        if (human) {
+          HumanOutput output = new HumanOutput(streams.outWriter());
+          output.runReport(before, report);
+          if (list) {
+            output.itemsHeading(report.itemsTotal());
+            forEachItem(context, run, output::item);
+          }
+        } else {
+          if (list) {
+            HumanOutput output = new HumanOutput(streams.outWriter());
+            forEachItem(context, run, output::item);
+          }
+          HumanOutput.errors(streams.err(), report);
+        }
+      }
+      streams.flush();
+      return run.outcome() == Outcome.SUCCEEDED ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+    }
+  }
+
+  /** Every item of the run, a page at a time: memory does not grow with the size of the run. */
+  private static void forEachItem(CliContext context, CleanupRun run, Consumer<ItemView> action) {
+    long after = 0;
+    while (true) {
+      List<CleanupItem> page = context.cleanup().items(run.id(), after, PAGE);
+      page.forEach(item -> action.accept(ItemView.of(item)));
+      if (page.size() < PAGE) {
+        return;
+      }
+      after = page.get(page.size() - 1).seq();
+    }
+  }
+
+  private static JsonDocument.Items pages(CliContext context, CleanupRun run) {
+    return action -> forEachItem(context, run, action);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.storekeeper.cli;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The exit codes of the operator commands; {@code --help} and docs/cli.md list them. */
+final class ExitCodes {
+
+  static final int OK = 0;
+
+  /** The run finished, but some items could not be deleted (outcome partial), or it failed. */
+  static final int INCOMPLETE = 1;
+
+  /** Usage error, invalid option value, or invalid configuration. */
+  static final int USAGE = 2;
+
+  /** Another cleanup run holds the lock. */
+  static final int ALREADY_RUNNING = 3;
+
+  /** The database or the data directories cannot be reached. */
+  static final int UNREACHABLE = 4;
+
+  /** The exit code list of the commands' help. */
+  static final Map<String, String> HELP = helpList();
+
+  private static Map<String, String> helpList() {
+    Map<String, String> list = new LinkedHashMap<>();
+    list.put("0", "Success.");
+    list.put(
+        "1",
+        "Finished, but some items could not be deleted (outcome partial), or the run failed"
+            + " (outcome failed); the errors are listed.");
+    list.put(
+        "2",
+        "Usage error, invalid option value or invalid configuration; the message names the"
+            + " option or the variable.");
+    list.put("3", "Another cleanup is running; its run id is printed.");
+    list.put("4", "The database or the data directories cannot be reached.");
+    return Collections.unmodifiableMap(list);
+  }
+
+  private ExitCodes() {}
+}

@@ -1,0 +1,271 @@
+package dev.storekeeper.cli;
+
+import dev.storekeeper.cleanup.CleanupReports.Area;
+import dev.storekeeper.cleanup.CleanupReports.CountAndBytes;
+import dev.storekeeper.cleanup.CleanupReports.ItemView;
+import dev.storekeeper.cleanup.CleanupReports.RunReport;
+import dev.storekeeper.cleanup.CleanupReports.Scan;
+import dev.storekeeper.cleanup.CleanupReports.Scheduler;
+import dev.storekeeper.cleanup.CleanupReports.StorageStats;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The text an operator reads: a run's report, the storage statistics and item lines. It renders the
+ * same documents {@code --json} prints; it computes nothing of its own.
+ */
+final class HumanOutput {
+
+  private static final String[] UNITS = {"B", "KB", "MB", "GB", "TB", "PB"};
+
+  private final PrintWriter out;
+
+  HumanOutput(PrintWriter out) {
+    this.out = out;
+  }
+
+  /** 0 B, 999 B, 1.0 KB, 12.3 MB: powers of 1024, like the size_mb/size_gb figures. */
+  static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    double value = bytes;
+    int unit = 0;
+    while (value >= 1024 && unit < UNITS.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+  }
+
+  static String age(Long seconds) {
+    if (seconds == null) {
+      return "-";
+    }
+    if (seconds >= 86_400) {
+      long days = seconds / 86_400;
+      return days + (days == 1 ? " day" : " days");
+    }
+    if (seconds >= 3_600) {
+      return seconds / 3_600 + " h";
+    }
+    return seconds / 60 + " min";
+  }
+
+  static String duration(Long millis) {
+    if (millis == null) {
+      return "-";
+    }
+    return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000d);
+  }
+
+  // ---- a run
+  // -------------------------------------------------------------------------------------
+
+  void runReport(StorageStats before, RunReport run) {
+    Map<String, Object> p = run.parameters();
+    boolean jobs = flag(p, "old_completed");
+    boolean failed = flag(p, "old_failed");
+    boolean orphans = flag(p, "orphans");
+    out.println("Storage before:  " + storage(before));
+    out.println();
+    out.println(run.dryRun() ? "Would delete (dry run: nothing was deleted):" : "Deleted:");
+    category(
+        "completed jobs", "older than " + days(p.get("completed_days")), jobs, run.completedJobs());
+    category("failed jobs", "older than " + days(p.get("failed_days")), failed, run.failedJobs());
+    category(
+        "cancelled jobs",
+        "older than " + days(p.get("cancelled_days")),
+        failed,
+        run.cancelledJobs());
+    category("unfinished deletions", "resumed", true, run.resumedJobs());
+    String grace = "untouched for " + p.get("orphan_grace_hours") + " h";
+    category("orphaned uploads", grace, orphans, run.orphanedUploads());
+    category("orphaned outputs", grace, orphans, run.orphanedOutputs());
+    out.printf(
+        "  with them: %d metric row%s, %d upload file%s, %d output director%s%n",
+        run.metricsDeleted(),
+        plural(run.metricsDeleted()),
+        run.uploadFilesDeleted(),
+        plural(run.uploadFilesDeleted()),
+        run.outputDirsDeleted(),
+        run.outputDirsDeleted() == 1 ? "y" : "ies");
+    if (run.unrecognizedFound() > 0) {
+      out.printf(
+          "  unrecognised entries: %d found, %d %s%s%n",
+          run.unrecognizedFound(),
+          run.unrecognizedDeleted(),
+          run.dryRun() ? "would be removed" : "removed",
+          flag(p, "include_unrecognized") ? "" : " (--include-unrecognized removes them)");
+    }
+    out.println();
+    if (run.dryRun()) {
+      out.println("Storage after:   unchanged (dry run)");
+      out.println("Would free:      " + size(run.bytesFreed()));
+    } else {
+      out.println("Storage after:   " + storage(run.storageStats()));
+      out.println("Space freed:     " + size(run.bytesFreed()));
+    }
+    out.println(
+        "Run:             "
+            + run.runId()
+            + (run.dryRun() ? " (dry run)" : "")
+            + ", "
+            + run.outcome());
+    out.println("Duration:        " + duration(run.durationMs()));
+    errors(run);
+  }
+
+  private void errors(RunReport run) {
+    if (run.errorCount() == 0) {
+      return;
+    }
+    out.println();
+    out.println("Errors (" + run.errorCount() + "):");
+    run.errors().forEach(error -> out.println("  " + error));
+    long more = run.errorCount() - run.errors().size();
+    if (more > 0) {
+      out.println("  ... and " + more + " more; --list shows every item");
+    }
+  }
+
+  /** The errors alone, for --quiet. */
+  static void errors(PrintWriter err, RunReport run) {
+    new HumanOutput(err).errors(run);
+  }
+
+  private void category(String what, String rule, boolean selected, long count) {
+    if (selected) {
+      out.printf("  %-22s %6d  (%s)%n", what, count, rule);
+    } else {
+      out.printf("  %-22s %6s  (not selected)%n", what, "-");
+    }
+  }
+
+  static String storage(StorageStats stats) {
+    return "uploads "
+        + area(stats.uploads())
+        + ", outputs "
+        + area(stats.outputs())
+        + ", total "
+        + size(stats.totalSizeBytes());
+  }
+
+  private static String area(Area area) {
+    return area.count() + " (" + size(area.sizeBytes()) + ")";
+  }
+
+  private static String days(Object days) {
+    return days + (Integer.valueOf(1).equals(days) ? " day" : " days");
+  }
+
+  private static boolean flag(Map<String, Object> parameters, String name) {
+    return Boolean.TRUE.equals(parameters.get(name));
+  }
+
+  private static String plural(long count) {
+    return count == 1 ? "" : "s";
+  }
+
+  // ---- items
+  // -------------------------------------------------------------------------------------
+
+  void itemsHeading(long total) {
+    out.println();
+    out.println("Items (" + total + "):");
+  }
+
+  void item(ItemView item) {
+    String what =
+        item.jobId() != null && !item.category().startsWith("orphan")
+            ? item.jobId().toString()
+            : item.path();
+    out.printf(
+        "  %-12s %-14s %9s %9s  %s  %s%s%n",
+        item.result(),
+        item.category(),
+        age(item.ageSeconds()),
+        size(item.bytes()),
+        what,
+        item.reason(),
+        item.error() == null ? "" : "; error: " + item.error());
+  }
+
+  // ---- statistics
+  // --------------------------------------------------------------------------------
+
+  void stats(StorageStats stats) {
+    out.println("Storage (" + stats.source() + ", " + time(stats.generatedAt()) + "):");
+    out.printf("  uploads %8d  %10s%n", stats.uploads().count(), size(stats.uploads().sizeBytes()));
+    out.printf("  outputs %8d  %10s%n", stats.outputs().count(), size(stats.outputs().sizeBytes()));
+    out.printf("  total   %8s  %10s%n", "", size(stats.totalSizeBytes()));
+    out.println("Jobs:            " + counts(stats.jobs()));
+    out.println("Reclaimable now: " + counts(stats.reclaimable()));
+    out.println("Orphans:         " + scan(stats.orphans()));
+    out.println("Unrecognised:    " + scan(stats.unrecognized()));
+    out.printf(
+        "Disk:            %s free of %s (%.1f%% used)%n",
+        size(stats.disk().freeBytes()),
+        size(stats.disk().totalBytes()),
+        stats.disk().usedPercent());
+    out.println("Schedule:        " + schedule(stats.scheduler()));
+    out.printf(
+        "Retention:       completed %s, failed %s, cancelled %s, orphan grace %d h%n",
+        days(stats.retention().completedDays()),
+        days(stats.retention().failedDays()),
+        days(stats.retention().cancelledDays()),
+        stats.retention().orphanGraceHours());
+  }
+
+  private static String counts(Map<String, CountAndBytes> counts) {
+    return counts.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue().count() + " (" + size(e.getValue().bytes()) + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String scan(Scan scan) {
+    if (scan.scannedAt() == null) {
+      return "not scanned yet (a cleanup run scans for them)";
+    }
+    return scan.count()
+        + " ("
+        + size(scan.bytes())
+        + "), as of the run of "
+        + time(scan.scannedAt());
+  }
+
+  private static String schedule(Scheduler scheduler) {
+    if (!scheduler.enabled()) {
+      return "disabled (CLEANUP_ENABLED=false)";
+    }
+    StringBuilder text =
+        new StringBuilder("every ").append(trim(scheduler.intervalHours())).append(" h");
+    if (scheduler.lastRun() != null) {
+      text.append("; last run ")
+          .append(time(scheduler.lastRun().startedAt()))
+          .append(" ")
+          .append(scheduler.lastRun().outcome());
+    }
+    text.append("; last success ")
+        .append(scheduler.lastSuccessAt() == null ? "never" : time(scheduler.lastSuccessAt()));
+    if (scheduler.nextRun() != null) {
+      text.append("; next run ").append(time(scheduler.nextRun()));
+    }
+    if (scheduler.overdue()) {
+      text.append("; OVERDUE (no successful run for two intervals)");
+    }
+    return text.toString();
+  }
+
+  private static String trim(double value) {
+    return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+  }
+
+  private static String time(Instant instant) {
+    return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

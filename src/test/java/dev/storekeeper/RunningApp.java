@@ -1,0 +1,81 @@
+package dev.storekeeper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The application started by hand on a random port, for tests that cannot use Spring's test
+ * support: jqwik properties, a database cut off mid-test, a first start without ADMIN_TOKEN. Like
+ * {@link StorekeeperIT}: no {@code .env}, the automatic cleanup off, no free-space minimum.
+ */
+public final class RunningApp implements AutoCloseable {
+
+  private final ConfigurableApplicationContext context;
+
+  private RunningApp(ConfigurableApplicationContext context) {
+    this.context = context;
+  }
+
+  /** Settings for an app on an embedded H2 database inside {@code dataDir}. */
+  public static Map<String, String> onH2(Path dataDir) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("DATA_DIR", dataDir.toString());
+    settings.put(
+        "spring.datasource.url",
+        "jdbc:h2:file:"
+            + dataDir.resolve("db")
+            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+    return settings;
+  }
+
+  /** Starts the application; {@code settings} override the test defaults. */
+  public static RunningApp start(Map<String, String> settings) {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("spring.config.import", "");
+    all.put("server.port", "0");
+    all.put("CLEANUP_ENABLED", "false");
+    all.put("STORAGE_MIN_FREE_MB", "0");
+    all.put("ADMIN_TOKEN", StorekeeperIT.ADMIN_TOKEN);
+    all.put("db-scheduler.polling-interval", "200ms");
+    all.put("logging.level.com.github.kagkarlsson", "WARN");
+    all.putAll(settings);
+    List<String> args = new ArrayList<>();
+    all.forEach((key, value) -> args.add("--" + key + "=" + value));
+    return new RunningApp(
+        new SpringApplication(StorekeeperApplication.class).run(args.toArray(String[]::new)));
+  }
+
+  public int port() {
+    return context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+  }
+
+  public Http http() {
+    return new Http(port());
+  }
+
+  public <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+
+  /** A fresh temporary data directory. */
+  public static Path tempDataDir(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

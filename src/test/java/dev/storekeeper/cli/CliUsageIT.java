@@ -1,0 +1,210 @@
+package dev.storekeeper.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.storekeeper.cli.CliProcess.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What the CLI answers before it does any work: help, version, usage errors, invalid configuration,
+ * an unreachable database, and the bin/cleanup-storage script. Parsing comes before the application
+ * starts, so usage errors never depend on the database.
+ */
+class CliUsageIT {
+
+  @TempDir Path scratch;
+
+  Result run(String... args) {
+    return new CliProcess(scratch).java(args);
+  }
+
+  @Test
+  void helpListsEveryOptionAndTheExitCodes() {
+    Result result = run("cleanup", "--help");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.stdout())
+        .contains(
+            "--dry-run",
+            "--orphaned-only",
+            "--old-completed",
+            "--old-failed",
+            "--completed-days=N",
+            "--failed-days=N",
+            "--cancelled-days=N",
+            "--include-unrecognized",
+            "--list",
+            "--json",
+            "-q, --quiet",
+            "-h, --help",
+            "-V, --version")
+        .contains("Exit codes:")
+        .containsPattern("0 +Success")
+        .containsPattern("1 +Finished, but some items could not be deleted")
+        .containsPattern("2 +Usage error")
+        .containsPattern("3 +Another cleanup is running")
+        .containsPattern("4 +The database or the data directories cannot be reached");
+    assertThat(result.stderr()).isEmpty();
+    assertThat(run("cleanup", "-h").stdout()).isEqualTo(result.stdout());
+    assertThat(run("stats", "--help").stdout()).contains("--json", "--scan", "Exit codes:");
+  }
+
+  @Test
+  void versionPrintsTheVersionOfTheJar() {
+    Result result = run("cleanup", "-V");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stdout().strip()).matches("storekeeper \\d+\\.\\d+\\.\\d+.*");
+    assertThat(run("stats", "--version").stdout()).isEqualTo(result.stdout());
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "--completed-days, -1",
+    "--completed-days, -3",
+    "--completed-days=, abc",
+    "--completed-days, 1.5",
+    "--completed-days=, ''",
+    "--failed-days=, -1",
+    "--failed-days, 7d",
+    "--cancelled-days, 2.0",
+  })
+  void badDayValueExitsTwoNamingTheOption(String option, String value) {
+    Result result =
+        option.endsWith("=") ? run("cleanup", option + value) : run("cleanup", option, value);
+
+    String name = option.replace("=", "");
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(2);
+    assertThat(result.stderr())
+        .contains(name + " must be a whole number >= 0, got \"" + value + "\"");
+    assertThat(result.stdout()).isEmpty();
+  }
+
+  @Test
+  void dayValueAboveOneHundredYearsExitsTwo() {
+    Result result = run("cleanup", "--failed-days", "36501");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr())
+        .contains("--failed-days must be a whole number between 0 and 36500, got \"36501\"");
+  }
+
+  @Test
+  void missingValueExitsTwoNamingTheOption() {
+    Result last = run("cleanup", "--dry-run", "--completed-days");
+    Result beforeAnotherOption = run("cleanup", "--failed-days", "--dry-run");
+
+    assertThat(last.exitCode()).isEqualTo(2);
+    assertThat(last.stderr()).contains("Missing required parameter for option '--completed-days'");
+    assertThat(beforeAnotherOption.exitCode()).isEqualTo(2);
+    assertThat(beforeAnotherOption.stderr()).contains("'--failed-days'");
+  }
+
+  @Test
+  void unknownOptionExitsTwoAndSuggestsTheNearestOne() {
+    Result result = run("cleanup", "--dry-rn");
+    Result stats = run("stats", "--bogus");
+    Result positional = run("cleanup", "now");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("Unknown option: '--dry-rn'").contains("--dry-run");
+    assertThat(result.stdout()).isEmpty();
+    assertThat(stats.exitCode()).isEqualTo(2);
+    assertThat(stats.stderr()).contains("'--bogus'");
+    assertThat(positional.exitCode()).isEqualTo(2);
+    assertThat(positional.stderr()).contains("'now'");
+  }
+
+  @Test
+  void invalidConfigurationExitsTwoNamingTheVariable() {
+    Result notANumber =
+        new CliProcess(scratch)
+            .env("DATA_DIR", scratch.resolve("data").toString())
+            .env("RETENTION_FAILED_DAYS", "abc")
+            .unpacked("cleanup", "--dry-run");
+    Result negative =
+        new CliProcess(scratch)
+            .env("DATA_DIR", scratch.resolve("data").toString())
+            .env("RETENTION_COMPLETED_DAYS", "-1")
+            .unpacked("stats");
+
+    assertThat(notANumber.exitCode()).as("%s", notANumber).isEqualTo(2);
+    assertThat(notANumber.stderr())
+        .contains("RETENTION_FAILED_DAYS has the value \"abc\"")
+        .doesNotContain("\tat ");
+    assertThat(notANumber.stdout()).isEmpty();
+    assertThat(negative.exitCode()).as("%s", negative).isEqualTo(2);
+    assertThat(negative.stderr())
+        .contains("RETENTION_COMPLETED_DAYS must be a whole number >= 0, got \"-1\"");
+  }
+
+  @Test
+  void unreachableDatabaseExitsFourQuicklyWithoutAStackTrace() {
+    Result cleanup =
+        new CliProcess(scratch)
+            .env("DATA_DIR", scratch.resolve("data").toString())
+            .env("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/storekeeper")
+            .unpacked("cleanup", "--dry-run");
+    Result stats =
+        new CliProcess(scratch)
+            .env("DATA_DIR", scratch.resolve("data").toString())
+            .env("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/storekeeper")
+            .unpacked("stats", "--json");
+
+    assertThat(cleanup.exitCode()).as("%s", cleanup).isEqualTo(4);
+    assertThat(cleanup.stderr())
+        .contains("Cannot reach the database")
+        .contains("127.0.0.1:1")
+        .contains("SPRING_DATASOURCE_URL")
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception");
+    assertThat(cleanup.stdout()).isEmpty();
+    assertThat(cleanup.took()).isLessThan(Duration.ofSeconds(30));
+    assertThat(stats.exitCode()).isEqualTo(4);
+    assertThat(stats.stdout()).isEmpty();
+  }
+
+  // ---- bin/cleanup-storage
+  // -----------------------------------------------------------------------
+
+  static Path script() {
+    return CliProcess.jar().getParent().getParent().resolve("bin/cleanup-storage");
+  }
+
+  @Test
+  void scriptRunsTheCleanupCommandOfTheBuiltJar() {
+    Result help = new CliProcess(scratch).env("STOREKEEPER_CDS", "off").exec(script(), "--help");
+    Result dryRun =
+        new CliProcess(scratch)
+            .env("STOREKEEPER_CDS", "off")
+            .env("DATA_DIR", scratch.resolve("data").toString())
+            .exec(script(), "--dry-run", "--quiet");
+
+    assertThat(help.exitCode()).as("%s", help).isZero();
+    assertThat(help.stdout()).startsWith("Usage: cleanup-storage ").contains("Exit codes:");
+    assertThat(dryRun.exitCode()).as("%s", dryRun).isZero();
+    assertThat(dryRun.stdout()).isEmpty();
+    assertThat(dryRun.stderr()).isEmpty();
+  }
+
+  @Test
+  void scriptExitsTwoWithAClearMessageWhenTheJarIsNotBuilt() throws IOException {
+    Path bin = Files.createDirectories(scratch.resolve("checkout/bin"));
+    Path copy = Files.copy(script(), bin.resolve("cleanup-storage"));
+
+    Result result = new CliProcess(scratch).exec(copy, "--dry-run");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr())
+        .contains(scratch.resolve("checkout/target/storekeeper.jar") + " does not exist")
+        .contains("mvn package");
+    assertThat(result.stdout()).isEmpty();
+  }
+}
