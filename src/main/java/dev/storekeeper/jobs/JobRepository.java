@@ -28,6 +28,9 @@ public class JobRepository {
       deleting_run_id, cleanup_error\
       """;
 
+  /** Earlier than any completion time: the keyset position before the first page. */
+  private static final Instant BEFORE_ALL = Instant.parse("0001-01-01T00:00:00Z");
+
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
 
@@ -204,7 +207,9 @@ public class JobRepository {
 
   /**
    * One keyset page of jobs in {@code status} that finished before {@code cutoff}, oldest first,
-   * strictly after the position (afterCompletedAt, afterId).
+   * strictly after the position (afterCompletedAt, afterId), or from the start when it is null. The
+   * position is a row comparison so that it is an index condition on {@code (status, completed_at,
+   * id)}: each page starts where the last one ended instead of re-reading every earlier row.
    */
   public List<Job> findFinishedBefore(
       JobStatus status, Instant cutoff, Instant afterCompletedAt, UUID afterId, int limit) {
@@ -212,16 +217,15 @@ public class JobRepository {
             "select "
                 + COLUMNS
                 + """
-                 from jobs
-                where status = :status and completed_at is not null and completed_at < :cutoff
-                  and (cast(:afterAt as timestamp with time zone) is null
-                       or completed_at > :afterAt or (completed_at = :afterAt and id > :afterId))
-                order by completed_at, id
-                fetch first :limit rows only
-                """)
+             from jobs
+            where status = :status and completed_at is not null and completed_at < :cutoff
+              and (completed_at, id) > (:afterAt, :afterId)
+            order by completed_at, id
+            fetch first :limit rows only
+            """)
         .param("status", status.value())
         .param("cutoff", ts(cutoff))
-        .param("afterAt", ts(afterCompletedAt))
+        .param("afterAt", ts(afterCompletedAt == null ? BEFORE_ALL : afterCompletedAt))
         .param("afterId", afterId == null ? new UUID(0, 0) : afterId)
         .param("limit", limit)
         .query(JobRepository::map)
