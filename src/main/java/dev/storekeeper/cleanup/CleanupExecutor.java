@@ -279,7 +279,8 @@ class CleanupExecutor implements DisposableBean {
 
   // ---- orphans ---------------------------------------------------------------------------------
 
-  private record Entry(UUID jobId, String name, Instant modified, boolean temp) {}
+  /** A listed entry; {@code file} is its name as listed, {@code name} its (lossy) String form. */
+  private record Entry(UUID jobId, Path file, String name, Instant modified, boolean temp) {}
 
   private void sweep(
       Path root,
@@ -295,7 +296,8 @@ class CleanupExecutor implements DisposableBean {
         if (state.lockLost) {
           return;
         }
-        String name = entry.getFileName().toString();
+        Path file = entry.getFileName();
+        String name = file.toString();
         BasicFileAttributes attributes;
         try {
           attributes =
@@ -307,7 +309,7 @@ class CleanupExecutor implements DisposableBean {
         Optional<UUID> id =
             uploads ? StorageLayout.jobIdOfUpload(name) : StorageLayout.jobIdOfOutput(name);
         if (id.isEmpty()) {
-          unrecognized(root, name, modified, includeUnrecognized, state);
+          unrecognized(root, file, modified, includeUnrecognized, state);
           if (++unflushed >= batchSize) {
             // a directory full of foreign names must not pile up unrecorded items in memory
             afterBatch.accept(state);
@@ -315,7 +317,8 @@ class CleanupExecutor implements DisposableBean {
           }
           continue;
         }
-        batch.add(new Entry(id.get(), name, modified, uploads && StorageLayout.isTempUpload(name)));
+        batch.add(
+            new Entry(id.get(), file, name, modified, uploads && StorageLayout.isTempUpload(name)));
         if (batch.size() >= batchSize) {
           orphans(root, uploads, batch, state);
           batch.clear();
@@ -359,7 +362,7 @@ class CleanupExecutor implements DisposableBean {
       work.add(
           () -> {
             for (Entry entry : group.getValue()) {
-              removed.add(SafeFiles.remove(root, entry.name(), state.dryRun));
+              removed.add(SafeFiles.remove(root, entry.file(), state.dryRun));
             }
             return null;
           });
@@ -440,9 +443,10 @@ class CleanupExecutor implements DisposableBean {
   }
 
   private void unrecognized(
-      Path root, String name, Instant modified, boolean include, RunState state) {
+      Path root, Path file, Instant modified, boolean include, RunState state) {
     boolean delete = include && modified.isBefore(state.policy.orphanCutoff(state.now));
-    Removal removal = SafeFiles.remove(root, name, !delete || state.dryRun);
+    Removal removal = SafeFiles.remove(root, file, !delete || state.dryRun);
+    String name = file.toString();
     state.unrecognizedFound++;
     state.unrecognizedBytes += removal.bytes();
     String path = root.resolve(name).toString();

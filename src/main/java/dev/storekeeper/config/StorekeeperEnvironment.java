@@ -10,8 +10,11 @@ import org.springframework.core.env.MapPropertySource;
  * Derives settings that depend on which database is configured, before any bean is created.
  *
  * <p>db-scheduler must poll with {@code lock-and-fetch} on PostgreSQL (workers on several nodes
- * pick due executions with {@code SKIP LOCKED}) but H2 rejects that strategy. The H2 server that
- * lets the CLI share the embedded database with a running service must only ever listen on
+ * pick due executions with {@code SKIP LOCKED}) but H2 rejects that strategy. A node must lock no
+ * more executions than it has threads: a locked execution waiting in its queue gets no heartbeat,
+ * so after the dead-execution limit another node revives it and the job runs twice (the starter's
+ * default upper limit is 3 x threads, db-scheduler's own for lock-and-fetch 1 x). The H2 server
+ * that lets the CLI share the embedded database with a running service must only ever listen on
  * loopback. Explicit settings always win: this source is added last.
  */
 class StorekeeperEnvironment implements EnvironmentPostProcessor {
@@ -20,12 +23,15 @@ class StorekeeperEnvironment implements EnvironmentPostProcessor {
   public void postProcessEnvironment(
       ConfigurableEnvironment environment, SpringApplication application) {
     String url = environment.getProperty("spring.datasource.url", "");
-    String strategy = url.startsWith("jdbc:postgresql:") ? "lock_and_fetch" : "fetch";
-    environment
-        .getPropertySources()
-        .addLast(
-            new MapPropertySource(
-                "storekeeperDerived", Map.of("db-scheduler.polling-strategy", strategy)));
+    Map<String, Object> derived =
+        url.startsWith("jdbc:postgresql:")
+            ? Map.of(
+                "db-scheduler.polling-strategy",
+                "lock_and_fetch",
+                "db-scheduler.polling-strategy-upper-limit-fraction-of-threads",
+                "1.0")
+            : Map.of("db-scheduler.polling-strategy", "fetch");
+    environment.getPropertySources().addLast(new MapPropertySource("storekeeperDerived", derived));
     if (url.startsWith("jdbc:h2:") && System.getProperty("h2.bindAddress") == null) {
       System.setProperty("h2.bindAddress", "127.0.0.1");
     }

@@ -207,7 +207,8 @@ class JobController {
 
   /**
    * Resolves a client path inside a job's output directory. Refuses {@code ..}, absolute paths and
-   * NUL, and any path whose real location (after links) is not inside the directory.
+   * NUL, and any path whose real location (after links) is not inside the directory as the layout
+   * places it (not wherever a link in its place points).
    */
   private static Path confined(Path root, String relative) {
     for (String part : relative.split("/")) {
@@ -223,8 +224,10 @@ class JobController {
       if (!candidate.startsWith(root) || !Files.isRegularFile(candidate)) {
         throw new NotFoundException("No output file " + relative);
       }
+      // root is below the real outputs root: a job directory that is itself a link resolves
+      // elsewhere and is refused, like any link inside it that leads out
       Path real = candidate.toRealPath();
-      if (!real.startsWith(root.toRealPath())) {
+      if (!real.startsWith(root)) {
         throw new NotFoundException("No output file " + relative);
       }
       return real;

@@ -54,20 +54,37 @@ public final class SafeFiles {
    */
   static Removal remove(Path root, String name, boolean dryRun, Consumer<Path> beforeOpen) {
     requireSingleComponent(name);
+    return remove(root, root.getFileSystem().getPath(name), dryRun, beforeOpen);
+  }
+
+  /**
+   * As {@link #remove(Path, String, boolean)}, for an entry name as listed from the directory: a
+   * name that is not valid in the platform encoding survives only as a {@code Path} (its String
+   * form is lossy and names a different file, or none).
+   */
+  public static Removal remove(Path root, Path name, boolean dryRun) {
+    return remove(root, name, dryRun, directory -> {});
+  }
+
+  private static Removal remove(Path root, Path name, boolean dryRun, Consumer<Path> beforeOpen) {
+    if (name.isAbsolute() || name.getNameCount() != 1) {
+      throw new IllegalArgumentException("Not a single path component: " + name);
+    }
+    requireSingleComponent(name.toString());
     Walk walk = new Walk(dryRun, beforeOpen);
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
       if (!(stream instanceof SecureDirectoryStream<Path> dir)) {
         throw new UnsupportedOperationException(
             "This platform offers no SecureDirectoryStream; refusing to delete by path");
       }
-      Path entry = root.getFileSystem().getPath(name);
+      Path entry = name;
       BasicFileAttributes attributes;
       try {
         attributes = attributes(dir, entry);
       } catch (NoSuchFileException gone) {
         return Removal.absent();
       }
-      walk.removeEntry(dir, entry, attributes, root.resolve(name));
+      walk.removeEntry(dir, entry, attributes, root.resolve(name.toString()));
     } catch (IOException e) {
       walk.errors.add(root + ": " + describe(e));
     }

@@ -2,6 +2,7 @@ package dev.storekeeper.web;
 
 import dev.storekeeper.ProblemProperties;
 import dev.storekeeper.StorekeeperException;
+import dev.storekeeper.storage.StorageProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -32,6 +33,12 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  private final StorageProperties storage;
+
+  ProblemHandler(StorageProperties storage) {
+    this.storage = storage;
+  }
 
   @ExceptionHandler(StorekeeperException.class)
   ResponseEntity<ProblemDetail> onOurs(StorekeeperException e, HttpServletRequest request) {
@@ -114,10 +121,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
+    if (causedByAnOversizedPartHeader(e)) {
+      // the container refuses a part header over its limit with the same exception as a large
+      // body: that is a malformed request (typically a file name of thousands of characters)
+      ProblemDetail problem =
+          ProblemDetail.forStatusAndDetail(
+              HttpStatus.BAD_REQUEST,
+              "A part header of the multipart upload is too long (is the file name thousands of"
+                  + " characters long?)");
+      problem.setTitle("Invalid request");
+      problem.setProperty("parameter", "file");
+      return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
     ProblemDetail problem = e.getBody();
     problem.setTitle("Upload too large");
-    problem.setDetail(
-        "The uploaded file is larger than MAX_UPLOAD_BYTES (" + e.getMaxUploadSize() + " bytes)");
+    // the container does not tell Spring the limit (it reports -1): name the configured one
+    long limit = e.getMaxUploadSize() > 0 ? e.getMaxUploadSize() : storage.maxUploadBytes();
+    problem.setDetail("The uploaded file is larger than MAX_UPLOAD_BYTES (" + limit + " bytes)");
     problem.setProperty("parameter", "file");
     return handleExceptionInternal(e, problem, headers, status, request);
   }
@@ -132,6 +152,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     problem.setDetail("The multipart field \"" + e.getRequestPartName() + "\" is required");
     problem.setProperty("parameter", e.getRequestPartName());
     return handleExceptionInternal(e, problem, headers, status, request);
+  }
+
+  private static boolean causedByAnOversizedPartHeader(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null
+          && cause.getMessage().contains("Header section has more than")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(Class<?> type) {

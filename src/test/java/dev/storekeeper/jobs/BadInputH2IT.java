@@ -1,0 +1,6 @@
+package dev.storekeeper.jobs;
+
+import dev.storekeeper.OnH2;
+
+@OnH2
+class BadInputH2IT extends BadInputIT {}

@@ -1,0 +1,6 @@
+package dev.storekeeper.jobs;
+
+import dev.storekeeper.OnPostgres;
+
+@OnPostgres
+class BadInputPostgresIT extends BadInputIT {}
