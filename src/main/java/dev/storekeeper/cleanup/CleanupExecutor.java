@@ -73,7 +73,10 @@ class CleanupExecutor implements DisposableBean {
             return thread;
           });
 
-  /** Test seam: called after each protocol step ("claimed", "files", "rows"). */
+  /**
+   * Test seam: called after each protocol step ("claimed", "files", "rows") and before orphans are
+   * claimed ("orphans-found").
+   */
   volatile Consumer<String> checkpoint = step -> {};
 
   CleanupExecutor(
@@ -348,6 +351,7 @@ class CleanupExecutor implements DisposableBean {
     }
     Category category = uploads ? Category.ORPHAN_UPLOAD : Category.ORPHAN_OUTPUT;
     if (!state.dryRun) {
+      checkpoint.accept("orphans-found");
       Set<UUID> claimed = claimOrphans(root, orphans, state);
       orphans.keySet().retainAll(claimed); // the others got a row meanwhile: not orphans
       if (!orphans.isEmpty()) {
