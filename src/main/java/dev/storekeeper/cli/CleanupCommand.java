@@ -44,6 +44,7 @@ import picocli.CommandLine.Option;
 final class CleanupCommand implements Callable<Integer> {
 
   private static final int PAGE = 500;
+
   /** As many items as the HTTP API puts in a run result; --list includes them all. */
   static final int JSON_ITEMS = 100;
 
@@ -79,8 +80,7 @@ final class CleanupCommand implements Callable<Integer> {
       names = "--cancelled-days",
       paramLabel = "N",
       converter = Days.class,
-      description =
-          "Keep cancelled jobs N days for this run (default: RETENTION_CANCELLED_DAYS).")
+      description = "Keep cancelled jobs N days for this run (default: RETENTION_CANCELLED_DAYS).")
   Integer cancelledDays;
 
   @Option(
@@ -99,7 +99,8 @@ final class CleanupCommand implements Callable<Integer> {
       names = "--json",
       description =
           "Print the run result as JSON (the document of POST /cleanup/run, with the first "
-              + JSON_ITEMS + " items) and nothing else on stdout.")
+              + JSON_ITEMS
+              + " items) and nothing else on stdout.")
   boolean json;
 
   @Option(

@@ -16,8 +16,7 @@ final class Days implements ITypeConverter<Integer> {
   public Integer convert(String value) {
     String text = value.strip();
     if (!text.matches("\\+?[0-9]+")) {
-      throw new TypeConversionException(
-          "must be a whole number >= 0, got \"" + value + "\"");
+      throw new TypeConversionException("must be a whole number >= 0, got \"" + value + "\"");
     }
     String digits = text.replaceFirst("^\\+?0*", "");
     if (digits.length() > 5 || (!digits.isEmpty() && Integer.parseInt(digits) > MAX)) {

@@ -8,12 +8,16 @@ import java.util.Map;
 final class ExitCodes {
 
   static final int OK = 0;
+
   /** The run finished, but some items could not be deleted (outcome partial), or it failed. */
   static final int INCOMPLETE = 1;
+
   /** Usage error, invalid option value, or invalid configuration. */
   static final int USAGE = 2;
+
   /** Another cleanup run holds the lock. */
   static final int ALREADY_RUNNING = 3;
+
   /** The database or the data directories cannot be reached. */
   static final int UNREACHABLE = 4;
 

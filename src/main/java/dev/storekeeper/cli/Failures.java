@@ -22,9 +22,9 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
  * Decides what a failure means to the operator, and so the exit code: the database cannot be
- * reached (4), the configuration is invalid (2, explained by the same failure analyzers the
- * service uses, so the message names the variable), a data directory cannot be reached (4), or
- * something unexpected (1). The stack trace is logged at DEBUG ({@code
+ * reached (4), the configuration is invalid (2, explained by the same failure analyzers the service
+ * uses, so the message names the variable), a data directory cannot be reached (4), or something
+ * unexpected (1). The stack trace is logged at DEBUG ({@code
  * LOGGING_LEVEL_DEV_STOREKEEPER_CLI=DEBUG}), never printed by default.
  */
 final class Failures {
@@ -48,7 +48,9 @@ final class Failures {
     if (database.isPresent()) {
       return new CliFailure(
           ExitCodes.UNREACHABLE,
-          "Cannot reach the database: " + database.get() + System.lineSeparator()
+          "Cannot reach the database: "
+              + database.get()
+              + System.lineSeparator()
               + "Check SPRING_DATASOURCE_URL (for the embedded database: DATA_DIR) and that the"
               + " database is running.",
           failure);
@@ -73,7 +75,9 @@ final class Failures {
       if (cause instanceof UncheckedIOException || cause instanceof FileSystemException) {
         return new CliFailure(
             ExitCodes.UNREACHABLE,
-            "Cannot reach the data directories: " + describe(cause) + System.lineSeparator()
+            "Cannot reach the data directories: "
+                + describe(cause)
+                + System.lineSeparator()
                 + "Check DATA_DIR (and UPLOAD_DIR, OUTPUT_DIR): they must exist or be creatable,"
                 + " and be readable and writable by this user.",
             failure);
@@ -82,7 +86,8 @@ final class Failures {
     List<Throwable> chain = causes(failure);
     return new CliFailure(
         ExitCodes.INCOMPLETE,
-        "Unexpected error: " + describe(chain.get(chain.size() - 1))
+        "Unexpected error: "
+            + describe(chain.get(chain.size() - 1))
             + " (details: LOGGING_LEVEL_DEV_STOREKEEPER_CLI=DEBUG)",
         failure);
   }
@@ -130,7 +135,8 @@ final class Failures {
                     SpringFactoriesLoader.ArgumentResolver.none(),
                     SpringFactoriesLoader.FailureHandler.handleMessage((message, e) -> {})));
     analyzers.sort(
-        Comparator.comparing(analyzer -> !analyzer.getClass().getName().startsWith("dev.storekeeper.")));
+        Comparator.comparing(
+            analyzer -> !analyzer.getClass().getName().startsWith("dev.storekeeper.")));
     for (FailureAnalyzer analyzer : analyzers) {
       try {
         FailureAnalysis analysis = analyzer.analyze(failure);
@@ -157,6 +163,8 @@ final class Failures {
 
   private static String describe(Throwable cause) {
     String message = cause.getMessage();
-    return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message.strip();
+    return message == null || message.isBlank()
+        ? cause.getClass().getSimpleName()
+        : message.strip();
   }
 }

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The text an operator reads: a run's report, the storage statistics and item lines. It renders
- * the same documents {@code --json} prints; it computes nothing of its own.
+ * The text an operator reads: a run's report, the storage statistics and item lines. It renders the
+ * same documents {@code --json} prints; it computes nothing of its own.
  */
 final class HumanOutput {
 
@@ -60,12 +60,10 @@ final class HumanOutput {
     if (millis == null) {
       return "-";
     }
-    return millis < 1000
-        ? millis + " ms"
-        : String.format(Locale.ROOT, "%.1f s", millis / 1000d);
+    return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000d);
   }
 
-  // ---- a run -------------------------------------------------------------------------------------
+  // ---- a run ------------------------------------------------------------------------------------
 
   void runReport(StorageStats before, RunReport run) {
     Map<String, Object> p = run.parameters();
@@ -75,18 +73,26 @@ final class HumanOutput {
     out.println("Storage before:  " + storage(before));
     out.println();
     out.println(run.dryRun() ? "Would delete (dry run: nothing was deleted):" : "Deleted:");
-    category("completed jobs", "older than " + days(p.get("completed_days")), jobs, run.completedJobs());
+    category(
+        "completed jobs", "older than " + days(p.get("completed_days")), jobs, run.completedJobs());
     category("failed jobs", "older than " + days(p.get("failed_days")), failed, run.failedJobs());
-    category("cancelled jobs", "older than " + days(p.get("cancelled_days")), failed, run.cancelledJobs());
+    category(
+        "cancelled jobs",
+        "older than " + days(p.get("cancelled_days")),
+        failed,
+        run.cancelledJobs());
     category("unfinished deletions", "resumed", true, run.resumedJobs());
     String grace = "untouched for " + p.get("orphan_grace_hours") + " h";
     category("orphaned uploads", grace, orphans, run.orphanedUploads());
     category("orphaned outputs", grace, orphans, run.orphanedOutputs());
     out.printf(
         "  with them: %d metric row%s, %d upload file%s, %d output director%s%n",
-        run.metricsDeleted(), plural(run.metricsDeleted()),
-        run.uploadFilesDeleted(), plural(run.uploadFilesDeleted()),
-        run.outputDirsDeleted(), run.outputDirsDeleted() == 1 ? "y" : "ies");
+        run.metricsDeleted(),
+        plural(run.metricsDeleted()),
+        run.uploadFilesDeleted(),
+        plural(run.uploadFilesDeleted()),
+        run.outputDirsDeleted(),
+        run.outputDirsDeleted() == 1 ? "y" : "ies");
     if (run.unrecognizedFound() > 0) {
       out.printf(
           "  unrecognised entries: %d found, %d %s%s%n",
@@ -104,7 +110,11 @@ final class HumanOutput {
       out.println("Space freed:     " + size(run.bytesFreed()));
     }
     out.println(
-        "Run:             " + run.runId() + (run.dryRun() ? " (dry run)" : "") + ", " + run.outcome());
+        "Run:             "
+            + run.runId()
+            + (run.dryRun() ? " (dry run)" : "")
+            + ", "
+            + run.outcome());
     out.println("Duration:        " + duration(run.durationMs()));
     errors(run);
   }
@@ -160,7 +170,7 @@ final class HumanOutput {
     return count == 1 ? "" : "s";
   }
 
-  // ---- items -------------------------------------------------------------------------------------
+  // ---- items ------------------------------------------------------------------------------------
 
   void itemsHeading(long total) {
     out.println();
@@ -168,9 +178,10 @@ final class HumanOutput {
   }
 
   void item(ItemView item) {
-    String what = item.jobId() != null && !item.category().startsWith("orphan")
-        ? item.jobId().toString()
-        : item.path();
+    String what =
+        item.jobId() != null && !item.category().startsWith("orphan")
+            ? item.jobId().toString()
+            : item.path();
     out.printf(
         "  %-12s %-14s %9s %9s  %s  %s%s%n",
         item.result(),
@@ -182,7 +193,7 @@ final class HumanOutput {
         item.error() == null ? "" : "; error: " + item.error());
   }
 
-  // ---- statistics --------------------------------------------------------------------------------
+  // ---- statistics -------------------------------------------------------------------------------
 
   void stats(StorageStats stats) {
     out.println("Storage (" + stats.source() + ", " + time(stats.generatedAt()) + "):");
@@ -195,7 +206,9 @@ final class HumanOutput {
     out.println("Unrecognised:    " + scan(stats.unrecognized()));
     out.printf(
         "Disk:            %s free of %s (%.1f%% used)%n",
-        size(stats.disk().freeBytes()), size(stats.disk().totalBytes()), stats.disk().usedPercent());
+        size(stats.disk().freeBytes()),
+        size(stats.disk().totalBytes()),
+        stats.disk().usedPercent());
     out.println("Schedule:        " + schedule(stats.scheduler()));
     out.printf(
         "Retention:       completed %s, failed %s, cancelled %s, orphan grace %d h%n",
@@ -215,20 +228,27 @@ final class HumanOutput {
     if (scan.scannedAt() == null) {
       return "not scanned yet (a cleanup run scans for them)";
     }
-    return scan.count() + " (" + size(scan.bytes()) + "), as of the run of " + time(scan.scannedAt());
+    return scan.count()
+        + " ("
+        + size(scan.bytes())
+        + "), as of the run of "
+        + time(scan.scannedAt());
   }
 
   private static String schedule(Scheduler scheduler) {
     if (!scheduler.enabled()) {
       return "disabled (CLEANUP_ENABLED=false)";
     }
-    StringBuilder text = new StringBuilder("every ")
-        .append(trim(scheduler.intervalHours())).append(" h");
+    StringBuilder text =
+        new StringBuilder("every ").append(trim(scheduler.intervalHours())).append(" h");
     if (scheduler.lastRun() != null) {
-      text.append("; last run ").append(time(scheduler.lastRun().startedAt()))
-          .append(" ").append(scheduler.lastRun().outcome());
+      text.append("; last run ")
+          .append(time(scheduler.lastRun().startedAt()))
+          .append(" ")
+          .append(scheduler.lastRun().outcome());
     }
-    text.append("; last success ").append(scheduler.lastSuccessAt() == null ? "never" : time(scheduler.lastSuccessAt()));
+    text.append("; last success ")
+        .append(scheduler.lastSuccessAt() == null ? "never" : time(scheduler.lastSuccessAt()));
     if (scheduler.nextRun() != null) {
       text.append("; next run ").append(time(scheduler.nextRun()));
     }

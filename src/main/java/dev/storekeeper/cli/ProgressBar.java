@@ -5,9 +5,9 @@ import java.io.PrintWriter;
 import java.util.function.LongSupplier;
 
 /**
- * A one-line progress bar on stderr for runs long enough to need one: items done of those known
- * so far, bytes freed and the rate. It appears after the first second, redraws at most ten times
- * a second, and is erased when the run ends, so the report that follows starts on a clean line.
+ * A one-line progress bar on stderr for runs long enough to need one: items done of those known so
+ * far, bytes freed and the rate. It appears after the first second, redraws at most ten times a
+ * second, and is erased when the run ends, so the report that follows starts on a clean line.
  */
 final class ProgressBar implements CleanupProgress {
 

@@ -13,8 +13,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 /**
  * The database and data directory a CLI process under test uses, reachable from the test too: the
  * test creates the schema (as the service would), seeds jobs and files with {@link Fixtures}, and
- * checks what is left. Connections are held only while the test uses them, so the process opens
- * the embedded database itself.
+ * checks what is left. Connections are held only while the test uses them, so the process opens the
+ * embedded database itself.
  */
 final class CliDatabase {
 
@@ -32,7 +32,11 @@ final class CliDatabase {
   private final StorageLayout layout;
 
   private CliDatabase(
-      String vendor, String url, String user, String password, Map<String, String> env,
+      String vendor,
+      String url,
+      String user,
+      String password,
+      Map<String, String> env,
       Path dataDir) {
     this.vendor = vendor;
     this.url = url;
@@ -46,7 +50,9 @@ final class CliDatabase {
   /** The embedded database exactly where the process puts it for DATA_DIR, under the same URL. */
   static CliDatabase h2(Path dataDir) {
     String url =
-        "jdbc:h2:file:" + dataDir + "/db;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+        "jdbc:h2:file:"
+            + dataDir
+            + "/db;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
             + "DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
     // no user: like the service, whose Spring Boot sets none for a file database
     return new CliDatabase("h2", url, "", "", Map.of("DATA_DIR", dataDir.toString()), dataDir);
@@ -62,10 +68,14 @@ final class CliDatabase {
         "postgres",
         "",
         Map.of(
-            "DATA_DIR", dataDir.toString(),
-            "SPRING_DATASOURCE_URL", url,
-            "SPRING_DATASOURCE_USERNAME", "postgres",
-            "SPRING_DATASOURCE_PASSWORD", ""),
+            "DATA_DIR",
+            dataDir.toString(),
+            "SPRING_DATASOURCE_URL",
+            url,
+            "SPRING_DATASOURCE_USERNAME",
+            "postgres",
+            "SPRING_DATASOURCE_PASSWORD",
+            ""),
         dataDir);
   }
 
@@ -92,7 +102,8 @@ final class CliDatabase {
 
   /** Runs {@code work} on one connection, closed afterwards. */
   <T> T with(Function<Connected, T> work) {
-    SingleConnectionDataSource dataSource = new SingleConnectionDataSource(url, user, password, true);
+    SingleConnectionDataSource dataSource =
+        new SingleConnectionDataSource(url, user, password, true);
     try {
       JdbcClient jdbc = JdbcClient.create(dataSource);
       return work.apply(new Connected(jdbc, new Fixtures(jdbc, layout)));

@@ -19,9 +19,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CLI on the embedded database, which it shares with whoever has it open: H2's automatic
- * mixed mode ({@code AUTO_SERVER=TRUE}) lets the first process serve it to the others on
- * loopback.
+ * The CLI on the embedded database, which it shares with whoever has it open: H2's automatic mixed
+ * mode ({@code AUTO_SERVER=TRUE}) lets the first process serve it to the others on loopback.
  */
 class CliH2IT extends CliIT {
 
@@ -33,7 +32,8 @@ class CliH2IT extends CliIT {
   @Test
   void runsWhileAnotherProcessHasTheDatabaseOpen() {
     CreatedJob old =
-        database.with(db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create());
+        database.with(
+            db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create());
 
     Result result =
         database.with(
@@ -50,13 +50,18 @@ class CliH2IT extends CliIT {
   @Test
   void sharesTheDatabaseWithARunningService() throws Exception {
     CreatedJob old =
-        database.with(db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create());
+        database.with(
+            db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create());
     CreatedJob recent =
-        database.with(db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(1))).create());
+        database.with(
+            db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(1))).create());
     int port = freePort();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", CliProcess.jar().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                CliProcess.jar().toString()));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(scratch.toFile())

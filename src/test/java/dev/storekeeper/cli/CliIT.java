@@ -32,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The operator CLI as an operator runs it: the built jar in its own process, against a real
  * database and data directory, checked by its stdout, stderr and exit code. Runs on H2 and
- * PostgreSQL through its subclasses. Configured retention (the defaults): completed 30 days,
- * failed and cancelled 7 days, orphans 24 h.
+ * PostgreSQL through its subclasses. Configured retention (the defaults): completed 30 days, failed
+ * and cancelled 7 days, orphans 24 h.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CliIT {
@@ -43,10 +43,23 @@ abstract class CliIT {
   /** Fields of the run result that docs/cli.md documents. */
   static final List<String> DOCUMENTED_FIELDS =
       List.of(
-          "run_id", "dry_run", "outcome", "completed_jobs", "failed_jobs", "cancelled_jobs",
-          "metrics_deleted", "upload_files_deleted", "output_dirs_deleted", "orphaned_uploads",
-          "orphaned_outputs", "bytes_freed", "errors", "duration_ms", "storage_stats",
-          "items_total", "items");
+          "run_id",
+          "dry_run",
+          "outcome",
+          "completed_jobs",
+          "failed_jobs",
+          "cancelled_jobs",
+          "metrics_deleted",
+          "upload_files_deleted",
+          "output_dirs_deleted",
+          "orphaned_uploads",
+          "orphaned_outputs",
+          "bytes_freed",
+          "errors",
+          "duration_ms",
+          "storage_stats",
+          "items_total",
+          "items");
 
   /** The working directory of the processes and the data directory's parent, one per class. */
   Path scratch;
@@ -69,7 +82,7 @@ abstract class CliIT {
     empty(database.layout().outputsRoot());
   }
 
-  // ---- helpers -----------------------------------------------------------------------------------
+  // ---- helpers ----------------------------------------------------------------------------------
 
   Result cleanup(String... args) {
     return cleanup(Map.of(), args);
@@ -78,7 +91,10 @@ abstract class CliIT {
   Result cleanup(Map<String, String> env, String... args) {
     List<String> all = new ArrayList<>(List.of("cleanup"));
     all.addAll(List.of(args));
-    return new CliProcess(scratch).env(database.env()).env(env).unpacked(all.toArray(String[]::new));
+    return new CliProcess(scratch)
+        .env(database.env())
+        .env(env)
+        .unpacked(all.toArray(String[]::new));
   }
 
   Result stats(String... args) {
@@ -92,7 +108,10 @@ abstract class CliIT {
   }
 
   static JsonNode json(Result result) {
-    assertThat(result.stdout().strip()).as("one JSON document: %s", result).startsWith("{").endsWith("}");
+    assertThat(result.stdout().strip())
+        .as("one JSON document: %s", result)
+        .startsWith("{")
+        .endsWith("}");
     return JSON.readTree(result.stdout());
   }
 
@@ -168,7 +187,7 @@ abstract class CliIT {
     }
   }
 
-  // ---- dry run and real run ----------------------------------------------------------------------
+  // ---- dry run and real run ---------------------------------------------------------------------
 
   @Test
   void dryRunReportsExactlyTheItemsTheRealRunThenDeletes() {
@@ -179,7 +198,8 @@ abstract class CliIT {
     assertThat(dry.exitCode()).as("%s", dry).isZero();
     assertThat(dry.stderr()).isEmpty();
     JsonNode planned = json(dry);
-    assertThat(DOCUMENTED_FIELDS).allSatisfy(field -> assertThat(planned.has(field)).as(field).isTrue());
+    assertThat(DOCUMENTED_FIELDS)
+        .allSatisfy(field -> assertThat(planned.has(field)).as(field).isTrue());
     assertThat(planned.path("dry_run").asBoolean()).isTrue();
     assertThat(planned.path("trigger").asString()).isEqualTo("cli");
     assertThat(planned.path("outcome").asString()).isEqualTo("succeeded");
@@ -197,8 +217,9 @@ abstract class CliIT {
     assertThat(planned.path("duration_ms").isNumber()).isTrue();
     assertThat(planned.path("storage_stats").path("uploads").has("size_bytes")).isTrue();
     assertThat(planned.path("items_total").asInt()).isEqualTo(6);
-    assertThat(planned.path("items")).allSatisfy(
-        item -> assertThat(item.path("result").asString()).isIn("would_delete", "kept"));
+    assertThat(planned.path("items"))
+        .allSatisfy(
+            item -> assertThat(item.path("result").asString()).isIn("would_delete", "kept"));
     assertThat(intact(store.oldCompleted())).isTrue();
     assertThat(store.orphanUpload()).exists();
 
@@ -237,7 +258,9 @@ abstract class CliIT {
         .containsPattern("orphaned uploads +1  \\(untouched for 24 h\\)")
         .containsPattern("orphaned outputs +1")
         .contains("with them: 6 metric rows, 3 upload files, 3 output directories")
-        .contains("unrecognised entries: 1 found, 0 would be removed (--include-unrecognized removes them)")
+        .contains(
+            "unrecognised entries: 1 found, 0 would be removed (--include-unrecognized removes"
+                + " them)")
         .contains("Storage after:   unchanged (dry run)")
         .contains("Would free:      92 B")
         .containsPattern("Run: +[0-9a-f-]{36} \\(dry run\\), succeeded")
@@ -246,15 +269,20 @@ abstract class CliIT {
     assertThat(dry.stdout())
         .contains("Items (6):")
         .containsPattern(
-            "would_delete +completed_job +40 days +28 B  " + store.oldCompleted().id()
+            "would_delete +completed_job +40 days +28 B  "
+                + store.oldCompleted().id()
                 + "  completed 40 days ago; completed retention is 30 days")
         .containsPattern("would_delete +failed_job +10 days +28 B  " + store.oldFailed().id())
         .containsPattern("would_delete +cancelled_job +10 days +28 B  " + store.oldCancelled().id())
         .containsPattern(
-            "would_delete +orphan_upload +2 days +6 B  " + store.orphanUpload() + "  no job row for")
+            "would_delete +orphan_upload +2 days +6 B  "
+                + store.orphanUpload()
+                + "  no job row for")
         .containsPattern("would_delete +orphan_output +2 days +2 B  " + store.orphanOutput())
         .containsPattern(
-            "kept +unrecognized +2 days +8 B  " + store.unrecognized() + "  name encodes no job id");
+            "kept +unrecognized +2 days +8 B  "
+                + store.unrecognized()
+                + "  name encodes no job id");
 
     Result real = cleanup();
 
@@ -291,10 +319,12 @@ abstract class CliIT {
     assertThat(report.path("items_next").isNull()).isTrue();
     JsonNode first = json(firstPage);
     assertThat(first.path("items_total").asInt()).isEqualTo(orphans);
-    assertThat(first.path("items").size()).as("as many as the HTTP API").isEqualTo(CleanupCommand.JSON_ITEMS);
+    assertThat(first.path("items").size())
+        .as("as many as the HTTP API")
+        .isEqualTo(CleanupCommand.JSON_ITEMS);
   }
 
-  // ---- selectors and overrides -------------------------------------------------------------------
+  // ---- selectors and overrides ------------------------------------------------------------------
 
   @Test
   void selectorsCombineAndLeaveTheRestAlone() {
@@ -334,11 +364,14 @@ abstract class CliIT {
   @Test
   void retentionOverridesApplyToThisRunOnly() {
     CreatedJob completed40 =
-        database.with(db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create());
+        database.with(
+            db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create());
     CreatedJob failed10 =
-        database.with(db -> db.fixtures().aJob(FAILED).finishedAt(ago(Duration.ofDays(10))).create());
+        database.with(
+            db -> db.fixtures().aJob(FAILED).finishedAt(ago(Duration.ofDays(10))).create());
     CreatedJob cancelled5 =
-        database.with(db -> db.fixtures().aJob(CANCELLED).finishedAt(ago(Duration.ofDays(5))).create());
+        database.with(
+            db -> db.fixtures().aJob(CANCELLED).finishedAt(ago(Duration.ofDays(5))).create());
 
     Result result =
         cleanup("--completed-days", "60", "--failed-days=14", "--cancelled-days", "3", "--json");
@@ -367,7 +400,7 @@ abstract class CliIT {
     assertThat(intact(store.oldCompleted())).isTrue();
   }
 
-  // ---- exit codes --------------------------------------------------------------------------------
+  // ---- exit codes -------------------------------------------------------------------------------
 
   @Test
   void partialRunExitsOneAndListsEachErrorWithItsItem() {
@@ -392,7 +425,8 @@ abstract class CliIT {
 
     assertThat(json.exitCode()).isEqualTo(1);
     assertThat(json(json).path("outcome").asString()).isEqualTo("partial");
-    assertThat(json(json).path("errors").get(0).asString()).startsWith(misplaced.id() + ": upload ");
+    assertThat(json(json).path("errors").get(0).asString())
+        .startsWith(misplaced.id() + ": upload ");
   }
 
   /** Its stored upload path is not ours: cleanup refuses to delete it and reports the job. */
@@ -448,7 +482,7 @@ abstract class CliIT {
     assertThat(result.stdout()).isEmpty();
   }
 
-  // ---- stats -------------------------------------------------------------------------------------
+  // ---- stats ------------------------------------------------------------------------------------
 
   @Test
   void statsPrintsTheStorageStatisticsAsTextOrJson() {
@@ -471,9 +505,13 @@ abstract class CliIT {
         .contains("Storage (accounting, ")
         .containsPattern("uploads +5 +40 B")
         .contains("Reclaimable now: completed 1 (28 B), failed 1 (28 B), cancelled 1 (28 B)")
-        .contains("Retention:       completed 30 days, failed 7 days, cancelled 7 days, orphan grace 24 h");
+        .contains(
+            "Retention:       completed 30 days, failed 7 days, cancelled 7 days, orphan grace 24"
+                + " h");
     JsonNode scan = json(scanned);
     assertThat(scan.path("source").asString()).isEqualTo("scan");
-    assertThat(scan.path("uploads").path("count").asInt()).as("with the orphan and notes.txt").isEqualTo(7);
+    assertThat(scan.path("uploads").path("count").asInt())
+        .as("with the orphan and notes.txt")
+        .isEqualTo(7);
   }
 }

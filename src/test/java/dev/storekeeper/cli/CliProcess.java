@@ -34,8 +34,14 @@ final class CliProcess {
   record Result(int exitCode, String stdout, String stderr, Duration took) {
     @Override
     public String toString() {
-      return "exit " + exitCode + " after " + took.toMillis() + " ms\n--- stdout:\n" + stdout
-          + "\n--- stderr:\n" + stderr;
+      return "exit "
+          + exitCode
+          + " after "
+          + took.toMillis()
+          + " ms\n--- stdout:\n"
+          + stdout
+          + "\n--- stderr:\n"
+          + stderr;
     }
   }
 
@@ -66,9 +72,9 @@ final class CliProcess {
   }
 
   /**
-   * The built jar unpacked and started the way bin/cleanup-storage starts it (Spring Boot's
-   * {@code extract} plus a class-data-sharing archive recorded by one training run), so that each
-   * of the many processes of a suite starts in about a second instead of several.
+   * The built jar unpacked and started the way bin/cleanup-storage starts it (Spring Boot's {@code
+   * extract} plus a class-data-sharing archive recorded by one training run), so that each of the
+   * many processes of a suite starts in about a second instead of several.
    */
   Result unpacked(String... args) {
     List<String> command = new ArrayList<>(Unpacked.launcher());
@@ -101,21 +107,35 @@ final class CliProcess {
         CliProcess process = new CliProcess(scratch);
         List<String> extract = new ArrayList<>(JVM);
         extract.addAll(
-            List.of("-Djarmode=tools", "-jar", jar().toString(), "extract", "--destination",
+            List.of(
+                "-Djarmode=tools",
+                "-jar",
+                jar().toString(),
+                "extract",
+                "--destination",
                 dir.toString()));
         assertThat(process.run(extract).exitCode()).as("extract %s", jar()).isZero();
         Path archive = dir.resolve("app.jsa");
         List<String> training = new ArrayList<>(JVM);
         training.addAll(
-            List.of("-XX:ArchiveClassesAtExit=" + archive, "-jar",
-                dir.resolve("storekeeper.jar").toString(), "cleanup", "--dry-run", "--list"));
+            List.of(
+                "-XX:ArchiveClassesAtExit=" + archive,
+                "-jar",
+                dir.resolve("storekeeper.jar").toString(),
+                "cleanup",
+                "--dry-run",
+                "--list"));
         Result trained = process.env("DATA_DIR", scratch.resolve("data").toString()).run(training);
         assertThat(trained.exitCode()).as("training run: %s", trained).isZero();
         deleteTree(scratch);
         List<String> launcher = new ArrayList<>(JVM);
         launcher.addAll(
-            List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-jar", dir.resolve("storekeeper.jar").toString()));
+            List.of(
+                "-XX:SharedArchiveFile=" + archive,
+                "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off",
+                "-jar",
+                dir.resolve("storekeeper.jar").toString()));
         return List.copyOf(launcher);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -13,9 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * What the CLI answers before it does any work: help, version, usage errors, invalid
- * configuration, an unreachable database, and the bin/cleanup-storage script. Parsing comes before
- * the application starts, so usage errors never depend on the database.
+ * What the CLI answers before it does any work: help, version, usage errors, invalid configuration,
+ * an unreachable database, and the bin/cleanup-storage script. Parsing comes before the application
+ * starts, so usage errors never depend on the database.
  */
 class CliUsageIT {
 
@@ -32,9 +32,18 @@ class CliUsageIT {
     assertThat(result.exitCode()).as("%s", result).isZero();
     assertThat(result.stdout())
         .contains(
-            "--dry-run", "--orphaned-only", "--old-completed", "--old-failed",
-            "--completed-days=N", "--failed-days=N", "--cancelled-days=N",
-            "--include-unrecognized", "--list", "--json", "-q, --quiet", "-h, --help",
+            "--dry-run",
+            "--orphaned-only",
+            "--old-completed",
+            "--old-failed",
+            "--completed-days=N",
+            "--failed-days=N",
+            "--cancelled-days=N",
+            "--include-unrecognized",
+            "--list",
+            "--json",
+            "-q, --quiet",
+            "-h, --help",
             "-V, --version")
         .contains("Exit codes:")
         .containsPattern("0 +Success")
@@ -73,7 +82,8 @@ class CliUsageIT {
 
     String name = option.replace("=", "");
     assertThat(result.exitCode()).as("%s", result).isEqualTo(2);
-    assertThat(result.stderr()).contains(name + " must be a whole number >= 0, got \"" + value + "\"");
+    assertThat(result.stderr())
+        .contains(name + " must be a whole number >= 0, got \"" + value + "\"");
     assertThat(result.stdout()).isEmpty();
   }
 
@@ -131,7 +141,8 @@ class CliUsageIT {
         .doesNotContain("\tat ");
     assertThat(notANumber.stdout()).isEmpty();
     assertThat(negative.exitCode()).as("%s", negative).isEqualTo(2);
-    assertThat(negative.stderr()).contains("RETENTION_COMPLETED_DAYS must be a whole number >= 0, got \"-1\"");
+    assertThat(negative.stderr())
+        .contains("RETENTION_COMPLETED_DAYS must be a whole number >= 0, got \"-1\"");
   }
 
   @Test
@@ -160,7 +171,7 @@ class CliUsageIT {
     assertThat(stats.stdout()).isEmpty();
   }
 
-  // ---- bin/cleanup-storage -----------------------------------------------------------------------
+  // ---- bin/cleanup-storage ----------------------------------------------------------------------
 
   static Path script() {
     return CliProcess.jar().getParent().getParent().resolve("bin/cleanup-storage");

@@ -22,7 +22,14 @@ class HumanOutputTest {
   }
 
   @ParameterizedTest(name = "{0} s = {1}")
-  @CsvSource({"59, 0 min", "60, 1 min", "3600, 1 h", "86399, 23 h", "86400, 1 day", "172800, 2 days"})
+  @CsvSource({
+    "59, 0 min",
+    "60, 1 min",
+    "3600, 1 h",
+    "86399, 23 h",
+    "86400, 1 day",
+    "172800, 2 days"
+  })
   void agesInTheLargestWholeUnit(long seconds, String text) {
     assertThat(HumanOutput.age(seconds)).isEqualTo(text);
   }

@@ -30,7 +30,8 @@ class ProgressBarTest {
     bar.update(50, 100, 3 * 1024 * 1024);
 
     assertThat(err.toString())
-        .isEqualTo("\r[###############---------------] 50/100 items  3.0 MB freed  25 items/s\033[K");
+        .isEqualTo(
+            "\r[###############---------------] 50/100 items  3.0 MB freed  25 items/s\033[K");
   }
 
   @Test
