@@ -346,8 +346,12 @@ abstract class CleanupServiceIT extends StorekeeperIT {
     assertThat(other).doesNotExist();
     assertThat(fixtures.rowExists(racedId)).isTrue();
     assertThat(run.counts().orphanedUploads()).isEqualTo(1);
-    assertThat(jdbc.sql("select status from jobs where id = :id").param("id", racedId)
-        .query(String.class).single()).isEqualTo("pending");
+    assertThat(
+            jdbc.sql("select status from jobs where id = :id")
+                .param("id", racedId)
+                .query(String.class)
+                .single())
+        .isEqualTo("pending");
   }
 
   @Test
