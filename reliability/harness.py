@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The heavy reliability suite of issue 7. Run it through reliability/run.sh (see docs/reliability.md).
+"""The heavy reliability suite of issue 7. Run it through reliability/run.sh (see README.md, "Reliability suite").
 
 Every case drives real processes (the service jar, the cleanup CLI) against the local PostgreSQL,
 tries to make Storekeeper lose data, delete what it must keep or leak storage, and writes its

@@ -106,7 +106,7 @@ def main():
         "# Reliability",
         "",
         "What the reliability suite of issue 7 tried, and what held. The heavy cases run from",
-        "`reliability/run.sh` (see [docs/reliability.md](docs/reliability.md)); this file is",
+        "`reliability/run.sh` (see [README.md](README.md#reliability-suite)); this file is",
         "regenerated from their results. The fast cases (hostile filesystem, bad input, security)",
         "run in `mvn -B verify` and are listed below the table.",
         "",

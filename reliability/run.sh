@@ -7,7 +7,7 @@
 # local PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth). It uses the database
 # RELIABILITY_PG_DB (default storekeeper_rel), which it wipes, and a scratch directory under
 # target/reliability/. Everything listens on 127.0.0.1 only. Results go to target/reliability/results/
-# and are summarised in RELIABILITY.md at the repository root. See docs/reliability.md.
+# and are summarised in RELIABILITY.md at the repository root. See README.md, "Reliability suite".
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)

@@ -70,10 +70,11 @@ public final class RunningApp implements AutoCloseable {
     context.close();
   }
 
-  /** A fresh temporary data directory. */
+  /** A fresh data directory under {@code target/it/apps}, so that {@code mvn clean} removes it. */
   public static Path tempDataDir(String prefix) {
     try {
-      return Files.createTempDirectory(prefix);
+      Path parent = Files.createDirectories(Path.of("target", "it", "apps"));
+      return Files.createTempDirectory(parent, prefix).toAbsolutePath();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

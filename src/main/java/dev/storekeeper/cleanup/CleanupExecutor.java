@@ -17,6 +17,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -71,7 +73,10 @@ class CleanupExecutor implements DisposableBean {
             return thread;
           });
 
-  /** Test seam: called after each protocol step ("claimed", "files", "rows"). */
+  /**
+   * Test seam: called after each protocol step ("claimed", "files", "rows") and before orphans are
+   * claimed ("orphans-found").
+   */
   volatile Consumer<String> checkpoint = step -> {};
 
   CleanupExecutor(
@@ -345,66 +350,26 @@ class CleanupExecutor implements DisposableBean {
       }
     }
     Category category = uploads ? Category.ORPHAN_UPLOAD : Category.ORPHAN_OUTPUT;
-    List<Callable<Void>> work = new ArrayList<>();
-    List<Runnable> record = new ArrayList<>();
-    for (Map.Entry<UUID, List<Entry>> group : orphans.entrySet()) {
-      UUID id = group.getKey();
-      List<Entry> entries = group.getValue();
-      if (!state.dryRun
-          && !jobs.claimOrphan(
-              id, root.resolve(entries.get(0).name()).toString(), state.now, state.runId)) {
-        continue; // a row for this id appeared: not an orphan
+    if (!state.dryRun) {
+      checkpoint.accept("orphans-found");
+      Set<UUID> claimed = claimOrphans(root, orphans, state);
+      orphans.keySet().retainAll(claimed); // the others got a row meanwhile: not orphans
+      if (!orphans.isEmpty()) {
+        checkpoint.accept("claimed");
       }
-      List<Removal> removals = new ArrayList<>();
+    }
+    Map<UUID, List<Removal>> removals = new LinkedHashMap<>();
+    List<Callable<Void>> work = new ArrayList<>();
+    for (Map.Entry<UUID, List<Entry>> group : orphans.entrySet()) {
+      List<Removal> removed = new ArrayList<>();
+      removals.put(group.getKey(), removed);
       work.add(
           () -> {
-            for (Entry entry : entries) {
-              removals.add(SafeFiles.remove(root, entry.file(), state.dryRun));
+            for (Entry entry : group.getValue()) {
+              removed.add(SafeFiles.remove(root, entry.file(), state.dryRun));
             }
             return null;
           });
-      record.add(
-          () -> {
-            boolean ok = removals.stream().allMatch(Removal::complete);
-            if (!state.dryRun) {
-              if (ok) {
-                jobs.deleteClaimed(List.of(id));
-              } else {
-                jobs.recordCleanupError(id, errors(removals));
-              }
-            }
-            for (int i = 0; i < entries.size(); i++) {
-              Entry entry = entries.get(i);
-              Removal removal = removals.get(i);
-              state.bytesFreed += removal.bytes();
-              if (removal.complete()) {
-                state.orphanBytes += removal.bytes();
-                if (uploads) {
-                  state.orphanedUploads++;
-                } else {
-                  state.orphanedOutputs++;
-                }
-              }
-              state.item(
-                  category,
-                  id,
-                  root.resolve(entry.name()).toString(),
-                  entry.modified(),
-                  removal.bytes(),
-                  0,
-                  entry.temp()
-                      ? "unfinished upload, untouched for " + ago(entry.modified(), state.now)
-                      : "no job row for "
-                          + id
-                          + "; untouched for "
-                          + ago(entry.modified(), state.now),
-                  removal.complete() ? state.done() : CleanupItem.Result.FAILED,
-                  removal.complete() ? null : String.join("; ", removal.errors()));
-            }
-          });
-    }
-    if (!state.dryRun && !work.isEmpty()) {
-      checkpoint.accept("claimed");
     }
     try {
       for (Future<Void> done : files.invokeAll(work)) {
@@ -416,8 +381,69 @@ class CleanupExecutor implements DisposableBean {
     }
     if (!state.dryRun && !work.isEmpty()) {
       checkpoint.accept("files");
+      List<UUID> gone = new ArrayList<>();
+      removals.forEach(
+          (id, removed) -> {
+            if (removed.stream().allMatch(Removal::complete)) {
+              gone.add(id);
+            } else {
+              jobs.recordCleanupError(id, errors(removed));
+            }
+          });
+      jobs.deleteClaimed(gone);
     }
-    record.forEach(Runnable::run);
+    for (Map.Entry<UUID, List<Entry>> group : orphans.entrySet()) {
+      UUID id = group.getKey();
+      List<Entry> entries = group.getValue();
+      List<Removal> removed = removals.get(id);
+      for (int i = 0; i < entries.size(); i++) {
+        Entry entry = entries.get(i);
+        Removal removal = removed.get(i);
+        state.bytesFreed += removal.bytes();
+        if (removal.complete()) {
+          state.orphanBytes += removal.bytes();
+          if (uploads) {
+            state.orphanedUploads++;
+          } else {
+            state.orphanedOutputs++;
+          }
+        }
+        state.item(
+            category,
+            id,
+            root.resolve(entry.name()).toString(),
+            entry.modified(),
+            removal.bytes(),
+            0,
+            entry.temp()
+                ? "unfinished upload, untouched for " + ago(entry.modified(), state.now)
+                : "no job row for " + id + "; untouched for " + ago(entry.modified(), state.now),
+            removal.complete() ? state.done() : CleanupItem.Result.FAILED,
+            removal.complete() ? null : String.join("; ", removal.errors()));
+      }
+    }
+  }
+
+  /**
+   * Claims a batch of orphans' job ids in one transaction; if one of them got a row meanwhile (an
+   * upload committing), falls back to claiming each on its own. Returns the ids claimed.
+   */
+  private Set<UUID> claimOrphans(Path root, Map<UUID, List<Entry>> orphans, RunState state) {
+    Map<UUID, String> paths = new LinkedHashMap<>();
+    orphans.forEach((id, entries) -> paths.put(id, root.resolve(entries.get(0).name()).toString()));
+    try {
+      tx.executeWithoutResult(status -> jobs.claimOrphans(paths, state.now, state.runId));
+      return paths.keySet();
+    } catch (DataAccessException raced) {
+      Set<UUID> claimed = new HashSet<>();
+      paths.forEach(
+          (id, path) -> {
+            if (jobs.claimOrphan(id, path, state.now, state.runId)) {
+              claimed.add(id);
+            }
+          });
+      return claimed;
+    }
   }
 
   private void unrecognized(

@@ -190,7 +190,7 @@ public class CleanupReports {
     boolean more = page.size() > itemsLimit;
     List<ItemView> items = page.stream().limit(itemsLimit).map(ItemView::of).toList();
     String next =
-        more && itemsLinkBase != null
+        more && !items.isEmpty() && itemsLinkBase != null
             ? itemsLinkBase + "?after=" + items.get(items.size() - 1).seq() + "&limit=" + itemsLimit
             : null;
     CleanupCounts c = run.counts();

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -47,6 +48,7 @@ public class CleanupService implements DisposableBean {
   private final ApplicationEventPublisher events;
   private final JsonMapper json;
   private final Clock clock;
+  private final TransactionTemplate tx;
   private final String node = nodeName();
   private final ExecutorService background =
       Executors.newSingleThreadExecutor(daemon("cleanup-run"));
@@ -61,7 +63,8 @@ public class CleanupService implements DisposableBean {
       CleanupProperties properties,
       ApplicationEventPublisher events,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      TransactionTemplate tx) {
     this.executor = executor;
     this.lock = lock;
     this.runs = runs;
@@ -70,6 +73,7 @@ public class CleanupService implements DisposableBean {
     this.events = events;
     this.json = json;
     this.clock = clock;
+    this.tx = tx;
   }
 
   /** A run that has the lock and is executing; {@code result} completes when it ends. */
@@ -162,8 +166,12 @@ public class CleanupService implements DisposableBean {
   }
 
   private void flush(RunState state) {
-    runs.insertItems(state.runId, state.drainItems());
-    runs.progress(state.runId, state.counts(), state.itemsExpected, clock.instant());
+    List<CleanupItem> items = state.drainItems();
+    tx.executeWithoutResult(
+        status -> {
+          runs.insertItems(state.runId, items);
+          runs.progress(state.runId, state.counts(), state.itemsExpected, clock.instant());
+        });
     state.progress.update(
         state.itemsRecorded(),
         Math.max(state.itemsExpected, state.itemsRecorded()),

@@ -48,8 +48,10 @@ import org.springframework.context.annotation.FilterType;
         @ComponentScan.Filter(
             type = FilterType.REGEX,
             pattern = {
-              // uploads (needs the processing queue), the recurring task, the health indicator
+              // uploads (needs the processing queue), the recurring task, the health indicator,
+              // the Prometheus meters (no registry without the actuator)
               "dev\\.storekeeper\\.jobs\\.JobService",
+              "dev\\.storekeeper\\.cleanup\\.CleanupMetrics",
               "dev\\.storekeeper\\.jobs\\.JobController",
               "dev\\.storekeeper\\.cleanup\\.CleanupTask",
               "dev\\.storekeeper\\.storage\\.StorageHealthIndicator"

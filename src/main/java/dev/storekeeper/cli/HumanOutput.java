@@ -63,8 +63,7 @@ final class HumanOutput {
     return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000d);
   }
 
-  // ---- a run
-  // -------------------------------------------------------------------------------------
+  // ---- a run ------------------------------------------------------------------------------------
 
   void runReport(StorageStats before, RunReport run) {
     Map<String, Object> p = run.parameters();
@@ -171,8 +170,7 @@ final class HumanOutput {
     return count == 1 ? "" : "s";
   }
 
-  // ---- items
-  // -------------------------------------------------------------------------------------
+  // ---- items ------------------------------------------------------------------------------------
 
   void itemsHeading(long total) {
     out.println();
@@ -195,8 +193,7 @@ final class HumanOutput {
         item.error() == null ? "" : "; error: " + item.error());
   }
 
-  // ---- statistics
-  // --------------------------------------------------------------------------------
+  // ---- statistics -------------------------------------------------------------------------------
 
   void stats(StorageStats stats) {
     out.println("Storage (" + stats.source() + ", " + time(stats.generatedAt()) + "):");

@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -26,10 +28,15 @@ public class JobRepository {
       deleting_run_id, cleanup_error\
       """;
 
-  private final JdbcClient jdbc;
+  /** Earlier than any completion time: the keyset position before the first page. */
+  private static final Instant BEFORE_ALL = Instant.parse("0001-01-01T00:00:00Z");
 
-  public JobRepository(JdbcClient jdbc) {
+  private final JdbcClient jdbc;
+  private final JdbcTemplate template;
+
+  public JobRepository(JdbcClient jdbc, JdbcTemplate template) {
     this.jdbc = jdbc;
+    this.template = template;
   }
 
   public void insert(Job job) {
@@ -200,7 +207,9 @@ public class JobRepository {
 
   /**
    * One keyset page of jobs in {@code status} that finished before {@code cutoff}, oldest first,
-   * strictly after the position (afterCompletedAt, afterId).
+   * strictly after the position (afterCompletedAt, afterId), or from the start when it is null. The
+   * position is a row comparison so that it is an index condition on {@code (status, completed_at,
+   * id)}: each page starts where the last one ended instead of re-reading every earlier row.
    */
   public List<Job> findFinishedBefore(
       JobStatus status, Instant cutoff, Instant afterCompletedAt, UUID afterId, int limit) {
@@ -208,16 +217,15 @@ public class JobRepository {
             "select "
                 + COLUMNS
                 + """
-                 from jobs
-                where status = :status and completed_at is not null and completed_at < :cutoff
-                  and (cast(:afterAt as timestamp with time zone) is null
-                       or completed_at > :afterAt or (completed_at = :afterAt and id > :afterId))
-                order by completed_at, id
-                fetch first :limit rows only
-                """)
+             from jobs
+            where status = :status and completed_at is not null and completed_at < :cutoff
+              and (completed_at, id) > (:afterAt, :afterId)
+            order by completed_at, id
+            fetch first :limit rows only
+            """)
         .param("status", status.value())
         .param("cutoff", ts(cutoff))
-        .param("afterAt", ts(afterCompletedAt))
+        .param("afterAt", ts(afterCompletedAt == null ? BEFORE_ALL : afterCompletedAt))
         .param("afterId", afterId == null ? new UUID(0, 0) : afterId)
         .param("limit", limit)
         .query(JobRepository::map)
@@ -309,6 +317,33 @@ public class JobRepository {
     } catch (org.springframework.dao.DataAccessException taken) {
       return false;
     }
+  }
+
+  /**
+   * Claims many orphans' job ids at once, as {@link #claimOrphan} does one: placeholder rows, one
+   * JDBC batch. If any id already has a row the batch fails (the primary key) and the caller's
+   * transaction must be rolled back, then the ids claimed one by one.
+   *
+   * @param entryPaths job id to the path of its (first) orphaned entry
+   */
+  public void claimOrphans(Map<UUID, String> entryPaths, Instant now, UUID runId) {
+    if (entryPaths.isEmpty()) {
+      return;
+    }
+    template.batchUpdate(
+        """
+        insert into jobs (id, filename, file_path, status, created_at, deleting_run_id,
+                          current_step)
+        values (?, '(orphan)', ?, 'deleting', ?, ?, 'orphan')
+        """,
+        List.copyOf(entryPaths.entrySet()),
+        entryPaths.size(),
+        (ps, entry) -> {
+          ps.setObject(1, entry.getKey());
+          ps.setString(2, entry.getValue());
+          ps.setObject(3, ts(now));
+          ps.setObject(4, runId);
+        });
   }
 
   /** Which of these ids have a row (in any state). */

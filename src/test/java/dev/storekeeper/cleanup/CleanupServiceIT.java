@@ -317,6 +317,44 @@ abstract class CleanupServiceIT extends StorekeeperIT {
   }
 
   @Test
+  void anOrphanWhoseRowAppearsJustBeforeItIsClaimedIsKeptAndTheOthersStillGo() {
+    Path raced = fixtures.orphanUpload(now().minus(Duration.ofDays(3)));
+    Path other = fixtures.orphanUpload(now().minus(Duration.ofDays(3)));
+    UUID racedId =
+        dev.storekeeper.storage.StorageLayout.jobIdOfUpload(raced.getFileName().toString())
+            .orElseThrow();
+    executor.checkpoint =
+        step -> {
+          if (step.equals("orphans-found") && !fixtures.rowExists(racedId)) {
+            // an upload commits its row between the scan and the claim
+            jdbc.sql(
+                    """
+                    insert into jobs (id, filename, file_path, status, created_at)
+                    values (:id, 'lost.csv', :path, 'pending', :now)
+                    """)
+                .param("id", racedId)
+                .param("path", raced.toString())
+                .param("now", dev.storekeeper.jobs.Sql.ts(now()))
+                .update();
+          }
+        };
+
+    CleanupRun run =
+        run(new CleanupRequest(Trigger.CLI, false, false, false, true, null, null, null, false));
+
+    assertThat(raced).exists();
+    assertThat(other).doesNotExist();
+    assertThat(fixtures.rowExists(racedId)).isTrue();
+    assertThat(run.counts().orphanedUploads()).isEqualTo(1);
+    assertThat(
+            jdbc.sql("select status from jobs where id = :id")
+                .param("id", racedId)
+                .query(String.class)
+                .single())
+        .isEqualTo("pending");
+  }
+
+  @Test
   void neverTakesTheFilesOfAnExistingJobForOrphans() {
     CreatedJob live = fixtures.aJob(RUNNING).create();
     Fixtures.touch(live.upload(), now().minus(Duration.ofDays(300)));

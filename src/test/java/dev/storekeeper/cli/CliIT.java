@@ -82,8 +82,7 @@ abstract class CliIT {
     empty(database.layout().outputsRoot());
   }
 
-  // ---- helpers
-  // -----------------------------------------------------------------------------------
+  // ---- helpers ----------------------------------------------------------------------------------
 
   Result cleanup(String... args) {
     return cleanup(Map.of(), args);
@@ -188,8 +187,7 @@ abstract class CliIT {
     }
   }
 
-  // ---- dry run and real run
-  // ----------------------------------------------------------------------
+  // ---- dry run and real run ---------------------------------------------------------------------
 
   @Test
   void dryRunReportsExactlyTheItemsTheRealRunThenDeletes() {
@@ -261,7 +259,8 @@ abstract class CliIT {
         .containsPattern("orphaned outputs +1")
         .contains("with them: 6 metric rows, 3 upload files, 3 output directories")
         .contains(
-            "unrecognised entries: 1 found, 0 would be removed (--include-unrecognized removes them)")
+            "unrecognised entries: 1 found, 0 would be removed (--include-unrecognized removes"
+                + " them)")
         .contains("Storage after:   unchanged (dry run)")
         .contains("Would free:      92 B")
         .containsPattern("Run: +[0-9a-f-]{36} \\(dry run\\), succeeded")
@@ -325,8 +324,7 @@ abstract class CliIT {
         .isEqualTo(CleanupCommand.JSON_ITEMS);
   }
 
-  // ---- selectors and overrides
-  // -------------------------------------------------------------------
+  // ---- selectors and overrides ------------------------------------------------------------------
 
   @Test
   void selectorsCombineAndLeaveTheRestAlone() {
@@ -402,8 +400,7 @@ abstract class CliIT {
     assertThat(intact(store.oldCompleted())).isTrue();
   }
 
-  // ---- exit codes
-  // --------------------------------------------------------------------------------
+  // ---- exit codes -------------------------------------------------------------------------------
 
   @Test
   void partialRunExitsOneAndListsEachErrorWithItsItem() {
@@ -485,8 +482,7 @@ abstract class CliIT {
     assertThat(result.stdout()).isEmpty();
   }
 
-  // ---- stats
-  // -------------------------------------------------------------------------------------
+  // ---- stats ------------------------------------------------------------------------------------
 
   @Test
   void statsPrintsTheStorageStatisticsAsTextOrJson() {
@@ -510,7 +506,8 @@ abstract class CliIT {
         .containsPattern("uploads +5 +40 B")
         .contains("Reclaimable now: completed 1 (28 B), failed 1 (28 B), cancelled 1 (28 B)")
         .contains(
-            "Retention:       completed 30 days, failed 7 days, cancelled 7 days, orphan grace 24 h");
+            "Retention:       completed 30 days, failed 7 days, cancelled 7 days, orphan grace 24"
+                + " h");
     JsonNode scan = json(scanned);
     assertThat(scan.path("source").asString()).isEqualTo("scan");
     assertThat(scan.path("uploads").path("count").asInt())

@@ -171,8 +171,7 @@ class CliUsageIT {
     assertThat(stats.stdout()).isEmpty();
   }
 
-  // ---- bin/cleanup-storage
-  // -----------------------------------------------------------------------
+  // ---- bin/cleanup-storage ----------------------------------------------------------------------
 
   static Path script() {
     return CliProcess.jar().getParent().getParent().resolve("bin/cleanup-storage");

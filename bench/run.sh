@@ -1,0 +1,377 @@
+#!/usr/bin/env bash
+# Cleanup benchmarks (issue 6), side by side with the physical floor. Run by hand, never by CI.
+#
+#   bench/run.sh full 100000     full cleanup, median of 3, floor and ours interleaved
+#   bench/run.sh dry 100000      dry run, then the real run: same items?
+#   bench/run.sh memory 500000   full cleanup with -Xmx128m: peak RSS and heap
+#   bench/run.sh latency 100000  upload p50/p99 at 20/s, idle vs. during a cleanup
+#
+# Needs Java 17, Maven, python3, psql and PostgreSQL on 127.0.0.1:5432 (user postgres, trust).
+# Environment: BENCH_DB (storekeeper_scale), BENCH_SEED (42), BENCH_REPS (3), BENCH_OUT (bench/out:
+# logs, lists), BENCH_DATA (the data directory, /dev/shm/storekeeper-bench/data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=${BENCH_OUT:-$ROOT/bench/out}
+DB=${BENCH_DB:-storekeeper_scale}
+SEED=${BENCH_SEED:-42}
+REPS=${BENCH_REPS:-3}
+JAR=$ROOT/target/storekeeper.jar
+mkdir -p "$OUT/logs"
+export LC_ALL=C.UTF-8
+# tmpfs by default: the root ext4 here is mounted with online discard and shared with other builds,
+# which made file times swing 5x between runs; floor and ours always share the same place.
+export DATA_DIR=${BENCH_DATA:-/dev/shm/storekeeper-bench/data}
+export SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/$DB
+export SPRING_DATASOURCE_USERNAME=postgres
+export CLEANUP_ENABLED=false RETENTION_COMPLETED_DAYS=30 RETENTION_FAILED_DAYS=7 ORPHAN_GRACE_HOURS=24
+LISTS=$OUT/lists
+
+psql_db() { psql -h 127.0.0.1 -U postgres -d "$DB" -v ON_ERROR_STOP=1 -qAtX "$@"; }
+ms() { date +%s%3N; }
+secs() { awk -v ms="$1" 'BEGIN { printf "%.2f", ms / 1000 }'; }
+log() { echo "[$(date +%T)] $*" >&2; }
+
+# CPU seconds of PostgreSQL backends that exited (the postmaster's reaped children): our
+# connections close when the process ends, so before/after brackets a run's database CPU. Other
+# clients' backends that exit meanwhile are counted too; the wall times are noisier still.
+PG_PID=$(head -1 "$(psql -h 127.0.0.1 -U postgres -qAtXc 'show data_directory')/postmaster.pid" 2>/dev/null || echo)
+pg_cpu() { [[ -n $PG_PID ]] && awk '{ print $16 + $17 }' "/proc/$PG_PID/stat" || echo 0; }
+TICKS=$(getconf CLK_TCK)
+cpu_of() { awk '{ printf "%d", ($2 + $3) * 1000 }' "$1"; } # /usr/bin/time -f "%e %U %S" -> ms
+
+# ---- set-up ------------------------------------------------------------------------------------
+
+setup() {
+  if [[ ! -f $JAR || -n ${BENCH_REBUILD:-} ]]; then
+    log "building $JAR"
+    mvn -B -q -DskipTests package
+  fi
+  PGJAR=$(unzip -Z1 "$JAR" | sed -n 's#^BOOT-INF/lib/\(postgresql-.*\.jar\)$#\1#p')
+  PGJAR=$(find ~/.m2/repository/org/postgresql/postgresql -name "$PGJAR" | head -1)
+  if [[ ! -f $OUT/gen/Generate.class || $ROOT/bench/Generate.java -nt $OUT/gen/Generate.class ]]; then
+    javac -nowarn -cp "$PGJAR" -d "$OUT/gen" bench/Generate.java
+  fi
+  if unzip -Z1 "$JAR" | grep -q '^BOOT-INF/classes/dev/storekeeper/cli/CleanupCommand.class$'; then
+    OURS=cli
+  else
+    # the CLI has not landed on this branch yet: the same start-up, then CleanupService.run
+    OURS=inprocess
+    if [[ ! -f $OUT/classes/InProcessCleanup.class || $JAR -nt $OUT/classes/InProcessCleanup.class ]]; then
+      mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
+      javac -nowarn -cp "target/classes:$(cat "$OUT/classpath.txt")" -d "$OUT/classes" bench/InProcessCleanup.java
+    fi
+  fi
+  if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname = '$DB'" | grep -q 1; then
+    psql -h 127.0.0.1 -U postgres -qc "create database $DB"
+  fi
+  if [[ -z $(psql_db -c "select to_regclass('public.jobs')") ]]; then
+    log "creating the schema (Flyway, through an application start)"
+    mkdir -p "$DATA_DIR"
+    ours_cmd --migrate-only >"$OUT/logs/migrate.log" 2>&1
+  fi
+  if [[ $OURS == cli ]]; then
+    # the first start after a build prepares bin/cleanup-storage's class-data archive: not timed
+    env -u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME DATA_DIR="$(mktemp -d)" \
+      "$ROOT/bin/cleanup-storage" --dry-run >/dev/null 2>&1 || true
+  fi
+  log "ours = $OURS"
+}
+
+# ours_cmd [--dry-run|--migrate-only]: the cleanup as an operator runs it, as a separate process
+ours_argv() {
+  # shellcheck disable=SC2206
+  OURS_ARGV=(java ${JAVA_OPTS:-})
+  if [[ $OURS == cli && -z ${BENCH_PLAIN_JAR:-} ]]; then
+    # the operator's entry point: java -jar storekeeper.jar cleanup, with its start-up settings
+    [[ ${1:-} == --migrate-only ]] && set -- --dry-run
+    OURS_ARGV=(env "JAVA_OPTS=${JAVA_OPTS:-}" "$ROOT/bin/cleanup-storage" "$@")
+  elif [[ $OURS == cli ]]; then
+    [[ ${1:-} == --migrate-only ]] && set -- --dry-run
+    OURS_ARGV+=(-jar "$JAR" cleanup "$@")
+  else
+    OURS_ARGV+=(-cp "$JAR" -Dloader.path="$OUT/classes" -Dloader.main=InProcessCleanup
+      org.springframework.boot.loader.launch.PropertiesLauncher "$@")
+  fi
+}
+ours_cmd() { ours_argv "$@"; "${OURS_ARGV[@]}"; }
+
+generate() {
+  local n=$1
+  rm -rf "$DATA_DIR"
+  java -cp "$OUT/gen:$PGJAR" Generate "$n" "$SEED" "$DATA_DIR" \
+    "jdbc:postgresql://127.0.0.1:5432/$DB?user=postgres" "$LISTS" >&2
+  sync
+}
+
+# ---- the floor ---------------------------------------------------------------------------------
+
+# Two DELETEs (ids inline, one transaction), then rm -rf of exactly the known paths, two at a
+# time (xargs -P2, 500 paths per rm). Sets FLOOR_SQL_MS, FLOOR_RM_MS.
+floor() {
+  local t0 t1 t2 c0 c1
+  c0=$(pg_cpu)
+  t0=$(ms)
+  /usr/bin/time -f "%e %U %S" -o "$OUT/logs/floor-sql.time" \
+    psql -h 127.0.0.1 -U postgres -d "$DB" -v ON_ERROR_STOP=1 -qAtX -1 -f "$LISTS/floor.sql"
+  t1=$(ms)
+  /usr/bin/time -f "%e %U %S" -o "$OUT/logs/floor-rm.time" \
+    xargs -0 -P2 -n500 rm -rf -- <"$LISTS/floor-paths.0"
+  t2=$(ms)
+  c1=$(pg_cpu)
+  FLOOR_SQL_MS=$((t1 - t0))
+  FLOOR_RM_MS=$((t2 - t1))
+  FLOOR_CPU_MS=$(( $(cpu_of "$OUT/logs/floor-sql.time") + $(cpu_of "$OUT/logs/floor-rm.time") + (c1 - c0) * 1000 / TICKS ))
+}
+
+# What a dry run must at least do: read the expired jobs and their metric counts, measure the paths.
+floor_dry() {
+  local t0 t1
+  t0=$(ms)
+  psql_db -c "select j.id, j.file_path, count(m.id) from jobs j left join metrics m on m.job_id = j.id
+               where (j.status = 'completed' and j.completed_at < now() - interval '30 days')
+                  or (j.status = 'failed' and j.completed_at < now() - interval '7 days')
+               group by j.id, j.file_path" >/dev/null
+  xargs -0 -P2 -n500 du -sb -- <"$LISTS/floor-paths.0" >/dev/null
+  t1=$(ms)
+  FLOOR_DRY_MS=$((t1 - t0))
+}
+
+# ---- ours --------------------------------------------------------------------------------------
+
+# ours LOG [args]: sets OURS_MS and RUN_ID (the run it recorded)
+ours() {
+  local logfile=$1 t0 t1 c0 c1
+  shift
+  ours_argv "$@"
+  c0=$(pg_cpu)
+  t0=$(ms)
+  if ! /usr/bin/time -f "%e %U %S" -o "$logfile.time" "${OURS_ARGV[@]}" >"$logfile" 2>&1; then
+    log "cleanup failed, see $logfile"
+    tail -20 "$logfile" >&2
+    exit 1
+  fi
+  t1=$(ms)
+  c1=$(pg_cpu)
+  OURS_MS=$((t1 - t0))
+  OURS_CPU_MS=$(( $(cpu_of "$logfile.time") + (c1 - c0) * 1000 / TICKS ))
+  RUN_ID=$(psql_db -c "select id from cleanup_runs order by started_at desc limit 1")
+  RUN_MS=$(psql_db -c "select round(extract(epoch from finished_at - started_at) * 1000) from cleanup_runs where id = '$RUN_ID'")
+}
+
+# ---- checks ------------------------------------------------------------------------------------
+
+# The end state both must reach: only live rows, files and metrics left, nothing expired or orphaned.
+check_end_state() {
+  local n=$1 who=$2 expired left
+  expired=$(cat "$LISTS/expected-jobs.count")
+  left=$((n - expired))
+  local jobs metrics uploads outputs
+  jobs=$(psql_db -c "select count(*) from jobs")
+  metrics=$(psql_db -c "select count(*) from metrics")
+  uploads=$(ls -f "$DATA_DIR/uploads" | grep -vc '^\.\.\?$' || true)
+  outputs=$(ls -f "$DATA_DIR/outputs" | grep -vc '^\.\.\?$' || true)
+  if [[ $jobs != "$left" || $metrics != $((left * 5)) || $uploads != "$left" || $outputs != "$left" ]]; then
+    log "$who: wrong end state: jobs=$jobs metrics=$metrics uploads=$uploads outputs=$outputs, want $left/$((left * 5))/$left/$left"
+    exit 1
+  fi
+}
+
+# The ledger of run $1 lists exactly the expected items (category, job id, path) with result $2.
+check_ledger() {
+  local run=$1 result=$2
+  local diff
+  diff=$(psql_db <<SQL
+create temp table expected (category text, job_id uuid, path text);
+\copy expected from '$LISTS/expected-items.tsv'
+select (select count(*) from (select category, job_id, path from cleanup_items where run_id = '$run'
+                              except select * from expected) extra)
+       || ' ' ||
+       (select count(*) from (select * from expected
+                              except select category, job_id, path from cleanup_items where run_id = '$run') missing)
+       || ' ' ||
+       (select count(*) from cleanup_items where run_id = '$run' and result <> '$result')
+       || ' ' ||
+       (select count(*) from cleanup_items where run_id = '$run');
+SQL
+)
+  read -r extra missing wrong total <<<"$diff"
+  if [[ $extra != 0 || $missing != 0 || $wrong != 0 ]]; then
+    log "run $run: ledger differs from the expected items: $extra extra, $missing missing, $wrong not $result"
+    exit 1
+  fi
+  echo "$total"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# ---- figures -----------------------------------------------------------------------------------
+
+full() {
+  local n=$1 i floors=() sqls=() rms=() ourss=() runs=() fcpus=() ocpus=()
+  printf '\nFull cleanup, N=%d, seed %s, ours=%s, %s, commit %s\n' "$n" "$SEED" "$OURS" \
+    "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+  printf '%-6s %9s %9s %11s %9s %7s %9s %9s %s\n' rep floor_sql floor_rm floor_total ours ratio "run*" "run/floor" "cpu floor/ours/ratio"
+  for i in $(seq 1 "$REPS"); do
+    generate "$n"
+    floor
+    check_end_state "$n" floor
+    generate "$n"
+    ours "$OUT/logs/full-$n-$i.log"
+    check_end_state "$n" ours
+    local items
+    items=$(check_ledger "$RUN_ID" deleted)
+    local total=$((FLOOR_SQL_MS + FLOOR_RM_MS))
+    floors+=("$total") sqls+=("$FLOOR_SQL_MS") rms+=("$FLOOR_RM_MS") ourss+=("$OURS_MS") runs+=("$RUN_MS") fcpus+=("$FLOOR_CPU_MS") ocpus+=("$OURS_CPU_MS")
+    printf '%-6s %9s %9s %11s %9s %7s %9s %9s %s\n' "$i" "$(secs "$FLOOR_SQL_MS")" "$(secs "$FLOOR_RM_MS")" \
+      "$(secs "$total")" "$(secs "$OURS_MS")" "$(ratio "$OURS_MS" "$total")" "$(secs "$RUN_MS")" \
+      "$(ratio "$RUN_MS" "$total")" \
+      "$(secs "$FLOOR_CPU_MS")/$(secs "$OURS_CPU_MS")/$(ratio "$OURS_CPU_MS" "$FLOOR_CPU_MS") ($items items)"
+  done
+  local mf mo mr
+  mf=$(printf '%s\n' "${floors[@]}" | median)
+  mo=$(printf '%s\n' "${ourss[@]}" | median)
+  mr=$(printf '%s\n' "${runs[@]}" | median)
+  printf '%-6s %9s %9s %11s %9s %7s %9s %9s %s\n' median "$(secs "$(printf '%s\n' "${sqls[@]}" | median)")" \
+    "$(secs "$(printf '%s\n' "${rms[@]}" | median)")" "$(secs "$mf")" "$(secs "$mo")" "$(ratio "$mo" "$mf")" \
+    "$(secs "$mr")" "$(ratio "$mr" "$mf")" \
+    "$(secs "$(printf '%s\n' "${fcpus[@]}" | median)")/$(secs "$(printf '%s\n' "${ocpus[@]}" | median)")/$(ratio "$(printf '%s\n' "${ocpus[@]}" | median)" "$(printf '%s\n' "${fcpus[@]}" | median)")"
+  echo "ours = wall time of the whole process (JVM and Spring start-up included);"
+  echo "run* = the run itself, from the ledger (cleanup_runs.started_at .. finished_at)"
+  echo "cpu  = user+sys seconds: the floor's psql and rm, ours' JVM, plus PostgreSQL backends; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+dry() {
+  local n=$1
+  printf '\nDry run, N=%d, seed %s, ours=%s, %s, commit %s\n' "$n" "$SEED" "$OURS" "$(date -u +%F)" \
+    "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+  printf '%-4s %11s %9s %11s %9s %s\n' rep floor_dry dry floor_full real "dry items = real items"
+  for i in $(seq 1 "$REPS"); do
+    generate "$n"
+    floor_dry
+    floor
+    local floor_full=$((FLOOR_SQL_MS + FLOOR_RM_MS))
+    generate "$n"
+    ours "$OUT/logs/dry-$n-$i.log" --dry-run
+    local dry_ms=$OURS_MS dry_run=$RUN_ID dry_items
+    dry_items=$(check_ledger "$dry_run" would_delete)
+    ours "$OUT/logs/dry-real-$n-$i.log"
+    check_end_state "$n" ours
+    check_ledger "$RUN_ID" deleted >/dev/null
+    local same
+    same=$(psql_db -c "select (select count(*) from (
+                              (select category, job_id, path, bytes, metrics from cleanup_items where run_id = '$dry_run'
+                               except select category, job_id, path, bytes, metrics from cleanup_items where run_id = '$RUN_ID')
+                              union all
+                              (select category, job_id, path, bytes, metrics from cleanup_items where run_id = '$RUN_ID'
+                               except select category, job_id, path, bytes, metrics from cleanup_items where run_id = '$dry_run')) d)")
+    printf '%-4s %11s %9s %11s %9s %s\n' "$i" "$(secs "$FLOOR_DRY_MS")" "$(secs "$dry_ms")" \
+      "$(secs "$floor_full")" "$(secs "$OURS_MS")" \
+      "$([[ $same == 0 ]] && echo "yes ($dry_items items, same bytes and metrics)" || echo "NO: $same differ")"
+    [[ $same == 0 ]] || exit 1
+  done
+}
+
+memory() {
+  local n=$1
+  # 525,000 output trees need 3.7 million inodes, more than /dev/shm has: use the disk
+  export DATA_DIR=${BENCH_DATA:-$OUT/data}
+  printf '\nMemory, N=%d, -Xmx128m, seed %s, ours=%s, %s, commit %s\n' "$n" "$SEED" "$OURS" \
+    "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+  generate "$n"
+  floor
+  check_end_state "$n" floor
+  local floor_total=$((FLOOR_SQL_MS + FLOOR_RM_MS))
+  generate "$n"
+  local gclog=$OUT/logs/memory-$n-gc.log
+  rm -f "$gclog"
+  JAVA_OPTS="-Xmx128m -Xlog:gc:file=$gclog ${JAVA_OPTS:-}" ours_time "$OUT/logs/memory-$n.log"
+  check_end_state "$n" ours
+  local items
+  items=$(check_ledger "$RUN_ID" deleted)
+  # G1 lines: "GC(7) Pause Young (Normal) (G1 Evacuation Pause) 61M->9M(128M) 3.2ms"
+  local heap
+  heap=$(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$gclog" | sed 's/M->.*//' | sort -n | tail -1)
+  local committed
+  committed=$(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$gclog" | sed 's/.*(\([0-9]*\)M)/\1/' | sort -n | tail -1)
+  printf '%-28s %12s %10s %14s %14s %s\n' what wall peak_rss heap_used_max heap_committed items
+  printf '%-28s %12s %10s %14s %14s %s\n' "floor (psql + rm -rf)" "$(secs "$floor_total")" - - - -
+  printf '%-28s %12s %10s %14s %14s %s\n' "ours -Xmx128m" "$(secs "$OURS_MS")" "$((RSS_KB / 1024)) MiB" \
+    "${heap:-?} MiB" "${committed:-?} MiB" "$items"
+}
+
+# ours with /usr/bin/time -v: sets OURS_MS, RUN_ID, RSS_KB
+ours_time() {
+  local logfile=$1 t0 t1
+  t0=$(ms)
+  ours_argv
+  if ! /usr/bin/time -v -o "$logfile.time" "${OURS_ARGV[@]}" >"$logfile" 2>&1; then
+    log "cleanup failed, see $logfile"
+    tail -20 "$logfile" >&2
+    exit 1
+  fi
+  t1=$(ms)
+  OURS_MS=$((t1 - t0))
+  RSS_KB=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$logfile.time")
+  RUN_ID=$(psql_db -c "select id from cleanup_runs order by started_at desc limit 1")
+}
+
+latency() {
+  local n=$1 port=${BENCH_PORT:-18080}
+  printf '\nUpload latency under cleanup, N=%d, 500 uploads at 20/s, ours=%s, %s, commit %s\n' "$n" \
+    "$OURS" "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+  generate "$n"
+  SERVER_PORT=$port ADMIN_TOKEN=bench-token PROCESSOR=profile CLEANUP_ENABLED=false \
+    java -jar "$JAR" >"$OUT/logs/latency-server.log" 2>&1 &
+  local server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+  for _ in $(seq 1 120); do
+    curl -fs "localhost:$port/actuator/health" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  python3 bench/uploads.py "http://localhost:$port/upload" 100 20 >/dev/null # warm-up
+  python3 bench/uploads.py "http://localhost:$port/upload" 500 20 >"$OUT/logs/latency-idle.txt"
+  local t0
+  t0=$(ms)
+  ours_cmd >"$OUT/logs/latency-cleanup.log" 2>&1 &
+  local cleanup=$!
+  # start measuring once the run is working (after its start-up), like an operator's view
+  until [[ -n $(psql_db -c "select id from cleanup_runs where outcome = 'running' limit 1") ]]; do
+    kill -0 $cleanup 2>/dev/null || break
+    sleep 0.1
+  done
+  python3 bench/uploads.py "http://localhost:$port/upload" 500 20 --while-pid $cleanup \
+    >"$OUT/logs/latency-cleanup.txt"
+  wait $cleanup
+  local cleanup_ms=$(($(ms) - t0))
+  kill $server
+  wait $server 2>/dev/null || true
+  trap - EXIT
+  printf '%-26s %s\n' "phase" "$(head -1 "$OUT/logs/latency-idle.txt")"
+  printf '%-26s %s\n' "idle" "$(tail -1 "$OUT/logs/latency-idle.txt")"
+  printf '%-26s %s\n' "during cleanup" "$(tail -1 "$OUT/logs/latency-cleanup.txt")"
+  local p99i p99c
+  p99i=$(tail -1 "$OUT/logs/latency-idle.txt" | awk '{ print $3 }')
+  p99c=$(tail -1 "$OUT/logs/latency-cleanup.txt" | awk '{ print $3 }')
+  printf 'p99 ratio (cleanup / idle): %s; cleanup took %s s (%s)\n' "$(ratio "$p99c" "$p99i")" \
+    "$(secs "$cleanup_ms")" "$(psql_db -c "select outcome || ', ' || items_recorded || ' items' from cleanup_runs order by started_at desc limit 1")"
+}
+
+what=${1:-}
+n=${2:-}
+case $what in
+  full) setup; full "${n:-100000}" ;;
+  dry) setup; dry "${n:-100000}" ;;
+  memory) setup; memory "${n:-500000}" ;;
+  latency) setup; latency "${n:-100000}" ;;
+  generate) setup; generate "${n:-10000}" ;;
+  profile) setup; generate "${n:-100000}"
+    JAVA_OPTS="-XX:StartFlightRecording=filename=$OUT/logs/profile-${n:-100000}.jfr,settings=profile ${JAVA_OPTS:-}" \
+      ours "$OUT/logs/profile-${n:-100000}.log"
+    check_end_state "${n:-100000}" ours
+    echo "ours $(secs "$OURS_MS") s; profile in $OUT/logs/profile-${n:-100000}.jfr" ;;
+  floor) setup; generate "${n:-10000}"; floor; check_end_state "${n:-10000}" floor
+    echo "floor: sql $(secs "$FLOOR_SQL_MS") s, rm $(secs "$FLOOR_RM_MS") s" ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
+esac
