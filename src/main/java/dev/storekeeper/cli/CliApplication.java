@@ -6,16 +6,11 @@ import dev.storekeeper.jobs.JobRepository;
 import dev.storekeeper.storage.StorageLayout;
 import dev.storekeeper.storage.StorageProperties;
 import java.time.Clock;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
-import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
-import org.springframework.boot.flyway.autoconfigure.FlywayProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -25,7 +20,6 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
-import org.springframework.context.annotation.Lazy;
 
 /**
  * The application context of the operator commands: the cleanup, jobs and storage beans and only
@@ -66,13 +60,5 @@ class CliApplication {
   @Bean
   Clock clock() {
     return Clock.systemUTC();
-  }
-
-  /** Instead of Spring Boot's: migrates only a database that is behind the jar. */
-  @Bean
-  @ConditionalOnBooleanProperty(name = "spring.flyway.enabled", matchIfMissing = true)
-  FlywayMigrationInitializer flywayInitializer(
-      @Lazy Flyway flyway, DataSource dataSource, FlywayProperties properties) {
-    return new MigrateWhenBehind(flyway, dataSource, properties);
   }
 }
