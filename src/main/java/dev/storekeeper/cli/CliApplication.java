@@ -10,7 +10,6 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -23,10 +22,10 @@ import org.springframework.context.annotation.FilterType;
 
 /**
  * The application context of the operator commands: the cleanup, jobs and storage beans and only
- * the auto-configurations they use (data source, JDBC, transactions, Flyway, Jackson), started
- * without a web server, security, actuator, API docs or the scheduler. It reads the same
- * configuration as the service ({@code application.properties}, {@code .env}, the environment),
- * plus {@code application-cli.properties}.
+ * the auto-configurations they use (data source, JDBC, transactions, Jackson), started without a
+ * web server, security, actuator, API docs or the scheduler; Flyway only when the database needs
+ * migrating ({@link Migrations}). It reads the same configuration as the service ({@code
+ * application.properties}, {@code .env}, the environment), plus {@code application-cli.properties}.
  *
  * <p>Deliberately not a {@code @Configuration}: the service's component scan covers this package
  * and must not pick it up. It is only ever a primary source of {@link CliContext}.
@@ -39,7 +38,6 @@ import org.springframework.context.annotation.FilterType;
   TransactionAutoConfiguration.class,
   JdbcTemplateAutoConfiguration.class,
   JdbcClientAutoConfiguration.class,
-  FlywayAutoConfiguration.class,
   JacksonAutoConfiguration.class
 })
 @ComponentScan(

@@ -10,10 +10,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The services a command uses, from a started {@link CliApplication} context. Starting it connects
- * to the database (migrating it like the service does) and opens the data directories, so a command
- * learns at once whether either is unreachable; every failure to start is turned into a {@link
- * CliFailure} with its exit code.
+ * The services a command uses, from a started {@link CliApplication} context. Starting it opens the
+ * data directories and connects to the database (migrating it if it is behind the jar), so a
+ * command learns at once whether either is unreachable; every failure to start is turned into a
+ * {@link CliFailure} with its exit code.
  */
 final class CliContext implements AutoCloseable {
 
@@ -28,6 +28,7 @@ final class CliContext implements AutoCloseable {
     this.context = context;
     // the data directories first: the embedded database lives in one of them
     context.getBean(StorageLayout.class);
+    Migrations.ensureCurrent(context);
     this.cleanup = context.getBean(CleanupService.class);
     this.reports = context.getBean(CleanupReports.class);
     this.json = context.getBean(JsonMapper.class);
