@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
@@ -113,16 +115,25 @@ class CleanupExecutor implements DisposableBean {
   // ---- jobs ------------------------------------------------------------------------------------
 
   private void resume(RunState state, int batchSize, Consumer<RunState> afterBatch) {
-    UUID after = null;
-    while (!state.lockLost) {
-      List<Job> page = jobs.findDeleting(after, batchSize);
-      if (page.isEmpty()) {
-        return;
+    Pipeline pipeline = new Pipeline(state, afterBatch);
+    try {
+      UUID after = null;
+      while (!state.lockLost) {
+        List<Job> page = jobs.findDeleting(after, batchSize);
+        if (page.isEmpty()) {
+          break;
+        }
+        after = page.get(page.size() - 1).id();
+        pipeline.add(
+            startJobs(
+                page,
+                job -> Category.RESUMED_JOB,
+                job -> "resuming an unfinished deletion",
+                state));
       }
-      after = page.get(page.size() - 1).id();
-      deleteJobs(
-          page, job -> Category.RESUMED_JOB, job -> "resuming an unfinished deletion", state);
-      afterBatch.accept(state);
+      pipeline.finishAll();
+    } finally {
+      pipeline.settle();
     }
   }
 
@@ -130,59 +141,82 @@ class CleanupExecutor implements DisposableBean {
       JobStatus status, RunState state, int batchSize, Consumer<RunState> afterBatch) {
     Instant cutoff = state.policy.cutoff(status, state.now);
     int days = state.policy.daysFor(status);
-    Instant afterAt = null;
-    UUID afterId = null;
-    while (!state.lockLost) {
-      List<Job> page = jobs.findFinishedBefore(status, cutoff, afterAt, afterId, batchSize);
-      if (page.isEmpty()) {
-        return;
+    Pipeline pipeline = new Pipeline(state, afterBatch);
+    try {
+      Instant afterAt = null;
+      UUID afterId = null;
+      while (!state.lockLost) {
+        List<Job> page = jobs.findFinishedBefore(status, cutoff, afterAt, afterId, batchSize);
+        if (page.isEmpty()) {
+          break;
+        }
+        Job last = page.get(page.size() - 1);
+        afterAt = last.completedAt();
+        afterId = last.id();
+        List<Job> claimed = page;
+        if (!state.dryRun) {
+          Set<UUID> ids =
+              jobs.claim(page.stream().map(Job::id).toList(), status, cutoff, state.runId);
+          claimed = page.stream().filter(job -> ids.contains(job.id())).toList();
+          checkpoint.accept("claimed");
+        }
+        pipeline.add(
+            startJobs(
+                claimed,
+                job -> Category.forStatus(status),
+                job ->
+                    "%s %s ago; %s retention is %d day%s"
+                        .formatted(
+                            status.value(),
+                            ago(job.completedAt(), state.now),
+                            status.value(),
+                            days,
+                            days == 1 ? "" : "s"),
+                state));
       }
-      Job last = page.get(page.size() - 1);
-      afterAt = last.completedAt();
-      afterId = last.id();
-      List<Job> claimed = page;
-      if (!state.dryRun) {
-        Set<UUID> ids =
-            jobs.claim(page.stream().map(Job::id).toList(), status, cutoff, state.runId);
-        claimed = page.stream().filter(job -> ids.contains(job.id())).toList();
-        checkpoint.accept("claimed");
-      }
-      deleteJobs(
-          claimed,
-          job -> Category.forStatus(status),
-          job ->
-              "%s %s ago; %s retention is %d day%s"
-                  .formatted(
-                      status.value(),
-                      ago(job.completedAt(), state.now),
-                      status.value(),
-                      days,
-                      days == 1 ? "" : "s"),
-          state);
-      afterBatch.accept(state);
+      pipeline.finishAll();
+    } finally {
+      pipeline.settle();
     }
   }
 
   /** Deletes one already-claimed job (a single-job delete), through the same steps. */
   void deleteClaimed(Job job, Category category, String reason, RunState state) {
-    deleteJobs(List.of(job), j -> category, j -> reason, state);
+    finishJobs(startJobs(List.of(job), j -> category, j -> reason, state), state);
   }
 
-  private void deleteJobs(
+  /**
+   * A batch whose files the file threads are removing. Its metric rows are counted before: they are
+   * what the ledger reports for each job.
+   */
+  private record InFlight(
+      List<Job> jobs,
+      Function<Job, Category> category,
+      Function<Job, String> reason,
+      Map<UUID, Long> metricCounts,
+      List<Future<JobFiles>> removals) {}
+
+  private InFlight startJobs(
       List<Job> batch,
-      java.util.function.Function<Job, Category> category,
-      java.util.function.Function<Job, String> reason,
+      Function<Job, Category> category,
+      Function<Job, String> reason,
       RunState state) {
-    if (batch.isEmpty()) {
-      return;
-    }
-    Map<UUID, Long> metricCounts = metrics.countByJobs(batch.stream().map(Job::id).toList());
+    Map<UUID, Long> metricCounts =
+        batch.isEmpty() ? Map.of() : metrics.countByJobs(batch.stream().map(Job::id).toList());
     List<Future<JobFiles>> removals = new ArrayList<>();
     for (Job job : batch) {
       removals.add(files.submit(() -> removeFiles(job, state.dryRun)));
     }
+    return new InFlight(batch, category, reason, metricCounts, removals);
+  }
+
+  /** Waits for a batch's files, then deletes the rows of the jobs whose files are all gone. */
+  private void finishJobs(InFlight batch, RunState state) {
+    if (batch.jobs().isEmpty()) {
+      return;
+    }
     List<JobFiles> results = new ArrayList<>();
-    for (Future<JobFiles> removal : removals) {
+    for (Future<JobFiles> removal : batch.removals()) {
       results.add(join(removal));
     }
     if (!state.dryRun) {
@@ -206,9 +240,9 @@ class CleanupExecutor implements DisposableBean {
     }
     for (JobFiles result : results) {
       Job job = result.job();
-      Category what = category.apply(job);
+      Category what = batch.category().apply(job);
       boolean ok = result.errors().isEmpty();
-      long metricRows = metricCounts.getOrDefault(job.id(), 0L);
+      long metricRows = batch.metricCounts().getOrDefault(job.id(), 0L);
       state.bytesFreed += result.bytes();
       if (ok) {
         switch (what) {
@@ -228,9 +262,66 @@ class CleanupExecutor implements DisposableBean {
           job.completedAt(),
           result.bytes(),
           metricRows,
-          reason.apply(job),
+          batch.reason().apply(job),
           ok ? state.done() : CleanupItem.Result.FAILED,
           ok ? null : String.join("; ", result.errors()));
+    }
+  }
+
+  /**
+   * Two batches at a time: while the file threads remove batch k+1's files, the caller's thread
+   * finishes batch k (its rows, the ledger) and then reads and claims batch k+2, so the database
+   * work overlaps the file work instead of alternating with it. Each job still goes claim, files,
+   * rows in that order: only different batches are at different steps, which a crash leaves as
+   * claimed jobs for the next run to resume, as before.
+   */
+  private final class Pipeline {
+    private final RunState state;
+    private final Consumer<RunState> afterBatch;
+    private final ArrayDeque<InFlight> open = new ArrayDeque<>();
+
+    Pipeline(RunState state, Consumer<RunState> afterBatch) {
+      this.state = state;
+      this.afterBatch = afterBatch;
+    }
+
+    void add(InFlight batch) {
+      open.addLast(batch);
+      if (open.size() > 1) {
+        finishOldest();
+      }
+    }
+
+    void finishAll() {
+      while (!open.isEmpty()) {
+        finishOldest();
+      }
+    }
+
+    private void finishOldest() {
+      finishJobs(open.peekFirst(), state);
+      open.removeFirst();
+      afterBatch.accept(state);
+    }
+
+    /**
+     * After a failure: waits for the removals already handed to the file threads, so that none
+     * outlives the run that started it (their jobs stay claimed for the next run to resume).
+     */
+    void settle() {
+      for (InFlight batch : open) {
+        for (Future<JobFiles> removal : batch.removals()) {
+          try {
+            removal.get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+            // the run is failing already; the job stays claimed and its error surfaces on resume
+          }
+        }
+      }
+      open.clear();
     }
   }
 

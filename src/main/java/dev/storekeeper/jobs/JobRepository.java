@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -33,6 +34,7 @@ public class JobRepository {
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
+  private volatile Boolean returning;
 
   public JobRepository(JdbcClient jdbc, JdbcTemplate template) {
     this.jdbc = jdbc;
@@ -259,12 +261,24 @@ public class JobRepository {
       return Set.of();
     }
     status.requireCanBecome(JobStatus.DELETING);
-    jdbc.sql(
-            """
-            update jobs set status = 'deleting', deleting_run_id = :runId
-             where id in (:ids) and status = :status
-               and completed_at is not null and completed_at < :cutoff
-            """)
+    String update =
+        """
+        update jobs set status = 'deleting', deleting_run_id = :runId
+         where id in (:ids) and status = :status
+           and completed_at is not null and completed_at < :cutoff
+        """;
+    if (returning()) {
+      // one statement: the rows it changed are the rows claimed
+      return new HashSet<>(
+          jdbc.sql(update + " returning id")
+              .param("ids", ids)
+              .param("status", status.value())
+              .param("cutoff", ts(cutoff))
+              .param("runId", runId)
+              .query(UUID.class)
+              .list());
+    }
+    jdbc.sql(update)
         .param("ids", ids)
         .param("status", status.value())
         .param("cutoff", ts(cutoff))
@@ -278,6 +292,20 @@ public class JobRepository {
             .param("runId", runId)
             .query(UUID.class)
             .list());
+  }
+
+  /** Whether the database takes {@code UPDATE ... RETURNING} (PostgreSQL; H2 does not). */
+  private boolean returning() {
+    Boolean known = returning;
+    if (known == null) {
+      known =
+          template.execute(
+              (ConnectionCallback<Boolean>)
+                  connection ->
+                      "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName()));
+      returning = known;
+    }
+    return known;
   }
 
   /** One keyset page of jobs left in {@code deleting} by any run (including crashed ones). */
