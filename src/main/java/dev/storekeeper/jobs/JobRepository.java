@@ -158,8 +158,8 @@ public class JobRepository {
   /**
    * Jobs and stored bytes per status and, for the finished statuses, how many of them finished
    * before that status's cutoff (what retention would reclaim now). One statement whose branches
-   * each read one status's range of {@code jobs_usage_idx} (V4) without touching the table, so
-   * every job is read once.
+   * each read one status's range of {@code jobs_status_completed_idx} (V5) without touching the
+   * table, so every job is read once.
    */
   public List<StatusUsage> usage(
       Instant completedCutoff, Instant failedCutoff, Instant cancelledCutoff) {

@@ -35,6 +35,10 @@ class StorekeeperEnvironmentTest {
             environment.getProperty(
                 "db-scheduler.polling-strategy-upper-limit-fraction-of-threads", Double.class))
         .isEqualTo(1.0);
+    assertThat(
+            environment.getProperty(
+                "spring.datasource.hikari.data-source-properties.reWriteBatchedInserts"))
+        .isEqualTo("true");
   }
 
   @Test
