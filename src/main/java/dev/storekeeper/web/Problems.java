@@ -9,6 +9,7 @@ final class Problems {
 
   private Problems() {}
 
+  /** {@code instance}: the request path, or null where echoing it back is not wanted. */
   static void write(
       HttpServletResponse response, int status, String title, String detail, String instance)
       throws IOException {
@@ -18,12 +19,13 @@ final class Problems {
       response.setHeader("WWW-Authenticate", "Bearer");
     }
     // bytes, not a Writer: JSON is UTF-8, and the servlet default charset is not
-    response
-        .getOutputStream()
-        .write(
-            "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\",\"instance\":\"%s\"}"
-                .formatted(json(title), status, json(detail), json(instance))
-                .getBytes(StandardCharsets.UTF_8));
+    String body =
+        "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\""
+            .formatted(json(title), status, json(detail));
+    if (instance != null) {
+      body += ",\"instance\":\"%s\"".formatted(json(instance));
+    }
+    response.getOutputStream().write((body + "}").getBytes(StandardCharsets.UTF_8));
   }
 
   private static String json(String text) {

@@ -19,6 +19,7 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -68,6 +69,23 @@ class SecurityConfig {
                     .accessDeniedHandler((request, response, e) -> forbidden(request, response)))
         .addFilterBefore(new BearerTokenFilter(token), AnonymousAuthenticationFilter.class);
     return http.build();
+  }
+
+  /**
+   * The firewall refuses paths it cannot map to one resource safely ({@code //}, {@code ;}, dot
+   * segments, encoded slashes) before any controller sees them: answer like every other bad
+   * request, with a problem document, and without echoing the rejected path.
+   */
+  @Bean
+  RequestRejectedHandler problemForRejectedRequests() {
+    return (request, response, rejected) ->
+        Problems.write(
+            response,
+            400,
+            "Invalid request",
+            "The request path is not allowed: it contains an empty segment (//), a ';', a dot"
+                + " segment, or an encoded '/', '\\', '%' or '.'",
+            null);
   }
 
   /**

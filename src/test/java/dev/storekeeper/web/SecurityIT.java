@@ -124,6 +124,20 @@ abstract class SecurityIT extends StorekeeperIT {
   }
 
   @Test
+  void aPathTheFirewallRefusesGetsAProblemDocumentThatDoesNotEchoIt() {
+    for (String path :
+        List.of("//jobs", "/jobs;x=1", "/jobs/%2e%2e/cleanup", "/cleanup/%2E/run", "/x/..;/jobs")) {
+      Http.Response answer = send("GET", path, "Authorization", "Bearer " + ADMIN_TOKEN);
+      assertThat(answer.status()).as(path).isEqualTo(400);
+      assertThat(answer.header("Content-Type")).as(path).startsWith("application/problem+json");
+      assertThat(answer.body())
+          .as(path)
+          .contains("\"title\":\"Invalid request\"", "not allowed")
+          .doesNotContain(path);
+    }
+  }
+
+  @Test
   void theRightTokenPassesAndIsCaseInsensitiveInTheSchemeOnly() {
     assertThat(
             send("GET", "/actuator/prometheus", "Authorization", "Bearer " + ADMIN_TOKEN).status())
