@@ -5,7 +5,8 @@ one line of figures: p50, p90, p99 and max latency in ms, and how many requests 
 
     python3 bench/uploads.py URL COUNT RATE [--while-pid PID]
 
-With --while-pid, also reports how many requests started while that process was still alive.
+With --while-pid, the figures are those of the requests that started while that process was still
+alive (the last column counts them): what the service answered while, say, a cleanup ran.
 """
 import http.client
 import os
@@ -60,21 +61,24 @@ def main():
     results = [None] * count
     threads = []
     overlapped = 0
+    during = [True] * count
     begin = time.perf_counter()
     for i in range(count):
         due = begin + i / rate
         delay = due - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-        if watch is not None and alive(watch):
-            overlapped += 1
+        if watch is not None:
+            during[i] = alive(watch)
+            overlapped += during[i]
         thread = threading.Thread(target=upload, args=(url, i, results, i))
         thread.start()
         threads.append(thread)
     for thread in threads:
         thread.join()
-    latencies = sorted(r[0] for r in results)
-    failed = sum(1 for r in results if r[1] != 201)
+    measured = [r for r, counted in zip(results, during) if counted] or results
+    latencies = sorted(r[0] for r in measured)
+    failed = sum(1 for r in measured if r[1] != 201)
 
     def pct(p):
         return latencies[min(len(latencies) - 1, int(round(p / 100 * len(latencies) + 0.5)) - 1)]

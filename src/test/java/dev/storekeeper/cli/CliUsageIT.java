@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the CLI answers before it does any work: help, version, usage errors, invalid configuration,
@@ -191,6 +192,56 @@ class CliUsageIT {
     assertThat(dryRun.exitCode()).as("%s", dryRun).isZero();
     assertThat(dryRun.stdout()).isEmpty();
     assertThat(dryRun.stderr()).isEmpty();
+  }
+
+  @Test
+  void scriptRunsTheJvmAtNiceTenUnlessToldOtherwise() throws IOException {
+    // a stand-in `java` first on the PATH reports the niceness it was started with
+    Path stub = Files.createDirectories(scratch.resolve("stub-bin"));
+    Path java = stub.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nnice\n");
+    java.toFile().setExecutable(true);
+    String path = stub + ":" + System.getenv("PATH");
+
+    Result standard =
+        new CliProcess(scratch).env("STOREKEEPER_CDS", "off").env("PATH", path).exec(script());
+    Result three =
+        new CliProcess(scratch)
+            .env("STOREKEEPER_CDS", "off")
+            .env("PATH", path)
+            .env("STOREKEEPER_NICE", "3")
+            .exec(script());
+    Result none =
+        new CliProcess(scratch)
+            .env("STOREKEEPER_CDS", "off")
+            .env("PATH", path)
+            .env("STOREKEEPER_NICE", "0")
+            .exec(script());
+
+    int own = Integer.parseInt(runNice().strip());
+    assertThat(standard.stdout().strip()).as("%s", standard).isEqualTo(String.valueOf(own + 10));
+    assertThat(three.stdout().strip()).as("%s", three).isEqualTo(String.valueOf(own + 3));
+    assertThat(none.stdout().strip()).as("%s", none).isEqualTo(String.valueOf(own));
+  }
+
+  private static String runNice() throws IOException {
+    Process nice = new ProcessBuilder("nice").start();
+    return new String(
+        nice.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "abc", "-1", "20", "5x"})
+  void scriptExitsTwoNamingStorekeeperNiceWhenItIsNotANiceness(String value) {
+    Result result =
+        new CliProcess(scratch)
+            .env("STOREKEEPER_CDS", "off")
+            .env("STOREKEEPER_NICE", value)
+            .exec(script(), "--dry-run");
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(2);
+    assertThat(result.stderr()).contains("STOREKEEPER_NICE", "0 to 19");
+    assertThat(result.stdout()).isEmpty();
   }
 
   @Test
