@@ -8,6 +8,7 @@ import java.net.URI;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -92,6 +93,31 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 + " allowed");
     problem.setTitle("Invalid request");
     return respond(problem, request);
+  }
+
+  /**
+   * The database cannot be reached (stopped, restarting, out of connections): the same request may
+   * succeed later, so 503 with a Retry-After, not a 500. Logged without a stack trace: the cause is
+   * outside this process, and {@code /health} reports it too.
+   */
+  @ExceptionHandler(DataAccessResourceFailureException.class)
+  ResponseEntity<ProblemDetail> onDatabaseUnavailable(
+      DataAccessResourceFailureException e, HttpServletRequest request) {
+    log.warn(
+        "Database unavailable on {} {}: {}",
+        request.getMethod(),
+        request.getRequestURI(),
+        e.getMostSpecificCause().toString());
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "The database cannot be reached; try again later (GET /health shows its state)");
+    problem.setTitle("Database unavailable");
+    ResponseEntity<ProblemDetail> answer = respond(problem, request);
+    return ResponseEntity.status(answer.getStatusCode())
+        .headers(answer.getHeaders())
+        .header(HttpHeaders.RETRY_AFTER, "10")
+        .body(answer.getBody());
   }
 
   @ExceptionHandler(Exception.class)
