@@ -203,25 +203,22 @@ class CliUsageIT {
     java.toFile().setExecutable(true);
     String path = stub + ":" + System.getenv("PATH");
 
-    Result standard =
-        new CliProcess(scratch).env("STOREKEEPER_CDS", "off").env("PATH", path).exec(script());
-    Result three =
-        new CliProcess(scratch)
-            .env("STOREKEEPER_CDS", "off")
-            .env("PATH", path)
-            .env("STOREKEEPER_NICE", "3")
-            .exec(script());
-    Result none =
-        new CliProcess(scratch)
-            .env("STOREKEEPER_CDS", "off")
-            .env("PATH", path)
-            .env("STOREKEEPER_NICE", "0")
-            .exec(script());
+    Result standard = withStubJava(path, null);
+    Result three = withStubJava(path, "3");
+    Result none = withStubJava(path, "0");
 
     int own = Integer.parseInt(runNice().strip());
     assertThat(standard.stdout().strip()).as("%s", standard).isEqualTo(String.valueOf(own + 10));
     assertThat(three.stdout().strip()).as("%s", three).isEqualTo(String.valueOf(own + 3));
     assertThat(none.stdout().strip()).as("%s", none).isEqualTo(String.valueOf(own));
+  }
+
+  private Result withStubJava(String path, String niceness) {
+    CliProcess process = new CliProcess(scratch).env("STOREKEEPER_CDS", "off").env("PATH", path);
+    if (niceness != null) {
+      process.env("STOREKEEPER_NICE", niceness);
+    }
+    return process.exec(script());
   }
 
   private static String runNice() throws IOException {
