@@ -22,10 +22,6 @@ import picocli.CommandLine.Option;
     name = "cleanup",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    descriptionHeading = "%n",
-    optionListHeading = "%nOptions:%n",
     description = {
       "Deletes old finished jobs (row, metrics, upload, outputs) and orphaned files, like the"
           + " scheduled cleanup. Selectors combine; none selected means a full cleanup.",

@@ -63,9 +63,14 @@ public final class CliLauncher {
             .setErr(streams.err())
             .setParameterExceptionHandler(new UsageErrors())
             .setExecutionExceptionHandler(CliLauncher::failed);
+    // one layout for every command's help: options in declaration order, full terminal width
+    commandLine.setUsageHelpAutoWidth(true);
     commandLine
         .getCommandSpec()
         .usageMessage()
+        .sortOptions(false)
+        .descriptionHeading("%n")
+        .optionListHeading("%nOptions:%n")
         .exitCodeListHeading("%nExit codes:%n")
         .exitCodeList(ExitCodes.HELP);
     int exitCode = commandLine.execute(Arrays.copyOfRange(args, 1, args.length));

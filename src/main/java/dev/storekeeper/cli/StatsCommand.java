@@ -11,10 +11,6 @@ import picocli.CommandLine.Option;
     name = "stats",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    descriptionHeading = "%n",
-    optionListHeading = "%nOptions:%n",
     description = {
       "Prints the storage statistics: uploads, outputs, jobs by status, what the next cleanup"
           + " would reclaim, orphans found by the last scan, disk, schedule and retention.",

@@ -113,11 +113,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpStatus.SERVICE_UNAVAILABLE,
             "The database cannot be reached; try again later (GET /health shows its state)");
     problem.setTitle("Database unavailable");
-    ResponseEntity<ProblemDetail> answer = respond(problem, request);
-    return ResponseEntity.status(answer.getStatusCode())
-        .headers(answer.getHeaders())
-        .header(HttpHeaders.RETRY_AFTER, "10")
-        .body(answer.getBody());
+    return answer(problem, request).header(HttpHeaders.RETRY_AFTER, "10").body(problem);
   }
 
   @ExceptionHandler(Exception.class)
@@ -208,13 +204,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static ResponseEntity<ProblemDetail> respond(
       ProblemDetail problem, HttpServletRequest request) {
+    return answer(problem, request).body(problem);
+  }
+
+  /** The status, content type and instance of a problem answer; headers may still be added. */
+  private static ResponseEntity.BodyBuilder answer(
+      ProblemDetail problem, HttpServletRequest request) {
     try {
       problem.setInstance(URI.create(request.getRequestURI()));
     } catch (IllegalArgumentException unparseable) {
       // the path is echoed only when it is a valid URI
     }
     return ResponseEntity.status(problem.getStatus())
-        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
-        .body(problem);
+        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
   }
 }
