@@ -2,24 +2,22 @@ package dev.storekeeper.jobs;
 
 import dev.storekeeper.InvalidInputException;
 import dev.storekeeper.NotFoundException;
+import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.core.io.FileSystemResource;
-import org.springframework.core.io.Resource;
-import org.springframework.http.ContentDisposition;
+import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.MediaTypeFactory;
@@ -35,6 +33,12 @@ import org.springframework.web.multipart.MultipartFile;
 @RestController
 @ConditionalOnWebApplication
 class JobController {
+
+  /** Listings stay a bounded answer whatever a processor wrote. */
+  static final int MAX_LISTED = 10_000;
+
+  /** Longer relative paths cannot be requested back (request line limits); they are not listed. */
+  static final int MAX_LISTED_PATH = 4096;
 
   private final JobService jobs;
   private final StorageLayout layout;
@@ -177,88 +181,64 @@ class JobController {
     return JobView.of(jobs.cancel(id), null);
   }
 
-  @Operation(summary = "List a job's output files, or download one (path below outputs/)")
+  @Operation(
+      summary = "List a job's output files, or download one (path below outputs/)",
+      description =
+          "Lists at most "
+              + MAX_LISTED
+              + " regular files. Symbolic links, special files and files with more than one hard"
+              + " link are neither listed nor served.")
   @GetMapping("/jobs/{id}/outputs/{*path}")
   ResponseEntity<?> outputs(
       @Parameter(description = "the job id") @PathVariable UUID id,
       @Parameter(description = "a file below the job's outputs/; empty lists them all")
           @PathVariable
-          String path) {
+          String path)
+      throws IOException {
     jobs.get(id);
-    Path root = layout.outputDir(id);
     String relative = path.startsWith("/") ? path.substring(1) : path;
     if (relative.isEmpty()) {
-      return ResponseEntity.ok(listOutputs(root));
+      return ResponseEntity.ok(listOutputs(id));
     }
-    Path file = confined(root, relative);
-    Resource body = new FileSystemResource(file);
+    List<String> components = new ArrayList<>();
+    components.add(id.toString());
+    components.addAll(components(relative));
+    SeekableByteChannel file =
+        SafeFiles.openRegular(layout.outputsRoot(), components)
+            .orElseThrow(() -> new NotFoundException("No output file " + relative));
+    String name = components.get(components.size() - 1);
     return ResponseEntity.ok()
-        .contentType(
-            MediaTypeFactory.getMediaType(file.getFileName().toString())
-                .orElse(MediaType.APPLICATION_OCTET_STREAM))
-        .header(
-            HttpHeaders.CONTENT_DISPOSITION,
-            ContentDisposition.attachment()
-                .filename(file.getFileName().toString())
-                .build()
-                .toString())
-        .body(body);
+        .contentType(MediaTypeFactory.getMediaType(name).orElse(MediaType.APPLICATION_OCTET_STREAM))
+        .contentLength(file.size())
+        .header(HttpHeaders.CONTENT_DISPOSITION, Downloads.attachment(name))
+        .body(new InputStreamResource(Channels.newInputStream(file)));
   }
 
   /**
-   * Resolves a client path inside a job's output directory. Refuses {@code ..}, absolute paths and
-   * NUL, and any path whose real location (after links) is not inside the directory as the layout
-   * places it (not wherever a link in its place points).
+   * The components of a client path below a job's output directory. Refuses {@code ..}, {@code .},
+   * empty components, NUL and backslashes; links are refused later, component by component, when
+   * the file is opened without following any.
    */
-  private static Path confined(Path root, String relative) {
-    for (String part : relative.split("/")) {
-      if (part.equals("..")
+  private static List<String> components(String relative) {
+    List<String> parts = List.of(relative.split("/", -1));
+    for (String part : parts) {
+      if (part.isEmpty()
+          || part.equals("..")
           || part.equals(".")
           || part.indexOf('\0') >= 0
           || part.indexOf('\\') >= 0) {
         throw new InvalidInputException("path", "path must stay inside the job's output directory");
       }
     }
-    try {
-      Path candidate = root.resolve(relative).normalize();
-      if (!candidate.startsWith(root) || !Files.isRegularFile(candidate)) {
-        throw new NotFoundException("No output file " + relative);
-      }
-      // root is below the real outputs root: a job directory that is itself a link resolves
-      // elsewhere and is refused, like any link inside it that leads out
-      Path real = candidate.toRealPath();
-      if (!real.startsWith(root)) {
-        throw new NotFoundException("No output file " + relative);
-      }
-      return real;
-    } catch (java.nio.file.InvalidPathException e) {
-      throw new InvalidInputException("path", "path is not a valid file name");
-    } catch (IOException e) {
-      throw new NotFoundException("No output file " + relative);
-    }
+    return parts;
   }
 
-  private static List<OutputFile> listOutputs(Path root) {
-    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-      return List.of();
-    }
-    List<OutputFile> files = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-          .forEach(
-              p -> {
-                try {
-                  files.add(new OutputFile(root.relativize(p).toString(), Files.size(p)));
-                } catch (IOException e) {
-                  // vanished while listing
-                }
-              });
-    } catch (IOException | UncheckedIOException e) {
-      throw new UncheckedIOException(
-          "Cannot list outputs of " + root,
-          e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
-    }
-    files.sort(java.util.Comparator.comparing(OutputFile::path));
-    return files;
+  private List<OutputFile> listOutputs(UUID id) {
+    SafeFiles.Listing listing =
+        SafeFiles.files(layout.outputsRoot(), id.toString(), MAX_LISTED, MAX_LISTED_PATH);
+    return listing.files().stream()
+        .map(file -> new OutputFile(file.path(), file.size()))
+        .sorted(Comparator.comparing(OutputFile::path))
+        .toList();
   }
 }

@@ -4,14 +4,12 @@ import dev.storekeeper.jobs.Job;
 import dev.storekeeper.jobs.JobRepository;
 import dev.storekeeper.jobs.JobStatus;
 import dev.storekeeper.jobs.MetricRepository;
+import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -88,7 +86,7 @@ class JobWorker implements DisposableBean {
       JobProcessor.Request request =
           new JobProcessor.Request(jobId, input, job.filename(), outputDir);
       JobProcessor.Result result = runWithTimeout(jobId, request);
-      long outputBytes = sizeOf(outputDir);
+      long outputBytes = sizeOf(jobId);
       String resultPath =
           result.resultFile() == null
               ? outputDir.toString()
@@ -203,33 +201,23 @@ class JobWorker implements DisposableBean {
             clock.instant(),
             message,
             null,
-            sizeOf(layout.outputDir(jobId)));
+            sizeOf(jobId));
     if (failed) {
       log.warn("Job {} failed: {}", jobId, message);
     }
   }
 
-  static long sizeOf(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return 0;
+  /**
+   * The bytes of a job's output tree, which is made private on the way: a processor writes with the
+   * service's umask, and its files must not stay readable by other local accounts.
+   */
+  private long sizeOf(UUID jobId) {
+    SafeFiles.Privatized tree = SafeFiles.privatize(layout.outputsRoot(), jobId.toString());
+    if (!tree.errors().isEmpty()) {
+      log.warn(
+          "Job {}: could not measure or make private all of its outputs: {}", jobId, tree.errors());
     }
-    AtomicLong total = new AtomicLong();
-    try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-              if (attributes.isRegularFile()) {
-                total.addAndGet(attributes.size());
-              }
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      log.warn("Could not measure {}", dir, e);
-    }
-    return total.get();
+    return tree.bytes();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.storekeeper.storage;
 
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -8,28 +9,50 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Removes (or, for a dry run, measures) one entry directly inside a root directory, confined to
- * that root.
+ * Every file operation on what jobs and processors leave below the data roots: removing (or, for a
+ * dry run, measuring) one entry of a root, making a tree private, listing its files, opening one of
+ * them. All of it confined to the root and link-safe.
  *
  * <p>Every step works relative to an open directory handle ({@link SecureDirectoryStream}, i.e.
- * {@code openat}/{@code unlinkat} with {@code O_NOFOLLOW}), never by path string: a symbolic link
- * is removed as an entry and its target is never touched, and a directory swapped for a link while
- * it is being deleted makes the open fail instead of redirecting the delete. A dry run walks
- * exactly the same way and deletes nothing, so it measures exactly what a real run removes.
+ * {@code openat}/{@code unlinkat} with {@code O_NOFOLLOW}), never by path string, and trees are
+ * walked by {@link TreeWalk}: without recursion and with a bounded number of open directories,
+ * however deep. A symbolic link is handled as an entry and its target is never touched, and a
+ * directory swapped for a link while it is walked makes the open fail instead of redirecting the
+ * walk. A dry run walks exactly the same way and deletes nothing, so it measures exactly what a
+ * real run removes.
  *
- * <p>Errors do not stop the walk: everything removable is removed and each failure is reported. An
+ * <p>Errors do not stop a walk: everything removable is removed and each failure is reported. An
  * entry that does not exist is not an error ({@code existed=false}).
  */
 public final class SafeFiles {
 
+  /** Failures reported in full per removal; the rest are counted. */
+  static final int MAX_ERRORS = 20;
+
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+  private static final Set<PosixFilePermission> GROUP_AND_OTHERS =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
 
   private SafeFiles() {}
 
@@ -45,7 +68,7 @@ public final class SafeFiles {
   }
 
   public static Removal remove(Path root, String name, boolean dryRun) {
-    return remove(root, name, dryRun, directory -> {});
+    return remove(root, name, dryRun, TreeWalk.NO_SEAM);
   }
 
   /**
@@ -63,37 +86,142 @@ public final class SafeFiles {
    * form is lossy and names a different file, or none).
    */
   public static Removal remove(Path root, Path name, boolean dryRun) {
-    return remove(root, name, dryRun, directory -> {});
+    return remove(root, name, dryRun, TreeWalk.NO_SEAM);
   }
 
   private static Removal remove(Path root, Path name, boolean dryRun, Consumer<Path> beforeOpen) {
-    if (name.isAbsolute() || name.getNameCount() != 1) {
-      throw new IllegalArgumentException("Not a single path component: " + name);
-    }
-    requireSingleComponent(name.toString());
-    Walk walk = new Walk(dryRun, beforeOpen);
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
-      if (!(stream instanceof SecureDirectoryStream<Path> dir)) {
-        throw new UnsupportedOperationException(
-            "This platform offers no SecureDirectoryStream; refusing to delete by path");
-      }
-      Path entry = name;
-      BasicFileAttributes attributes;
-      try {
-        attributes = attributes(dir, entry);
-      } catch (NoSuchFileException gone) {
-        return Removal.absent();
-      }
-      walk.removeEntry(dir, entry, attributes, root.resolve(name.toString()));
-    } catch (IOException e) {
-      walk.errors.add(root + ": " + describe(e));
-    }
-    return new Removal(true, walk.bytes, walk.files, List.copyOf(walk.errors));
+    Removing removing = new Removing(dryRun);
+    boolean existed = walk(root, name, removing, beforeOpen);
+    return existed
+        ? new Removal(true, removing.bytes, removing.files, removing.errors.list())
+        : Removal.absent();
   }
 
   /** Size in bytes of an entry (following nothing), 0 when it does not exist. */
   public static long measure(Path root, String name) {
     return remove(root, name, true).bytes();
+  }
+
+  /** What making a tree private did: the bytes of its regular files, and failures. */
+  public record Privatized(long bytes, long changed, List<String> errors) {}
+
+  /**
+   * Takes every group and other permission off the tree of an entry (directories and regular files;
+   * links have no permissions of their own, and special files are left alone because opening one
+   * can block), and measures the bytes of its regular files. What a processor wrote with a lax
+   * umask becomes as private as the rest of the data directory.
+   */
+  public static Privatized privatize(Path root, String name) {
+    requireSingleComponent(name);
+    Privatizing privatizing = new Privatizing();
+    walk(root, root.getFileSystem().getPath(name), privatizing, TreeWalk.NO_SEAM);
+    return new Privatized(privatizing.bytes, privatizing.changed, privatizing.errors.list());
+  }
+
+  /** A regular file below an entry: its path relative to the entry, with '/', and its size. */
+  public record FileEntry(String path, long size) {}
+
+  /**
+   * The regular files below entry {@code name} (links and special files are not listed), at most
+   * {@code limit} of them in the order the directories list them; {@code truncated} when there are
+   * more. Files whose relative path is longer than {@code maxPathLength} are left out.
+   */
+  public record Listing(List<FileEntry> files, boolean truncated, List<String> errors) {}
+
+  public static Listing files(Path root, String name, int limit, int maxPathLength) {
+    requireSingleComponent(name);
+    Collecting collecting = new Collecting(limit, maxPathLength);
+    walk(root, root.getFileSystem().getPath(name), collecting, TreeWalk.NO_SEAM);
+    return new Listing(
+        List.copyOf(collecting.files), collecting.truncated, collecting.errors.list());
+  }
+
+  /**
+   * Opens a regular file below {@code root} by its path components, following no link in any of
+   * them, and only if it has a single link (a hard link would make a file of another tree look like
+   * one of this one). Empty when there is no such file.
+   */
+  public static Optional<SeekableByteChannel> openRegular(Path root, List<String> components)
+      throws IOException {
+    if (components.isEmpty()) {
+      return Optional.empty();
+    }
+    components.forEach(SafeFiles::requireSingleComponent);
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
+      SecureDirectoryStream<Path> dir = secure(stream);
+      ArrayDeque<SecureDirectoryStream<Path>> opened = new ArrayDeque<>();
+      try {
+        for (String component : components.subList(0, components.size() - 1)) {
+          Path name = root.getFileSystem().getPath(component);
+          if (!TreeWalk.attributes(dir, name).isDirectory()) {
+            return Optional.empty();
+          }
+          dir = dir.newDirectoryStream(name, NOFOLLOW);
+          opened.push(dir);
+        }
+        Path last = root.getFileSystem().getPath(components.get(components.size() - 1));
+        PosixFileAttributes attributes = TreeWalk.attributes(dir, last);
+        if (!attributes.isRegularFile() || !singleLink(root, components, attributes)) {
+          return Optional.empty();
+        }
+        return Optional.of(dir.newByteChannel(last, Set.of(StandardOpenOption.READ, NOFOLLOW)));
+      } catch (FileSystemException notThere) {
+        // missing, or a component that is a link (O_NOFOLLOW) or not a directory
+        return Optional.empty();
+      } finally {
+        for (SecureDirectoryStream<Path> each : opened) {
+          each.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * The link count is not offered relative to a directory handle; it is read by path and trusted
+   * only if that path still leads to the file inspected through the handles.
+   */
+  private static boolean singleLink(
+      Path root, List<String> components, PosixFileAttributes attributes) throws IOException {
+    Path path = root;
+    for (String component : components) {
+      path = path.resolve(component);
+    }
+    Map<String, Object> unix = Files.readAttributes(path, "unix:nlink,fileKey", NOFOLLOW);
+    return attributes.fileKey().equals(unix.get("fileKey"))
+        && ((Number) unix.get("nlink")).longValue() == 1;
+  }
+
+  /**
+   * Walks one entry of {@code root}; false when it does not exist. A root that cannot be opened is
+   * a failure of the visitor's.
+   */
+  private static boolean walk(
+      Path root, Path name, TreeWalk.Visitor visitor, Consumer<Path> beforeOpen) {
+    if (name.isAbsolute() || name.getNameCount() != 1) {
+      throw new IllegalArgumentException("Not a single path component: " + name);
+    }
+    requireSingleComponent(name.toString());
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
+      SecureDirectoryStream<Path> dir = secure(stream);
+      PosixFileAttributes attributes;
+      try {
+        attributes = TreeWalk.attributes(dir, name);
+      } catch (NoSuchFileException gone) {
+        return false;
+      }
+      TreeWalk.walk(dir, root, name, attributes, visitor, beforeOpen);
+    } catch (IOException e) {
+      visitor.failed(root::toString, e);
+    }
+    return true;
+  }
+
+  private static SecureDirectoryStream<Path> secure(DirectoryStream<Path> stream) {
+    if (stream instanceof SecureDirectoryStream<Path> dir) {
+      return dir;
+    }
+    throw new UnsupportedOperationException(
+        "This platform offers no SecureDirectoryStream; refusing to work by path");
   }
 
   private static void requireSingleComponent(String name) {
@@ -104,11 +232,6 @@ public final class SafeFiles {
         || name.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("Not a single path component: " + name);
     }
-  }
-
-  private static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path entry)
-      throws IOException {
-    return dir.getFileAttributeView(entry, BasicFileAttributeView.class, NOFOLLOW).readAttributes();
   }
 
   static String describe(IOException e) {
@@ -123,104 +246,178 @@ public final class SafeFiles {
     };
   }
 
-  private static final class Walk {
+  /** The first failures in full, a count of the rest. */
+  private static final class Errors {
+    private final List<String> kept = new ArrayList<>();
+    private long more;
+
+    void add(Supplier<String> shown, IOException e) {
+      if (kept.size() < MAX_ERRORS) {
+        kept.add(shown.get() + ": " + describe(e));
+      } else {
+        more++;
+      }
+    }
+
+    List<String> list() {
+      if (more == 0) {
+        return List.copyOf(kept);
+      }
+      List<String> all = new ArrayList<>(kept);
+      all.add("... and " + more + " more");
+      return List.copyOf(all);
+    }
+  }
+
+  private static final class Removing implements TreeWalk.Visitor {
     private final boolean dryRun;
-    private final Consumer<Path> beforeOpen;
+    private final Errors errors = new Errors();
     private long bytes;
     private long files;
-    private final List<String> errors = new ArrayList<>();
 
-    Walk(boolean dryRun, Consumer<Path> beforeOpen) {
+    Removing(boolean dryRun) {
       this.dryRun = dryRun;
-      this.beforeOpen = beforeOpen;
     }
 
-    void removeEntry(
-        SecureDirectoryStream<Path> parent,
-        Path entry,
-        BasicFileAttributes attributes,
-        Path shown) {
-      if (attributes.isDirectory()) {
-        removeDirectory(parent, entry, shown);
-        return;
-      }
-      try {
-        if (!dryRun) {
-          parent.deleteFile(entry);
-        }
-        if (attributes.isRegularFile()) {
-          bytes += attributes.size();
-        }
-        files++;
-      } catch (NoSuchFileException gone) {
-        // removed by someone else meanwhile: the goal is reached
-      } catch (IOException e) {
-        errors.add(shown + ": " + describe(e));
-      }
+    @Override
+    public boolean removes() {
+      return !dryRun;
     }
 
-    private void removeDirectory(SecureDirectoryStream<Path> parent, Path entry, Path shown) {
-      beforeOpen.accept(shown);
-      try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(entry, NOFOLLOW)) {
-        for (Path child : dir) {
-          Path name = child.getFileName();
-          try {
-            removeEntry(dir, name, attributes(dir, name), shown.resolve(name.toString()));
-          } catch (NoSuchFileException gone) {
-            // vanished between listing and inspection
-          } catch (IOException e) {
-            errors.add(shown.resolve(name.toString()) + ": " + describe(e));
-          }
-        }
-      } catch (NoSuchFileException gone) {
-        return;
-      } catch (FileSystemException e) {
-        if (isNowALink(parent, entry)) {
-          // swapped for a symbolic link while we worked: remove the link, never its target
-          removeLinkOnly(parent, entry, shown);
-          return;
-        }
-        errors.add(shown + ": " + describe(e));
-        return;
-      } catch (IOException e) {
-        errors.add(shown + ": " + describe(e));
-        return;
+    @Override
+    public void entry(SecureDirectoryStream<Path> parent, Path name, PosixFileAttributes attributes)
+        throws IOException {
+      if (!dryRun) {
+        parent.deleteFile(name);
       }
-      if (dryRun) {
-        return;
+      if (attributes.isRegularFile()) {
+        bytes += attributes.size();
       }
-      try {
-        parent.deleteDirectory(entry);
-      } catch (NoSuchFileException gone) {
-        // already removed
-      } catch (IOException e) {
-        if (isNowALink(parent, entry)) {
-          removeLinkOnly(parent, entry, shown);
-        } else if (errors.isEmpty()) {
-          errors.add(shown + ": " + describe(e));
-        }
+      files++;
+    }
+
+    @Override
+    public void left(SecureDirectoryStream<Path> parent, Path name) throws IOException {
+      if (!dryRun) {
+        parent.deleteDirectory(name);
       }
     }
 
-    private boolean isNowALink(SecureDirectoryStream<Path> parent, Path entry) {
-      try {
-        return attributes(parent, entry).isSymbolicLink();
-      } catch (IOException e) {
-        return false;
+    @Override
+    public void failed(Supplier<String> shown, IOException e) {
+      errors.add(shown, e);
+    }
+  }
+
+  private static final class Privatizing implements TreeWalk.Visitor {
+    private final Errors errors = new Errors();
+    private long bytes;
+    private long changed;
+
+    @Override
+    public boolean removes() {
+      return false;
+    }
+
+    @Override
+    public void entered(SecureDirectoryStream<Path> dir, Path name, PosixFileAttributes attributes)
+        throws IOException {
+      tighten(dir.getFileAttributeView(PosixFileAttributeView.class), attributes);
+    }
+
+    @Override
+    public void entry(SecureDirectoryStream<Path> parent, Path name, PosixFileAttributes attributes)
+        throws IOException {
+      if (attributes.isRegularFile()) {
+        bytes += attributes.size();
+        tighten(
+            parent.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW), attributes);
       }
     }
 
-    private void removeLinkOnly(SecureDirectoryStream<Path> parent, Path entry, Path shown) {
-      try {
-        if (!dryRun) {
-          parent.deleteFile(entry);
-        }
-        files++;
-      } catch (NoSuchFileException gone) {
-        // fine
-      } catch (IOException e) {
-        errors.add(shown + ": " + describe(e));
+    private void tighten(PosixFileAttributeView view, PosixFileAttributes attributes)
+        throws IOException {
+      Set<PosixFilePermission> permissions = attributes.permissions();
+      if (permissions.removeAll(GROUP_AND_OTHERS)) {
+        view.setPermissions(permissions);
+        changed++;
       }
+    }
+
+    @Override
+    public void failed(Supplier<String> shown, IOException e) {
+      errors.add(shown, e);
+    }
+  }
+
+  /**
+   * Collects regular files with their paths relative to the walked entry. The path of the current
+   * directory is kept as one buffer that grows on the way down and is cut back on the way up; it
+   * stops growing past the longest path listed, so a very deep tree costs no more than that.
+   */
+  private static final class Collecting implements TreeWalk.Visitor {
+    private final int limit;
+    private final int maxPathLength;
+    private final List<FileEntry> files = new ArrayList<>();
+    private final Errors errors = new Errors();
+    private final StringBuilder path = new StringBuilder();
+    private final ArrayDeque<Integer> lengths = new ArrayDeque<>();
+    private int depth;
+    private boolean truncated;
+
+    Collecting(int limit, int maxPathLength) {
+      this.limit = limit;
+      this.maxPathLength = maxPathLength;
+    }
+
+    @Override
+    public boolean removes() {
+      return false;
+    }
+
+    @Override
+    public void entered(
+        SecureDirectoryStream<Path> dir, Path name, PosixFileAttributes attributes) {
+      if (depth++ == 0) {
+        return; // the walked entry itself: paths are relative to it
+      }
+      lengths.push(path.length());
+      if (path.length() <= maxPathLength) {
+        path.append(path.isEmpty() ? "" : "/").append(name);
+      }
+    }
+
+    @Override
+    public void left(SecureDirectoryStream<Path> parent, Path name) {
+      if (--depth > 0) {
+        path.setLength(lengths.pop());
+      }
+    }
+
+    @Override
+    public void entry(
+        SecureDirectoryStream<Path> parent, Path name, PosixFileAttributes attributes) {
+      if (!attributes.isRegularFile()) {
+        return;
+      }
+      if (files.size() == limit) {
+        truncated = true;
+        return;
+      }
+      String relative = path.isEmpty() ? name.toString() : path + "/" + name;
+      if (relative.length() <= maxPathLength) {
+        files.add(new FileEntry(relative, attributes.size()));
+      }
+    }
+
+    @Override
+    public boolean finished() {
+      return truncated;
+    }
+
+    @Override
+    public void failed(Supplier<String> shown, IOException e) {
+      errors.add(shown, e);
     }
   }
 }
