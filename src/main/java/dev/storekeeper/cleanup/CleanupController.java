@@ -81,6 +81,7 @@ class CleanupController {
           "failed_days",
           "cancelled_days",
           "include_unrecognized",
+          "retry_stuck",
           "wait",
           "items_limit");
 
@@ -239,6 +240,13 @@ class CleanupController {
           String includeUnrecognized,
       @Parameter(
               description =
+                  "Retry deletions parked as stuck (they failed CLEANUP_MAX_ITEM_ATTEMPTS runs in a"
+                      + " row; GET /cleanup/stats lists them)",
+              schema = @Schema(type = "boolean", defaultValue = "false"))
+          @RequestParam(name = "retry_stuck", required = false)
+          String retryStuck,
+      @Parameter(
+              description =
                   "Answer when the run has finished (200); false answers 202 at once and the run"
                       + " continues in the background",
               schema = @Schema(type = "boolean", defaultValue = "true"))
@@ -263,7 +271,8 @@ class CleanupController {
             days("completed_days", completedDays),
             days("failed_days", failedDays),
             days("cancelled_days", cancelledDays),
-            bool("include_unrecognized", includeUnrecognized, false));
+            bool("include_unrecognized", includeUnrecognized, false),
+            bool("retry_stuck", retryStuck, false));
     boolean waitForIt = bool("wait", wait, true);
     int items = integer("items_limit", itemsLimit, DEFAULT_ITEMS, 1, MAX_PAGE);
     if (waitForIt) {

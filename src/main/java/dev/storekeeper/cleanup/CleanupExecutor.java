@@ -8,6 +8,7 @@ import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.SafeFiles.Removal;
 import dev.storekeeper.storage.StorageLayout;
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class CleanupExecutor implements DisposableBean {
 
+  /** The filename of an orphan's placeholder row (see {@link JobRepository#claimOrphan}). */
+  private static final String ORPHAN_FILENAME = "(orphan)";
+
   /** A temporary upload still being written has no row to protect it; give it at least this. */
   static final Duration TEMP_UPLOAD_MIN_AGE = Duration.ofHours(1);
 
@@ -66,6 +71,7 @@ class CleanupExecutor implements DisposableBean {
   private final MetricRepository metrics;
   private final StorageLayout layout;
   private final TransactionTemplate tx;
+  private final int maxItemAttempts;
   private final ExecutorService files =
       Executors.newFixedThreadPool(
           FILE_THREADS,
@@ -81,17 +87,25 @@ class CleanupExecutor implements DisposableBean {
    */
   volatile Consumer<String> checkpoint = step -> {};
 
+  /** Test seam: called on a file thread before a job's files are removed. */
+  volatile Consumer<Job> beforeFiles = job -> {};
+
   CleanupExecutor(
-      JobRepository jobs, MetricRepository metrics, StorageLayout layout, TransactionTemplate tx) {
+      JobRepository jobs,
+      MetricRepository metrics,
+      StorageLayout layout,
+      TransactionTemplate tx,
+      CleanupProperties properties) {
     this.jobs = jobs;
     this.metrics = metrics;
     this.layout = layout;
     this.tx = tx;
+    this.maxItemAttempts = properties.cleanupMaxItemAttempts();
   }
 
   /** Work out how many jobs this run will handle, for progress reporting. */
   long expectedJobs(CleanupRequest request, RunState state) {
-    long expected = jobs.countDeleting();
+    long expected = jobs.countDeleting() + (request.retryStuck() ? jobs.countStuck() : 0);
     for (JobStatus status : request.expiredStatuses()) {
       expected += jobs.countFinishedBefore(status, state.policy.cutoff(status, state.now));
     }
@@ -100,7 +114,14 @@ class CleanupExecutor implements DisposableBean {
 
   void execute(
       CleanupRequest request, RunState state, int batchSize, Consumer<RunState> afterBatch) {
-    resume(state, batchSize, afterBatch);
+    if (request.retryStuck() && !state.dryRun) {
+      jobs.retryStuck();
+    }
+    resume(state, batchSize, afterBatch, false);
+    if (request.retryStuck() && state.dryRun) {
+      // what a real run would put back in line and resume
+      resume(state, batchSize, afterBatch, true);
+    }
     for (JobStatus status : request.expiredStatuses()) {
       expire(status, state, batchSize, afterBatch);
     }
@@ -114,12 +135,13 @@ class CleanupExecutor implements DisposableBean {
 
   // ---- jobs ------------------------------------------------------------------------------------
 
-  private void resume(RunState state, int batchSize, Consumer<RunState> afterBatch) {
+  private void resume(RunState state, int batchSize, Consumer<RunState> afterBatch, boolean stuck) {
     Pipeline pipeline = new Pipeline(state, afterBatch);
     try {
       UUID after = null;
       while (!state.lockLost) {
-        List<Job> page = jobs.findDeleting(after, batchSize);
+        List<Job> page =
+            stuck ? jobs.findStuck(after, batchSize) : jobs.findDeleting(after, batchSize);
         if (page.isEmpty()) {
           break;
         }
@@ -128,7 +150,10 @@ class CleanupExecutor implements DisposableBean {
             startJobs(
                 page,
                 job -> Category.RESUMED_JOB,
-                job -> "resuming an unfinished deletion",
+                job ->
+                    stuck
+                        ? "retrying a deletion parked as stuck"
+                        : "resuming an unfinished deletion",
                 state));
       }
       pipeline.finishAll();
@@ -201,11 +226,15 @@ class CleanupExecutor implements DisposableBean {
       Function<Job, Category> category,
       Function<Job, String> reason,
       RunState state) {
-    Map<UUID, Long> metricCounts =
-        batch.isEmpty() ? Map.of() : metrics.countByJobs(batch.stream().map(Job::id).toList());
+    if (batch.isEmpty()) {
+      return new InFlight(batch, category, reason, Map.of(), List.of());
+    }
+    List<UUID> ids = batch.stream().map(Job::id).toList();
+    Map<UUID, Long> metricCounts = metrics.countByJobs(ids);
+    Set<String> shared = jobs.referencedUploads(uploadNames(batch), ids);
     List<Future<JobFiles>> removals = new ArrayList<>();
     for (Job job : batch) {
-      removals.add(files.submit(() -> removeFiles(job, state.dryRun)));
+      removals.add(files.submit(() -> removeFilesAlone(job, shared, state.dryRun)));
     }
     return new InFlight(batch, category, reason, metricCounts, removals);
   }
@@ -223,11 +252,14 @@ class CleanupExecutor implements DisposableBean {
       checkpoint.accept("files");
     }
     List<UUID> gone = new ArrayList<>();
+    Set<UUID> parked = new HashSet<>();
     for (JobFiles result : results) {
       if (result.errors().isEmpty()) {
         gone.add(result.job().id());
-      } else if (!state.dryRun) {
-        jobs.recordCleanupError(result.job().id(), String.join("; ", result.errors()));
+      } else if (!state.dryRun
+          && jobs.recordCleanupFailure(
+              result.job().id(), String.join("; ", result.errors()), maxItemAttempts)) {
+        parked.add(result.job().id());
       }
     }
     if (!state.dryRun && !gone.isEmpty()) {
@@ -262,10 +294,20 @@ class CleanupExecutor implements DisposableBean {
           job.completedAt(),
           result.bytes(),
           metricRows,
-          batch.reason().apply(job),
+          batch.reason().apply(job) + result.notes(),
           ok ? state.done() : CleanupItem.Result.FAILED,
-          ok ? null : String.join("; ", result.errors()));
+          ok ? null : failure(result.errors(), parked.contains(job.id())));
     }
+  }
+
+  private String failure(List<String> errors, boolean parked) {
+    String error = String.join("; ", errors);
+    return parked
+        ? error
+            + "; failed "
+            + maxItemAttempts
+            + " runs in a row: parked as stuck (retry_stuck=true or --retry-stuck retries it)"
+        : error;
   }
 
   /**
@@ -325,50 +367,166 @@ class CleanupExecutor implements DisposableBean {
     }
   }
 
+  /**
+   * What removing a job's files did. {@code notes} tell where the files were not what the row said
+   * (appended to the item's reason): such a mismatch is reported, never a reason to leave the job
+   * half deleted.
+   */
   private record JobFiles(
-      Job job, long bytes, boolean uploadExisted, boolean outputExisted, List<String> errors) {}
+      Job job,
+      long bytes,
+      boolean uploadExisted,
+      boolean outputExisted,
+      List<String> errors,
+      String notes) {}
 
-  private JobFiles removeFiles(Job job, boolean dryRun) {
+  /**
+   * One job's files, whatever goes wrong: an unexpected exception or error fails this job alone
+   * (recorded against it, retried next run), never its batch, the run or the file threads.
+   */
+  private JobFiles removeFilesAlone(Job job, Set<String> shared, boolean dryRun) {
+    try {
+      return removeFiles(job, shared, dryRun);
+    } catch (Throwable unexpected) {
+      if (unexpected instanceof VirtualMachineError fatal
+          && !(fatal instanceof StackOverflowError)) {
+        throw fatal;
+      }
+      return new JobFiles(job, 0, false, false, List.of("internal error: " + unexpected), "");
+    }
+  }
+
+  /**
+   * A job's files are the ones its row references: the upload its {@code file_path} points at, if
+   * that lies directly in the uploads directory (by whatever name: imported and restored data do
+   * not follow our naming), unless another job claims it; and its output directory {@code
+   * outputs/{id}}, plus the output entry its {@code result_path} points into if that is another one
+   * no other job claims. Anything else the row points at is outside what cleanup may touch: it is
+   * noted and left in place, and the job is still deleted.
+   */
+  private JobFiles removeFiles(Job job, Set<String> shared, boolean dryRun) {
+    beforeFiles.accept(job);
     List<String> errors = new ArrayList<>();
+    StringBuilder notes = new StringBuilder();
     long bytes = 0;
     boolean uploadExisted = false;
-    Optional<String> upload = uploadEntry(job);
+    boolean placeholder = ORPHAN_FILENAME.equals(job.filename());
+    Optional<Path> upload = entryIn(layout.uploadsRoot(), job.filePath());
     if (upload.isPresent()) {
-      Removal removal = SafeFiles.remove(layout.uploadsRoot(), upload.get(), dryRun);
-      bytes += removal.bytes();
-      uploadExisted = removal.existed() && removal.complete();
-      errors.addAll(removal.errors());
-    } else if (!job.filePath().isEmpty() && !"(orphan)".equals(job.filename())) {
-      errors.add(
-          "upload "
-              + job.filePath()
-              + " is not an upload of this job inside "
-              + layout.uploadsRoot()
-              + "; left in place");
+      String owner =
+          shared.contains(upload.get().toString())
+              ? "is also referenced by another job and was left in place"
+              : uploadOwnedElsewhere(job, upload.get());
+      if (owner == null) {
+        Removal removal = SafeFiles.remove(layout.uploadsRoot(), upload.get(), dryRun);
+        bytes += removal.bytes();
+        uploadExisted = removal.existed() && removal.complete();
+        errors.addAll(removal.errors());
+      } else {
+        notes.append("; its upload ").append(upload.get()).append(' ').append(owner);
+      }
+    } else if (!placeholder && job.filePath() != null && !job.filePath().isEmpty()) {
+      notes.append("; its upload is not in the uploads directory and was left in place");
     }
     Removal output = SafeFiles.remove(layout.outputsRoot(), job.id().toString(), dryRun);
     bytes += output.bytes();
     errors.addAll(output.errors());
-    return new JobFiles(job, bytes, uploadExisted, output.existed() && output.complete(), errors);
+    boolean outputExisted = output.existed() && output.complete();
+    Optional<Path> result =
+        firstComponentIn(layout.outputsRoot(), job.resultPath())
+            .filter(entry -> !entry.toString().equals(job.id().toString()));
+    if (result.isPresent()) {
+      String owner = outputOwnedElsewhere(job, result.get());
+      if (owner == null) {
+        Removal removal = SafeFiles.remove(layout.outputsRoot(), result.get(), dryRun);
+        bytes += removal.bytes();
+        outputExisted |= removal.existed() && removal.complete();
+        errors.addAll(removal.errors());
+      } else {
+        notes.append("; the output ").append(result.get()).append(' ').append(owner);
+      }
+    }
+    return new JobFiles(job, bytes, uploadExisted, outputExisted, errors, notes.toString());
   }
 
-  /** The upload entry of a job, only if its stored path is one of ours for this job id. */
-  private Optional<String> uploadEntry(Job job) {
-    Path path;
+  /** Why another job's upload is not this job's to remove, or null when it is. */
+  private String uploadOwnedElsewhere(Job job, Path entry) {
+    Optional<UUID> named = StorageLayout.jobIdOfUpload(entry.toString());
+    if (named.isPresent()
+        && !named.get().equals(job.id())
+        && !jobs.existing(List.of(named.get())).isEmpty()) {
+      return "belongs to job " + named.get() + " and was left in place";
+    }
+    return null;
+  }
+
+  /** The names of the upload entries a batch's rows point at, for one reference lookup. */
+  private List<String> uploadNames(List<Job> batch) {
+    List<String> names = new ArrayList<>();
+    for (Job job : batch) {
+      entryIn(layout.uploadsRoot(), job.filePath()).ifPresent(name -> names.add(name.toString()));
+    }
+    return names;
+  }
+
+  /** Why an output entry a job's result_path points into is not this job's, or null. */
+  private String outputOwnedElsewhere(Job job, Path entry) {
+    Optional<UUID> named = StorageLayout.jobIdOfOutput(entry.toString());
+    if (named.isPresent() && !jobs.existing(List.of(named.get())).isEmpty()) {
+      return "belongs to job " + named.get() + " and was left in place";
+    }
+    if (jobs.outputReferenced(layout.outputsRoot().resolve(entry).toString(), job.id())) {
+      return "is also referenced by another job and was left in place";
+    }
+    return null;
+  }
+
+  /** The entry of {@code root} that a stored path names directly, if it does. */
+  static Optional<Path> entryIn(Path root, String stored) {
+    return resolved(stored)
+        .filter(path -> path.getFileName() != null && inside(root, path.getParent()))
+        .map(Path::getFileName);
+  }
+
+  /** The entry of {@code root} that a stored path lies in or below, if it does. */
+  static Optional<Path> firstComponentIn(Path root, String stored) {
+    return resolved(stored)
+        .filter(path -> path.startsWith(root) && path.getNameCount() > root.getNameCount())
+        .map(path -> path.getName(root.getNameCount()));
+  }
+
+  /**
+   * A stored path as an absolute, normalised path; a relative one is taken from the working
+   * directory, as the reference application (and a shell) would read {@code data/uploads/...}.
+   */
+  private static Optional<Path> resolved(String stored) {
+    if (stored == null || stored.isEmpty()) {
+      return Optional.empty();
+    }
     try {
-      path = Path.of(job.filePath()).normalize();
-    } catch (java.nio.file.InvalidPathException e) {
+      Path path = Path.of(stored);
+      return Optional.of((path.isAbsolute() ? path : path.toAbsolutePath()).normalize());
+    } catch (java.nio.file.InvalidPathException invalid) {
       return Optional.empty();
     }
-    Path name = path.getFileName();
-    if (name == null
-        || path.getParent() == null
-        || !path.getParent().equals(layout.uploadsRoot())) {
-      return Optional.empty();
+  }
+
+  /**
+   * Whether a directory named in a stored path is the root: the same path, or (through links in the
+   * stored path, e.g. a data directory that is itself a link) the same directory.
+   */
+  private static boolean inside(Path root, Path directory) {
+    if (directory == null) {
+      return false;
     }
-    return StorageLayout.jobIdOfUpload(name.toString())
-        .filter(job.id()::equals)
-        .map(id -> name.toString());
+    if (directory.equals(root)) {
+      return true;
+    }
+    try {
+      return directory.toRealPath().equals(root);
+    } catch (IOException | SecurityException notThere) {
+      return false;
+    }
   }
 
   // ---- orphans ---------------------------------------------------------------------------------
@@ -385,25 +543,29 @@ class CleanupExecutor implements DisposableBean {
       Consumer<RunState> afterBatch) {
     List<Entry> batch = new ArrayList<>();
     int unflushed = 0;
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-      for (Path entry : entries) {
-        if (state.lockLost) {
-          return;
-        }
+    try (DirectoryStream<Path> listing = Files.newDirectoryStream(root)) {
+      Iterator<Path> entries = listing.iterator();
+      while (!state.lockLost && entries.hasNext()) {
+        Path entry = entries.next();
         Path file = entry.getFileName();
         String name = file.toString();
-        BasicFileAttributes attributes;
+        Instant modified;
         try {
-          attributes =
-              Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          modified =
+              Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                  .lastModifiedTime()
+                  .toInstant();
         } catch (NoSuchFileException gone) {
           continue;
+        } catch (IOException | RuntimeException e) {
+          // one entry that cannot be inspected is reported alone; the sweep goes on
+          state.error("cannot inspect " + entry + ": " + e.getMessage());
+          continue;
         }
-        Instant modified = attributes.lastModifiedTime().toInstant();
         Optional<UUID> id =
             uploads ? StorageLayout.jobIdOfUpload(name) : StorageLayout.jobIdOfOutput(name);
         if (id.isEmpty()) {
-          unrecognized(root, file, modified, includeUnrecognized, state);
+          unrecognized(root, uploads, file, modified, includeUnrecognized, state);
           if (++unflushed >= batchSize) {
             // a directory full of foreign names must not pile up unrecorded items in memory
             afterBatch.accept(state);
@@ -419,7 +581,7 @@ class CleanupExecutor implements DisposableBean {
           afterBatch.accept(state);
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | DirectoryIteratorException e) {
       state.error("cannot scan " + root + ": " + e.getMessage());
     }
     orphans(root, uploads, batch, state);
@@ -433,18 +595,26 @@ class CleanupExecutor implements DisposableBean {
     Set<UUID> owned = jobs.existing(batch.stream().map(Entry::jobId).distinct().toList());
     Instant cutoff = state.policy.orphanCutoff(state.now);
     Instant tempCutoff = min(cutoff, state.now.minus(TEMP_UPLOAD_MIN_AGE));
-    Map<UUID, List<Entry>> orphans = new LinkedHashMap<>();
+    List<Entry> candidates = new ArrayList<>();
     for (Entry entry : batch) {
       boolean oldEnough = entry.modified().isBefore(entry.temp() ? tempCutoff : cutoff);
       if (!owned.contains(entry.jobId()) && oldEnough) {
+        candidates.add(entry);
+      }
+    }
+    Set<String> referenced = referenced(root, uploads, candidates);
+    Map<UUID, List<Entry>> orphans = new LinkedHashMap<>();
+    for (Entry entry : candidates) {
+      if (!referenced.contains(entry.name())) {
         orphans.computeIfAbsent(entry.jobId(), id -> new ArrayList<>()).add(entry);
       }
     }
     Category category = uploads ? Category.ORPHAN_UPLOAD : Category.ORPHAN_OUTPUT;
     if (!state.dryRun) {
       checkpoint.accept("orphans-found");
-      Set<UUID> claimed = claimOrphans(root, orphans, state);
-      orphans.keySet().retainAll(claimed); // the others got a row meanwhile: not orphans
+      Set<UUID> claimed = claimOrphans(root, uploads, orphans, state);
+      // the others got a row, or a reference, meanwhile: not orphans
+      orphans.keySet().retainAll(claimed);
       if (!orphans.isEmpty()) {
         checkpoint.accept("claimed");
       }
@@ -457,7 +627,7 @@ class CleanupExecutor implements DisposableBean {
       work.add(
           () -> {
             for (Entry entry : group.getValue()) {
-              removed.add(SafeFiles.remove(root, entry.file(), state.dryRun));
+              removed.add(removeAlone(root, entry.file(), state.dryRun));
             }
             return null;
           });
@@ -470,6 +640,7 @@ class CleanupExecutor implements DisposableBean {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("cleanup interrupted", e);
     }
+    Set<UUID> parked = new HashSet<>();
     if (!state.dryRun && !work.isEmpty()) {
       checkpoint.accept("files");
       List<UUID> gone = new ArrayList<>();
@@ -477,8 +648,8 @@ class CleanupExecutor implements DisposableBean {
           (id, removed) -> {
             if (removed.stream().allMatch(Removal::complete)) {
               gone.add(id);
-            } else {
-              jobs.recordCleanupError(id, errors(removed));
+            } else if (jobs.recordCleanupFailure(id, errors(removed), maxItemAttempts)) {
+              parked.add(id);
             }
           });
       jobs.deleteClaimed(gone);
@@ -510,26 +681,61 @@ class CleanupExecutor implements DisposableBean {
                 ? "unfinished upload, untouched for " + ago(entry.modified(), state.now)
                 : "no job row for " + id + "; untouched for " + ago(entry.modified(), state.now),
             removal.complete() ? state.done() : CleanupItem.Result.FAILED,
-            removal.complete() ? null : String.join("; ", removal.errors()));
+            removal.complete() ? null : failure(removal.errors(), parked.contains(id)));
       }
     }
   }
 
   /**
-   * Claims a batch of orphans' job ids in one transaction; if one of them got a row meanwhile (an
-   * upload committing), falls back to claiming each on its own. Returns the ids claimed.
+   * Which of these entries a job refers to, whatever their names say: uploads by the name their
+   * {@code file_path} points at (indexed), outputs by a {@code result_path} into them. A referenced
+   * entry is live data, never an orphan (imported uploads are named by a UUID that is not their
+   * job's id).
    */
-  private Set<UUID> claimOrphans(Path root, Map<UUID, List<Entry>> orphans, RunState state) {
+  private Set<String> referenced(Path root, boolean uploads, List<Entry> candidates) {
+    if (candidates.isEmpty()) {
+      return Set.of();
+    }
+    if (uploads) {
+      return jobs.referencedUploads(candidates.stream().map(Entry::name).toList(), List.of());
+    }
+    Set<String> referenced = new HashSet<>();
+    for (String resultPath : jobs.foreignResultPaths(root.toString())) {
+      firstComponentIn(root, resultPath).ifPresent(entry -> referenced.add(entry.toString()));
+    }
+    return referenced;
+  }
+
+  /** One entry, whatever goes wrong: an unexpected failure is this entry's alone. */
+  private static Removal removeAlone(Path root, Path name, boolean dryRun) {
+    try {
+      return SafeFiles.remove(root, name, dryRun);
+    } catch (Throwable unexpected) {
+      if (unexpected instanceof VirtualMachineError fatal
+          && !(fatal instanceof StackOverflowError)) {
+        throw fatal;
+      }
+      return new Removal(
+          true, 0, 0, List.of(root.resolve(name) + ": internal error: " + unexpected));
+    }
+  }
+
+  /**
+   * Claims a batch of orphans' job ids in one transaction; if one of them got a row meanwhile (an
+   * upload committing), falls back to claiming each on its own. Each claim re-checks that no job
+   * refers to the entry. Returns the ids claimed.
+   */
+  private Set<UUID> claimOrphans(
+      Path root, boolean uploads, Map<UUID, List<Entry>> orphans, RunState state) {
     Map<UUID, String> paths = new LinkedHashMap<>();
     orphans.forEach((id, entries) -> paths.put(id, root.resolve(entries.get(0).name()).toString()));
     try {
-      tx.executeWithoutResult(status -> jobs.claimOrphans(paths, state.now, state.runId));
-      return paths.keySet();
+      return tx.execute(status -> jobs.claimOrphans(paths, uploads, state.now, state.runId));
     } catch (DataAccessException raced) {
       Set<UUID> claimed = new HashSet<>();
       paths.forEach(
           (id, path) -> {
-            if (jobs.claimOrphan(id, path, state.now, state.runId)) {
+            if (jobs.claimOrphan(id, path, uploads, state.now, state.runId)) {
               claimed.add(id);
             }
           });
@@ -538,13 +744,18 @@ class CleanupExecutor implements DisposableBean {
   }
 
   private void unrecognized(
-      Path root, Path file, Instant modified, boolean include, RunState state) {
-    boolean delete = include && modified.isBefore(state.policy.orphanCutoff(state.now));
-    Removal removal = SafeFiles.remove(root, file, !delete || state.dryRun);
-    String name = file.toString();
+      Path root, boolean uploads, Path file, Instant modified, boolean include, RunState state) {
+    String path = root.resolve(file.toString()).toString();
+    boolean requested = include && modified.isBefore(state.policy.orphanCutoff(state.now));
+    boolean referenced =
+        requested
+            && (uploads
+                ? !jobs.referencedUploads(List.of(file.toString()), List.of()).isEmpty()
+                : jobs.outputReferenced(path, null));
+    boolean delete = requested && !referenced;
+    Removal removal = removeAlone(root, file, !delete || state.dryRun);
     state.unrecognizedFound++;
     state.unrecognizedBytes += removal.bytes();
-    String path = root.resolve(name).toString();
     if (!delete) {
       state.item(
           Category.UNRECOGNIZED,
@@ -553,7 +764,9 @@ class CleanupExecutor implements DisposableBean {
           modified,
           removal.bytes(),
           0,
-          "name encodes no job id; kept (include_unrecognized to remove)",
+          referenced
+              ? "name encodes no job id, but a job refers to it; kept"
+              : "name encodes no job id; kept (include_unrecognized to remove)",
           CleanupItem.Result.KEPT,
           null);
       return;

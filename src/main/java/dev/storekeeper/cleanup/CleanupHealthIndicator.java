@@ -9,15 +9,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * The cleanup schedule in {@code /health}: {@code WARN} when it is overdue (enabled, and no
- * successful real run for more than two intervals), otherwise {@code UP}. WARN, not DOWN or
- * OUT_OF_SERVICE: an overdue cleanup is for an operator to look at, and must not make load
- * balancers take a node that serves fine out of rotation. The status order puts WARN between
- * OUT_OF_SERVICE and UP ({@code management.endpoint.health.status.order}).
+ * successful real run for more than two intervals) or when deletions are parked as stuck, otherwise
+ * {@code UP}. WARN, not DOWN or OUT_OF_SERVICE: an overdue cleanup is for an operator to look at,
+ * and must not make load balancers take a node that serves fine out of rotation. The status order
+ * puts WARN between OUT_OF_SERVICE and UP ({@code management.endpoint.health.status.order}).
  */
 @Component("cleanup")
 class CleanupHealthIndicator extends AbstractHealthIndicator {
 
-  static final Status WARN = new Status("WARN", "the cleanup schedule is overdue");
+  static final Status WARN =
+      new Status("WARN", "the cleanup schedule is overdue, or deletions are parked as stuck");
 
   private final CleanupReports reports;
   private final CleanupService cleanup;
@@ -33,8 +34,9 @@ class CleanupHealthIndicator extends AbstractHealthIndicator {
   @Override
   protected void doHealthCheck(Health.Builder builder) {
     Scheduler scheduler = reports.scheduler(clock.instant());
+    long stuck = cleanup.stuckCount();
     builder
-        .status(scheduler.overdue() ? WARN : Status.UP)
+        .status(scheduler.overdue() || stuck > 0 ? WARN : Status.UP)
         .withDetail("enabled", scheduler.enabled())
         .withDetail("interval_hours", scheduler.intervalHours())
         .withDetail("overdue", scheduler.overdue());
@@ -56,6 +58,17 @@ class CleanupHealthIndicator extends AbstractHealthIndicator {
           "problem",
           "no successful cleanup for more than two intervals: check that CLEANUP_ENABLED=true on"
               + " the nodes and the last runs at /cleanup/runs");
+    }
+    if (stuck > 0) {
+      builder
+          .withDetail("stuck_items", stuck)
+          .withDetail(
+              "stuck_problem",
+              stuck
+                  + " deletion(s) failed "
+                  + cleanup.properties().cleanupMaxItemAttempts()
+                  + " runs in a row and are parked: see \"stuck\" in GET /cleanup/stats, fix the"
+                  + " cause, then run a cleanup with retry_stuck=true (--retry-stuck)");
     }
   }
 }

@@ -110,6 +110,11 @@ class CleanupMetrics {
         .baseUnit("seconds")
         .description("Start of the last successful real cleanup run, Unix time; 0 when none yet")
         .register(registry);
+    Gauge.builder("storekeeper.cleanup.stuck.items", this, m -> m.value(s -> s.stuck().count()))
+        .description(
+            "Deletions parked after failing CLEANUP_MAX_ITEM_ATTEMPTS runs in a row; retry_stuck"
+                + " retries them")
+        .register(registry);
     Gauge.builder(
             "storekeeper.cleanup.overdue", this, m -> m.value(s -> s.scheduler().overdue() ? 1 : 0))
         .description("1 when the schedule is enabled and no real run succeeded for two intervals")

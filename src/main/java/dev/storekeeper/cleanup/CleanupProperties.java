@@ -48,7 +48,15 @@ public record CleanupProperties(
         Integer cleanupHistoryDays,
     /** CLEANUP_LOCK_LEASE_SECONDS: a run whose holder stops heartbeating this long is dead. */
     @NotNull(message = "must be set") @Min(value = 5, message = "must be a whole number >= 5")
-        Integer cleanupLockLeaseSeconds) {
+        Integer cleanupLockLeaseSeconds,
+    /**
+     * CLEANUP_MAX_ITEM_ATTEMPTS: runs in a row a deletion may fail before it is parked as stuck.
+     * Default 5.
+     */
+    @NotNull(message = "must be set")
+        @Min(value = 1, message = "must be a whole number between 1 and 1000")
+        @Max(value = 1000, message = "must be a whole number between 1 and 1000")
+        Integer cleanupMaxItemAttempts) {
 
   public Duration interval() {
     return Duration.ofMillis(Math.round(cleanupIntervalHours * 3_600_000d));

@@ -101,6 +101,19 @@ public class CleanupReports {
   public record Retention(
       int completedDays, int failedDays, int cancelledDays, int orphanGraceHours) {}
 
+  /**
+   * Deletions that failed {@code CLEANUP_MAX_ITEM_ATTEMPTS} runs in a row and are parked: how many,
+   * the bytes they hold, and the first few with their last error. {@code retry_stuck=true} (CLI
+   * {@code --retry-stuck}) puts them back in line once the cause is fixed.
+   */
+  public record Stuck(long count, long bytes, List<StuckItem> first) {}
+
+  /** One parked deletion: a job, or an orphan's placeholder ({@code job_id} is then the name's). */
+  public record StuckItem(UUID jobId, String kind, String path, int attempts, String error) {}
+
+  /** Parked deletions listed in the statistics; the ledger has the rest. */
+  static final int STUCK_LISTED = 20;
+
   /** The storage statistics document ({@code GET /cleanup/stats}, {@code storekeeper stats}). */
   public record StorageStats(
       String source,
@@ -116,7 +129,8 @@ public class CleanupReports {
       Scan unrecognized,
       Disk disk,
       Scheduler scheduler,
-      Retention retention) {}
+      Retention retention,
+      Stuck stuck) {}
 
   /** One item of a run, as shown to operators. */
   public record ItemView(
@@ -319,7 +333,25 @@ public class CleanupReports {
             policy.completedDays(),
             policy.failedDays(),
             policy.cancelledDays(),
-            policy.orphanGraceHours()));
+            policy.orphanGraceHours()),
+        stuck(byStatus.get(JobStatus.STUCK.value())));
+  }
+
+  private Stuck stuck(CountAndBytes total) {
+    List<StuckItem> first =
+        total.count() == 0
+            ? List.of()
+            : jobs.findStuck(null, STUCK_LISTED).stream()
+                .map(
+                    job ->
+                        new StuckItem(
+                            job.id(),
+                            "(orphan)".equals(job.filename()) ? "orphan" : "job",
+                            job.filePath(),
+                            job.cleanupAttempts(),
+                            job.cleanupError()))
+                .toList();
+    return new Stuck(total.count(), total.bytes(), first);
   }
 
   /** Whether the schedule is overdue: enabled and no successful real run for two intervals. */

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * What a run should do. Selectors combine: {@code oldCompleted} and {@code oldFailed} (failed and
  * cancelled jobs) and {@code orphans}; none selected means all. Retention overrides replace the
- * configured days for this run only.
+ * configured days for this run only. {@code retryStuck} puts deletions parked as stuck back in line
+ * before the run resumes unfinished deletions.
  */
 public record CleanupRequest(
     Trigger trigger,
@@ -20,10 +21,48 @@ public record CleanupRequest(
     Integer completedDays,
     Integer failedDays,
     Integer cancelledDays,
-    boolean includeUnrecognized) {
+    boolean includeUnrecognized,
+    boolean retryStuck) {
+
+  public CleanupRequest(
+      Trigger trigger,
+      boolean dryRun,
+      boolean oldCompleted,
+      boolean oldFailed,
+      boolean orphans,
+      Integer completedDays,
+      Integer failedDays,
+      Integer cancelledDays,
+      boolean includeUnrecognized) {
+    this(
+        trigger,
+        dryRun,
+        oldCompleted,
+        oldFailed,
+        orphans,
+        completedDays,
+        failedDays,
+        cancelledDays,
+        includeUnrecognized,
+        false);
+  }
 
   public static CleanupRequest full(Trigger trigger, boolean dryRun) {
     return new CleanupRequest(trigger, dryRun, false, false, false, null, null, null, false);
+  }
+
+  public CleanupRequest withRetryStuck(boolean retry) {
+    return new CleanupRequest(
+        trigger,
+        dryRun,
+        oldCompleted,
+        oldFailed,
+        orphans,
+        completedDays,
+        failedDays,
+        cancelledDays,
+        includeUnrecognized,
+        retry);
   }
 
   private boolean all() {
@@ -67,6 +106,7 @@ public record CleanupRequest(
     parameters.put("cancelled_days", policy.cancelledDays());
     parameters.put("orphan_grace_hours", policy.orphanGraceHours());
     parameters.put("include_unrecognized", includeUnrecognized);
+    parameters.put("retry_stuck", retryStuck);
     return parameters;
   }
 }

@@ -4,7 +4,6 @@ import dev.storekeeper.ConflictException;
 import dev.storekeeper.NotFoundException;
 import dev.storekeeper.jobs.Job;
 import dev.storekeeper.jobs.JobRepository;
-import dev.storekeeper.jobs.JobStatus;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -121,13 +120,18 @@ public class CleanupService implements DisposableBean {
           request.dryRun(),
           node,
           now);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       lock.release(runId);
       throw e;
     }
     return new Prepared(new RunState(runId, request.dryRun(), now, policy, progress));
   }
 
+  /**
+   * Runs the protocol and always closes the run: whatever is thrown, even an {@link Error}, the run
+   * is recorded as failed and the lock released, so no ghost run blocks the next one. A {@link
+   * VirtualMachineError} (out of memory) is rethrown once that is done.
+   */
   private CleanupRun execute(CleanupRequest request, Prepared prepared) {
     RunState state = prepared.state;
     ScheduledFuture<?> heartbeat = startHeartbeat(state);
@@ -141,12 +145,18 @@ public class CleanupService implements DisposableBean {
       }
       Outcome outcome = state.errorCount > 0 ? Outcome.PARTIAL : Outcome.SUCCEEDED;
       return finish(state, outcome, state.errors);
-    } catch (RuntimeException e) {
+    } catch (SimulatedCrash killed) {
+      throw killed;
+    } catch (Throwable e) {
       log.error("Cleanup run {} failed: {}", state.runId, e.toString(), e);
       flushQuietly(state);
       List<String> errors = new java.util.ArrayList<>(state.errors);
-      errors.add(0, "run failed: " + e.getMessage());
-      return finish(state, Outcome.FAILED, errors);
+      errors.add(0, "run failed: " + e);
+      CleanupRun failed = finish(state, Outcome.FAILED, errors);
+      if (e instanceof VirtualMachineError fatal && !(fatal instanceof StackOverflowError)) {
+        throw fatal;
+      }
+      return failed;
     } finally {
       heartbeat.cancel(false);
     }
@@ -181,7 +191,7 @@ public class CleanupService implements DisposableBean {
   private void flushQuietly(RunState state) {
     try {
       flush(state);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       log.warn("Could not record the last items of run {}", state.runId, e);
     }
   }
@@ -210,7 +220,7 @@ public class CleanupService implements DisposableBean {
   public CleanupRun deleteJob(UUID jobId, Trigger trigger) {
     Job job =
         jobs.findById(jobId)
-            .filter(found -> found.status() != JobStatus.DELETING)
+            .filter(found -> found.status().isVisible())
             .orElseThrow(() -> new NotFoundException("No job with id " + jobId));
     if (!job.status().isFinished()) {
       throw new ConflictException(
@@ -243,8 +253,8 @@ public class CleanupService implements DisposableBean {
       flush(state);
       Outcome outcome = state.errorCount > 0 ? Outcome.PARTIAL : Outcome.SUCCEEDED;
       runs.finish(runId, outcome, state.errors, clock.instant());
-    } catch (RuntimeException e) {
-      runs.finish(runId, Outcome.FAILED, List.of("run failed: " + e.getMessage()), clock.instant());
+    } catch (RuntimeException | Error e) {
+      runs.finish(runId, Outcome.FAILED, List.of("run failed: " + e), clock.instant());
       throw e;
     }
     CleanupRun run = runs.find(runId).orElseThrow();
@@ -292,6 +302,11 @@ public class CleanupService implements DisposableBean {
   /** The run holding the lock right now, if any (it may have died: see its heartbeat). */
   public Optional<UUID> runningRunId() {
     return lock.holder().map(CleanupLock.Holder::runId);
+  }
+
+  /** Deletions parked as stuck right now. */
+  public long stuckCount() {
+    return jobs.countStuck();
   }
 
   public CleanupProperties properties() {

@@ -87,6 +87,13 @@ final class CleanupCommand implements Callable<Integer> {
   boolean includeUnrecognized;
 
   @Option(
+      names = "--retry-stuck",
+      description =
+          "Retry deletions parked as stuck (they failed CLEANUP_MAX_ITEM_ATTEMPTS runs in a row;"
+              + " 'stats' lists them), once their cause is fixed.")
+  boolean retryStuck;
+
+  @Option(
       names = "--list",
       description = "Print every item: id or path, age, size, reason (with --json: all items).")
   boolean list;
@@ -122,7 +129,8 @@ final class CleanupCommand implements Callable<Integer> {
         completedDays,
         failedDays,
         cancelledDays,
-        includeUnrecognized);
+        includeUnrecognized,
+        retryStuck);
   }
 
   @Override

@@ -73,13 +73,23 @@ public final class CliLauncher {
         .optionListHeading("%nOptions:%n")
         .exitCodeListHeading("%nExit codes:%n")
         .exitCodeList(ExitCodes.HELP);
-    int exitCode = commandLine.execute(Arrays.copyOfRange(args, 1, args.length));
+    int exitCode;
+    try {
+      exitCode = commandLine.execute(Arrays.copyOfRange(args, 1, args.length));
+    } catch (Throwable escaped) {
+      // picocli hands exceptions to failed(); an Error (out of memory, stack overflow) passes it
+      // by, and must still end as one message and an exit code, never a stack trace
+      exitCode = report(Failures.classify(escaped), commandLine);
+    }
     streams.flush();
     return exitCode;
   }
 
   private static int failed(Exception e, CommandLine commandLine, ParseResult parsed) {
-    CliFailure failure = Failures.classify(e);
+    return report(Failures.classify(e), commandLine);
+  }
+
+  private static int report(CliFailure failure, CommandLine commandLine) {
     commandLine.getErr().println(commandLine.getCommandName() + ": " + failure.getMessage());
     commandLine.getErr().flush();
     return failure.exitCode();

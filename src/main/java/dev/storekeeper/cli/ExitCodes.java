@@ -21,6 +21,12 @@ final class ExitCodes {
   /** The database or the data directories cannot be reached. */
   static final int UNREACHABLE = 4;
 
+  /**
+   * Something failed that the command cannot explain (a bug, or the JVM running out of memory): one
+   * message on stderr, never a stack trace; like 4, nothing was decided about the data.
+   */
+  static final int INTERNAL = 4;
+
   /** The exit code list of the commands' help. */
   static final Map<String, String> HELP = helpList();
 
@@ -36,7 +42,10 @@ final class ExitCodes {
         "Usage error, invalid option value or invalid configuration; the message names the"
             + " option or the variable.");
     list.put("3", "Another cleanup is running; its run id is printed.");
-    list.put("4", "The database or the data directories cannot be reached.");
+    list.put(
+        "4",
+        "The database or the data directories cannot be reached, or an internal error stopped"
+            + " the command (one message; details with LOGGING_LEVEL_DEV_STOREKEEPER_CLI=DEBUG).");
     return Collections.unmodifiableMap(list);
   }
 

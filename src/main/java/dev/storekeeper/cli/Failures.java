@@ -24,7 +24,7 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
  * Decides what a failure means to the operator, and so the exit code: the database cannot be
  * reached (4), the configuration is invalid (2, explained by the same failure analyzers the service
  * uses, so the message names the variable), a data directory cannot be reached (4), or something
- * unexpected (1). The stack trace is logged at DEBUG ({@code
+ * unexpected (4, "internal error"). The stack trace is logged at DEBUG ({@code
  * LOGGING_LEVEL_DEV_STOREKEEPER_CLI=DEBUG}), never printed by default.
  */
 final class Failures {
@@ -85,8 +85,8 @@ final class Failures {
     }
     List<Throwable> chain = causes(failure);
     return new CliFailure(
-        ExitCodes.INCOMPLETE,
-        "Unexpected error: "
+        ExitCodes.INTERNAL,
+        "Internal error: "
             + describe(chain.get(chain.size() - 1))
             + " (details: LOGGING_LEVEL_DEV_STOREKEEPER_CLI=DEBUG)",
         failure);

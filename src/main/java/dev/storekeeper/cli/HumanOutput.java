@@ -216,6 +216,25 @@ final class HumanOutput {
         days(stats.retention().failedDays()),
         days(stats.retention().cancelledDays()),
         stats.retention().orphanGraceHours());
+    if (stats.stuck().count() > 0) {
+      out.printf(
+          "Stuck:           %d parked deletion(s), %s; fix the cause, then: cleanup"
+              + " --retry-stuck%n",
+          stats.stuck().count(), size(stats.stuck().bytes()));
+      for (var item : stats.stuck().first()) {
+        out.printf(
+            "  %-6s %s  %d attempts  %s%n  %8s %s%n",
+            item.kind(),
+            item.jobId(),
+            item.attempts(),
+            oneLine(item.path()),
+            "",
+            oneLine(item.error()));
+      }
+      if (stats.stuck().count() > stats.stuck().first().size()) {
+        out.printf("  ... and %d more%n", stats.stuck().count() - stats.stuck().first().size());
+      }
+    }
   }
 
   private static String counts(Map<String, CountAndBytes> counts) {
@@ -264,5 +283,15 @@ final class HumanOutput {
 
   private static String time(Instant instant) {
     return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /** A value that may hold control characters, on one line of a terminal. */
+  private static String oneLine(String text) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder line = new StringBuilder(text.length());
+    text.codePoints().forEach(cp -> line.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
+    return line.toString();
   }
 }

@@ -20,7 +20,8 @@ public record Job(
     long outputBytes,
     int attempts,
     UUID deletingRunId,
-    String cleanupError) {
+    String cleanupError,
+    int cleanupAttempts) {
 
   public static Job newUpload(UUID id, String filename, String filePath, long bytes, Instant now) {
     return new Job(
@@ -39,6 +40,7 @@ public record Job(
         0,
         0,
         null,
-        null);
+        null,
+        0);
   }
 }

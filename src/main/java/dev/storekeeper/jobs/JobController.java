@@ -149,7 +149,7 @@ class JobController {
     }
     try {
       JobStatus parsed = JobStatus.of(status);
-      if (parsed != JobStatus.DELETING) {
+      if (parsed.isVisible()) {
         return parsed;
       }
     } catch (IllegalArgumentException unknown) {

@@ -27,7 +27,7 @@ public class JobRepository {
       """
       id, filename, file_path, status, progress, current_step, error_message, created_at,
       started_at, completed_at, result_path, upload_bytes, output_bytes, attempts,
-      deleting_run_id, cleanup_error\
+      deleting_run_id, cleanup_error, cleanup_attempts\
       """;
 
   /** Earlier than any completion time: the keyset position before the first page. */
@@ -74,7 +74,8 @@ public class JobRepository {
                 + COLUMNS
                 + """
                  from jobs
-                where status <> 'deleting' and (cast(:status as varchar(16)) is null or status = :status)
+                where status not in ('deleting', 'stuck')
+                  and (cast(:status as varchar(16)) is null or status = :status)
                 order by created_at desc, id desc
                 offset :skip rows fetch next :limit rows only
                 """)
@@ -189,7 +190,7 @@ public class JobRepository {
             union all
             select status, count(*), coalesce(sum(upload_bytes), 0), coalesce(sum(output_bytes), 0),
                    0, 0
-              from jobs where status in ('pending', 'running', 'deleting') group by status
+              from jobs where status in ('pending', 'running', 'deleting', 'stuck') group by status
             """)
         .param("completed", ts(completedCutoff))
         .param("failed", ts(failedCutoff))
@@ -245,6 +246,10 @@ public class JobRepository {
         .param("cutoff", ts(cutoff))
         .query(Long.class)
         .single();
+  }
+
+  public long countStuck() {
+    return jdbc.sql("select count(*) from jobs where status = 'stuck'").query(Long.class).single();
   }
 
   public long countDeleting() {
@@ -328,23 +333,17 @@ public class JobRepository {
   }
 
   /**
-   * Claims an orphan's job id by inserting a placeholder row already in {@code deleting}. If an
-   * upload inserted (or is inserting) a row with this id, the primary key makes this fail, so a
-   * file whose row is being committed is never taken for an orphan. Returns false in that case.
+   * Claims an orphan's job id by inserting a placeholder row already in {@code deleting}, in one
+   * statement that also re-checks that no job refers to the entry (by {@code file_path} for an
+   * upload, {@code result_path} for an output), whatever its name. If an upload inserted (or is
+   * inserting) a row with this id, the primary key makes this fail, so a file whose row is being
+   * committed is never taken for an orphan. Returns false when the entry is not claimed.
    */
-  public boolean claimOrphan(UUID id, String entryPath, Instant now, UUID runId) {
+  public boolean claimOrphan(UUID id, String entryPath, boolean upload, Instant now, UUID runId) {
     try {
-      return jdbc.sql(
-                  """
-                  insert into jobs (id, filename, file_path, status, created_at, deleting_run_id,
-                                    current_step)
-                  values (:id, '(orphan)', :path, 'deleting', :now, :runId, 'orphan')
-                  """)
-              .param("id", id)
-              .param("path", entryPath)
-              .param("now", ts(now))
-              .param("runId", runId)
-              .update()
+      return template.update(
+              upload ? CLAIM_ORPHAN_UPLOAD : CLAIM_ORPHAN_OUTPUT,
+              ps -> bindOrphanClaim(ps, id, entryPath, upload, now, runId))
           == 1;
     } catch (org.springframework.dao.DataAccessException taken) {
       return false;
@@ -352,30 +351,72 @@ public class JobRepository {
   }
 
   /**
-   * Claims many orphans' job ids at once, as {@link #claimOrphan} does one: placeholder rows, one
-   * JDBC batch. If any id already has a row the batch fails (the primary key) and the caller's
-   * transaction must be rolled back, then the ids claimed one by one.
+   * Claims many orphans' job ids at once, as {@link #claimOrphan} does one, in one JDBC batch;
+   * returns the ids claimed (an entry a job refers to is not). If any id already has a row the
+   * batch fails (the primary key) and the caller's transaction must be rolled back, then the ids
+   * claimed one by one.
    *
    * @param entryPaths job id to the path of its (first) orphaned entry
    */
-  public void claimOrphans(Map<UUID, String> entryPaths, Instant now, UUID runId) {
+  public Set<UUID> claimOrphans(
+      Map<UUID, String> entryPaths, boolean upload, Instant now, UUID runId) {
     if (entryPaths.isEmpty()) {
-      return;
+      return Set.of();
     }
     template.batchUpdate(
-        """
-        insert into jobs (id, filename, file_path, status, created_at, deleting_run_id,
-                          current_step)
-        values (?, '(orphan)', ?, 'deleting', ?, ?, 'orphan')
-        """,
+        upload ? CLAIM_ORPHAN_UPLOAD : CLAIM_ORPHAN_OUTPUT,
         List.copyOf(entryPaths.entrySet()),
         entryPaths.size(),
-        (ps, entry) -> {
-          ps.setObject(1, entry.getKey());
-          ps.setString(2, entry.getValue());
-          ps.setObject(3, ts(now));
-          ps.setObject(4, runId);
-        });
+        (ps, entry) -> bindOrphanClaim(ps, entry.getKey(), entry.getValue(), upload, now, runId));
+    // the rows this run inserted, rather than the batch's update counts, which drivers may omit
+    return new HashSet<>(
+        jdbc.sql("select id from jobs where id in (:ids) and deleting_run_id = :runId")
+            .param("ids", entryPaths.keySet())
+            .param("runId", runId)
+            .query(UUID.class)
+            .list());
+  }
+
+  private static final String CLAIM_ORPHAN =
+      """
+      insert into jobs (id, filename, file_path, status, created_at, deleting_run_id, current_step)
+      select ?, '(orphan)', ?, 'deleting', ?, ?, 'orphan' from (values (1)) as one (x)
+      """;
+
+  private static final String CLAIM_ORPHAN_UPLOAD =
+      CLAIM_ORPHAN + " where not exists (select 1 from jobs where upload_name = ?)";
+
+  private static final String CLAIM_ORPHAN_OUTPUT =
+      CLAIM_ORPHAN
+          + """
+           where not exists (select 1 from jobs
+                              where result_path = ? or result_path like ? escape '!')
+          """;
+
+  private static void bindOrphanClaim(
+      java.sql.PreparedStatement ps,
+      UUID id,
+      String entryPath,
+      boolean upload,
+      Instant now,
+      UUID runId)
+      throws SQLException {
+    ps.setObject(1, id);
+    ps.setString(2, entryPath);
+    ps.setObject(3, ts(now));
+    ps.setObject(4, runId);
+    if (upload) {
+      ps.setString(5, uploadName(entryPath));
+    } else {
+      ps.setString(5, entryPath);
+      ps.setString(6, likeEscape(entryPath) + "/%");
+    }
+  }
+
+  /** What the generated column {@code upload_name} holds for a path (V7). */
+  static String uploadName(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return name.length() <= 255 ? name : name.substring(0, 255);
   }
 
   /** Which of these ids have a row (in any state). */
@@ -390,11 +431,113 @@ public class JobRepository {
             .list());
   }
 
-  public void recordCleanupError(UUID id, String error) {
-    jdbc.sql("update jobs set cleanup_error = :error where id = :id")
+  /**
+   * Records why a claimed job's (or orphan's) files could not all be removed, and counts the
+   * attempt; the attempt that reaches {@code maxAttempts} parks the row as {@code stuck}, out of
+   * every later run's way. Returns whether it was parked.
+   */
+  public boolean recordCleanupFailure(UUID id, String error, int maxAttempts) {
+    jdbc.sql(
+            """
+            update jobs set cleanup_error = :error, cleanup_attempts = cleanup_attempts + 1,
+                            status = case when cleanup_attempts + 1 >= :max then 'stuck'
+                                          else status end
+             where id = :id and status = 'deleting'
+            """)
         .param("id", id)
         .param("error", truncate(error, 8192))
+        .param("max", maxAttempts)
         .update();
+    return jdbc.sql("select count(*) from jobs where id = :id and status = 'stuck'")
+            .param("id", id)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  /** Puts every parked deletion back in line for the next run, with a fresh count of attempts. */
+  public int retryStuck() {
+    return jdbc.sql(
+            "update jobs set status = 'deleting', cleanup_attempts = 0 where status = 'stuck'")
+        .update();
+  }
+
+  /** One keyset page of parked deletions, by id. */
+  public List<Job> findStuck(UUID afterId, int limit) {
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + """
+                 from jobs where status = 'stuck' and id > :afterId
+                order by id fetch first :limit rows only
+                """)
+        .param("afterId", afterId == null ? new UUID(0, 0) : afterId)
+        .param("limit", limit)
+        .query(JobRepository::map)
+        .list();
+  }
+
+  /**
+   * Which of these upload entry names a job's {@code file_path} points at (the generated column
+   * {@code upload_name}, indexed), leaving out the rows of {@code exceptJobs}: a referenced entry
+   * is live whatever its name says.
+   */
+  public Set<String> referencedUploads(Collection<String> names, Collection<UUID> exceptJobs) {
+    if (names.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.sql(
+                """
+                select upload_name from jobs
+                 where upload_name in (:names) and not (id = any(:except))
+                """)
+            .param("names", names)
+            .param("except", uuidArray(exceptJobs))
+            .query(String.class)
+            .list());
+  }
+
+  /**
+   * Whether any job but {@code exceptJob} has a {@code result_path} that is {@code entryPath} or
+   * lies below it. Not indexed: asked only for output entries that no job id claims, which the
+   * service itself never leaves.
+   */
+  public boolean outputReferenced(String entryPath, UUID exceptJob) {
+    return jdbc.sql(
+                """
+                select count(*) from jobs
+                 where (result_path = :path or result_path like :below escape '!')
+                   and id <> :except
+                """)
+            .param("path", entryPath)
+            .param("below", likeEscape(entryPath) + "/%")
+            .param("except", exceptJob == null ? new UUID(0, 0) : exceptJob)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  /**
+   * The {@code result_path}s below {@code root} that do not contain their own job's id: the service
+   * writes every result into {@code outputs/{id}}, so only imported or hand-made rows can refer to
+   * another output entry. A full scan, asked only when output entries that no job id claims were
+   * found.
+   */
+  public List<String> foreignResultPaths(String root) {
+    return jdbc.sql(
+            """
+            select result_path from jobs
+             where result_path like :below escape '!'
+               and position(cast(id as varchar(36)) in result_path) = 0
+            """)
+        .param("below", likeEscape(root) + "/%")
+        .query(String.class)
+        .list();
+  }
+
+  private static String likeEscape(String text) {
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
   /** Deletes rows of claimed jobs; only rows still in {@code deleting} go. */
@@ -435,7 +578,8 @@ public class JobRepository {
         rs.getLong("output_bytes"),
         rs.getInt("attempts"),
         rs.getObject("deleting_run_id", UUID.class),
-        rs.getString("cleanup_error"));
+        rs.getString("cleanup_error"),
+        rs.getInt("cleanup_attempts"));
   }
 
   /**

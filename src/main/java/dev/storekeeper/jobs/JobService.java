@@ -144,7 +144,7 @@ public class JobService {
   /** A job visible through the API: jobs being deleted are gone already. */
   public Job get(UUID id) {
     return jobs.findById(id)
-        .filter(job -> job.status() != JobStatus.DELETING)
+        .filter(job -> job.status().isVisible())
         .orElseThrow(() -> new NotFoundException("No job with id " + id));
   }
 

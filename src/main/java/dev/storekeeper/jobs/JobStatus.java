@@ -7,6 +7,8 @@ import java.util.Set;
 /**
  * The states of a job and every legal transition between them, in one place. {@code DELETING} is
  * the cleanup protocol's claim: a job in it is being removed and is invisible through the API.
+ * {@code STUCK} is a deletion that failed {@code CLEANUP_MAX_ITEM_ATTEMPTS} runs in a row, parked
+ * until an operator asks for it to be retried; it stays invisible as a job.
  */
 public enum JobStatus {
   PENDING,
@@ -14,7 +16,8 @@ public enum JobStatus {
   COMPLETED,
   FAILED,
   CANCELLED,
-  DELETING;
+  DELETING,
+  STUCK;
 
   /** Legal successors. RUNNING -> PENDING is the retry of a job whose node died. */
   public Set<JobStatus> successors() {
@@ -22,7 +25,8 @@ public enum JobStatus {
       case PENDING -> EnumSet.of(RUNNING, CANCELLED, FAILED);
       case RUNNING -> EnumSet.of(COMPLETED, FAILED, CANCELLED, PENDING);
       case COMPLETED, FAILED, CANCELLED -> EnumSet.of(DELETING);
-      case DELETING -> EnumSet.noneOf(JobStatus.class);
+      case DELETING -> EnumSet.of(STUCK);
+      case STUCK -> EnumSet.of(DELETING);
     };
   }
 
@@ -40,6 +44,13 @@ public enum JobStatus {
   /** Finished jobs have a completion timestamp and are the only ones retention may delete. */
   public boolean isFinished() {
     return this == COMPLETED || this == FAILED || this == CANCELLED;
+  }
+
+  /**
+   * Whether the API shows jobs in this state: not while they are being (or failed being) deleted.
+   */
+  public boolean isVisible() {
+    return this != DELETING && this != STUCK;
   }
 
   public String value() {

@@ -1040,6 +1040,7 @@ abstract class CleanupApiIT extends StorekeeperIT {
             "failed_days",
             "cancelled_days",
             "include_unrecognized",
+            "retry_stuck",
             "wait",
             "items_limit");
     assertThat(paths.path("/cleanup/run").path("post").path("responses").propertyNames())

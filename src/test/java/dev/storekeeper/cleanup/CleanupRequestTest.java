@@ -88,7 +88,8 @@ class CleanupRequestTest {
             entry("failed_days", 14),
             entry("cancelled_days", 3),
             entry("orphan_grace_hours", 24),
-            entry("include_unrecognized", true));
+            entry("include_unrecognized", true),
+            entry("retry_stuck", false));
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.storekeeper.Fixtures;
 import dev.storekeeper.Fixtures.CreatedJob;
+import dev.storekeeper.Undeletable;
 import dev.storekeeper.cli.CliProcess.Result;
 import dev.storekeeper.jobs.Sql;
 import java.io.IOException;
@@ -403,47 +404,66 @@ abstract class CliIT {
   // ---- exit codes -------------------------------------------------------------------------------
 
   @Test
-  void partialRunExitsOneAndListsEachErrorWithItsItem() {
-    CreatedJob misplaced = seedJobWhoseUploadIsOutsideTheUploadsRoot();
+  void partialRunExitsOneAndListsEachErrorWithItsItem() throws Exception {
+    CreatedJob locked =
+        database.with(
+            db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create());
+    Undeletable undeletable = Undeletable.plantIn(locked.outputDir().resolve("locked"));
+    try {
+      Result human = cleanup();
 
-    Result human = cleanup();
+      assertThat(human.exitCode()).as("%s", human).isEqualTo(1);
+      assertThat(human.stdout())
+          .containsPattern("Run: +[0-9a-f-]{36}, partial")
+          .contains("Errors (1):")
+          .contains(locked.id() + ": ")
+          .contains("locked.bin");
 
-    assertThat(human.exitCode()).as("%s", human).isEqualTo(1);
-    assertThat(human.stdout())
-        .containsPattern("Run: +[0-9a-f-]{36}, partial")
-        .contains("Errors (1):")
-        .contains(misplaced.id() + ": upload ")
-        .contains("left in place");
+      Result quiet = cleanup("--quiet");
 
-    Result quiet = cleanup("--quiet");
+      assertThat(quiet.exitCode()).isEqualTo(1);
+      assertThat(quiet.stdout()).isEmpty();
+      assertThat(quiet.stderr()).contains("Errors (1):").contains(locked.id().toString());
 
-    assertThat(quiet.exitCode()).isEqualTo(1);
-    assertThat(quiet.stdout()).isEmpty();
-    assertThat(quiet.stderr()).contains("Errors (1):").contains(misplaced.id().toString());
+      Result json = cleanup("--json");
 
-    Result json = cleanup("--json");
-
-    assertThat(json.exitCode()).isEqualTo(1);
-    assertThat(json(json).path("outcome").asString()).isEqualTo("partial");
-    assertThat(json(json).path("errors").get(0).asString())
-        .startsWith(misplaced.id() + ": upload ");
+      assertThat(json.exitCode()).isEqualTo(1);
+      assertThat(json(json).path("outcome").asString()).isEqualTo("partial");
+      assertThat(json(json).path("errors").get(0).asString()).startsWith(locked.id() + ": ");
+    } finally {
+      undeletable.release();
+    }
   }
 
-  /** Its stored upload path is not ours: cleanup refuses to delete it and reports the job. */
-  CreatedJob seedJobWhoseUploadIsOutsideTheUploadsRoot() {
-    return database.with(
-        db -> {
-          CreatedJob job =
-              db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create();
-          Path elsewhere = scratch.resolve("elsewhere").resolve(job.upload().getFileName());
-          Fixtures.write(elsewhere, "not in uploads/");
-          db.jdbc()
-              .sql("update jobs set file_path = :path where id = :id")
-              .param("path", elsewhere.toString())
-              .param("id", job.id())
-              .update();
-          return job;
-        });
+  /**
+   * Its stored upload path is not in the uploads directory (imported, restored, placed by hand):
+   * the job is deleted, the file it points at is left where it is, and the item says so.
+   */
+  @Test
+  void aJobWhoseUploadLiesElsewhereIsDeletedAndItsFileLeftInPlace() {
+    CreatedJob misplaced =
+        database.with(
+            db -> {
+              CreatedJob job =
+                  db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create();
+              Path elsewhere = scratch.resolve("elsewhere").resolve(job.upload().getFileName());
+              Fixtures.write(elsewhere, "not in uploads/");
+              db.jdbc()
+                  .sql("update jobs set file_path = :path where id = :id")
+                  .param("path", elsewhere.toString())
+                  .param("id", job.id())
+                  .update();
+              return job;
+            });
+
+    Result result = cleanup("--list");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.stdout()).contains(misplaced.id().toString()).contains("left in place");
+    assertThat(scratch.resolve("elsewhere").resolve(misplaced.upload().getFileName()))
+        .hasContent("not in uploads/");
+    boolean rowLeft = database.with(db -> db.fixtures().rowExists(misplaced.id()));
+    assertThat(rowLeft).isFalse();
   }
 
   @Test

@@ -20,17 +20,18 @@ class JobStatusTest {
 
   /**
    * The whole state machine, written out independently of the production switch: row = from, column
-   * = to, {@code x} = legal. Every one of the 36 pairs is checked against it.
+   * = to, {@code x} = legal. Every one of the 49 pairs is checked against it.
    */
   private static final String TRANSITIONS =
       """
-                  pending running completed failed cancelled deleting
-      pending        .       x       .        x       x         .
-      running        x       .       x        x       x         .
-      completed      .       .       .        .       .         x
-      failed         .       .       .        .       .         x
-      cancelled      .       .       .        .       .         x
-      deleting       .       .       .        .       .         .
+                  pending running completed failed cancelled deleting stuck
+      pending        .       x       .        x       x         .       .
+      running        x       .       x        x       x         .       .
+      completed      .       .       .        .       .         x       .
+      failed         .       .       .        .       .         x       .
+      cancelled      .       .       .        .       .         x       .
+      deleting       .       .       .        .       .         .       x
+      stuck          .       .       .        .       .         x       .
       """;
 
   static Stream<Arguments> everyPair() {
@@ -104,15 +105,24 @@ class JobStatusTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"PENDING", "RUNNING", "DELETING"})
-    void pendingRunningAndDeletingAreNotFinished(JobStatus status) {
+    @EnumSource(names = {"PENDING", "RUNNING", "DELETING", "STUCK"})
+    void pendingRunningDeletingAndStuckAreNotFinished(JobStatus status) {
       assertThat(status.isFinished()).isFalse();
     }
 
     @ParameterizedTest
     @EnumSource(JobStatus.class)
-    void onlyFinishedJobsCanBeClaimedForDeletion(JobStatus status) {
-      assertThat(status.canBecome(JobStatus.DELETING)).isEqualTo(status.isFinished());
+    void onlyFinishedJobsCanBeClaimedForDeletionBesidesAParkedDeletionBeingRetried(
+        JobStatus status) {
+      assertThat(status.canBecome(JobStatus.DELETING))
+          .isEqualTo(status.isFinished() || status == JobStatus.STUCK);
+    }
+
+    @ParameterizedTest
+    @EnumSource(JobStatus.class)
+    void hidesJobsBeingDeletedOrParked(JobStatus status) {
+      assertThat(status.isVisible())
+          .isEqualTo(status != JobStatus.DELETING && status != JobStatus.STUCK);
     }
   }
 
@@ -134,7 +144,8 @@ class JobStatusTest {
     @Test
     void usesTheStoredSpellingOfEveryState() {
       assertThat(Arrays.stream(JobStatus.values()).map(JobStatus::value))
-          .containsExactly("pending", "running", "completed", "failed", "cancelled", "deleting");
+          .containsExactly(
+              "pending", "running", "completed", "failed", "cancelled", "deleting", "stuck");
     }
 
     @Test
