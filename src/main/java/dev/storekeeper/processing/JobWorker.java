@@ -7,8 +7,10 @@ import dev.storekeeper.jobs.MetricRepository;
 import dev.storekeeper.storage.StorageLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -84,7 +86,7 @@ class JobWorker implements DisposableBean {
     Path input = Path.of(job.filePath());
     Path outputDir = layout.outputDir(jobId);
     try {
-      Files.createDirectories(outputDir);
+      createOutputDir(outputDir);
       JobProcessor.Request request =
           new JobProcessor.Request(jobId, input, job.filename(), outputDir);
       JobProcessor.Result result = runWithTimeout(jobId, request);
@@ -127,6 +129,27 @@ class JobWorker implements DisposableBean {
       Thread.currentThread().interrupt();
       // the node is shutting down: leave the job running; it is retried when the execution revives
       log.warn("Job {} interrupted by shutdown; it will be retried", jobId);
+    }
+  }
+
+  /**
+   * An earlier attempt's processor may have left a link where the output directory belongs; the
+   * processor would then run in, and write to, the link's target. Such an entry fails the job.
+   */
+  private static void createOutputDir(Path outputDir) throws IOException, ProcessingException {
+    try {
+      Files.createDirectory(outputDir);
+    } catch (FileAlreadyExistsException e) {
+      BasicFileAttributes existing =
+          Files.readAttributes(outputDir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!existing.isDirectory()) {
+        throw new ProcessingException(
+            "the output directory "
+                + outputDir
+                + " is "
+                + (existing.isSymbolicLink() ? "a symbolic link" : "not a directory")
+                + ", left by an earlier attempt; it is not used");
+      }
     }
   }
 
