@@ -38,8 +38,9 @@ final class ProcessorEnvironment {
       List.of(
           "PASS", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "AUTH", "PRIVATE", "COOKIE", "SESSION");
 
-  /** Exact names of secrets that none of the patterns above catch. */
-  static final List<String> REFUSED_NAMES = List.of("DATABASE_URL", "JDBC_DATABASE_URL");
+  /** The service's own secrets, and credentials that none of the patterns catch. */
+  static final List<String> REFUSED_NAMES =
+      List.of("ADMIN_TOKEN", "API_TOKEN", "DATABASE_URL", "JDBC_DATABASE_URL");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
