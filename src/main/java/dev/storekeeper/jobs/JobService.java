@@ -31,6 +31,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class JobService {
 
   private static final Logger log = LoggerFactory.getLogger(JobService.class);
+  private static final int MAX_FILENAME_LENGTH = 1024;
+  private static final int ZERO_WIDTH_NON_JOINER = 0x200C;
+  private static final int ZERO_WIDTH_JOINER = 0x200D;
 
   private final JobRepository jobs;
   private final MetricRepository metrics;
@@ -112,9 +115,48 @@ public class JobService {
     }
   }
 
-  private static String displayName(String original) {
-    String cleaned = original.replace('\0', '_');
-    return cleaned.isBlank() ? "upload" : JobRepository.truncate(cleaned, 1024);
+  /**
+   * The client's name as the job's {@code filename}, for display and downloads: as sent, minus what
+   * could mislead an operator reading it. Control characters (NUL, line breaks, terminal escapes)
+   * and Unicode format characters are removed: bidi overrides, embeddings, isolates and marks
+   * (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) reorder what is shown, so that {@code
+   * invoice\u202Efdp.exe} reads as {@code invoiceexe.pdf}; zero-width and other invisible format
+   * characters make two different names look alike. Zero-width (non-)joiners stay: they cannot
+   * reorder anything and some scripts and emoji need them. Line and paragraph separators go too,
+   * and an unpaired surrogate, which no database encoding can store, becomes U+FFFD.
+   */
+  static String displayName(String original) {
+    StringBuilder shown = new StringBuilder(Math.min(original.length(), MAX_FILENAME_LENGTH));
+    original
+        .codePoints()
+        .forEach(
+            cp -> {
+              switch (Character.getType(cp)) {
+                case Character.CONTROL,
+                    Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR -> {}
+                case Character.FORMAT -> {
+                  if (cp == ZERO_WIDTH_NON_JOINER || cp == ZERO_WIDTH_JOINER) {
+                    shown.appendCodePoint(cp);
+                  }
+                }
+                case Character.SURROGATE -> shown.append('\uFFFD');
+                default -> shown.appendCodePoint(cp);
+              }
+            });
+    String name = shown.toString();
+    if (name.isBlank()) {
+      return "upload";
+    }
+    if (name.length() > MAX_FILENAME_LENGTH) {
+      // never cut a surrogate pair in half
+      int end =
+          Character.isLowSurrogate(name.charAt(MAX_FILENAME_LENGTH))
+              ? MAX_FILENAME_LENGTH - 1
+              : MAX_FILENAME_LENGTH;
+      name = name.substring(0, end);
+    }
+    return name;
   }
 
   private static void move(Path from, Path to) {

@@ -8,8 +8,12 @@ import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -82,7 +86,7 @@ class JobWorker implements DisposableBean {
     Path input = Path.of(job.filePath());
     Path outputDir = layout.outputDir(jobId);
     try {
-      Files.createDirectories(outputDir);
+      createOutputDir(outputDir);
       JobProcessor.Request request =
           new JobProcessor.Request(jobId, input, job.filename(), outputDir);
       JobProcessor.Result result = runWithTimeout(jobId, request);
@@ -125,6 +129,30 @@ class JobWorker implements DisposableBean {
       Thread.currentThread().interrupt();
       // the node is shutting down: leave the job running; it is retried when the execution revives
       log.warn("Job {} interrupted by shutdown; it will be retried", jobId);
+    }
+  }
+
+  /**
+   * An earlier attempt's processor may have left a link where the output directory belongs; the
+   * processor would then run in, and write to, the link's target. Such an entry fails the job.
+   */
+  private static void createOutputDir(Path outputDir) throws IOException, ProcessingException {
+    try {
+      // private from the start: the processor's files are made private only once it is done
+      Files.createDirectory(
+          outputDir,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (FileAlreadyExistsException e) {
+      BasicFileAttributes existing =
+          Files.readAttributes(outputDir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!existing.isDirectory()) {
+        throw new ProcessingException(
+            "the output directory "
+                + outputDir
+                + " is "
+                + (existing.isSymbolicLink() ? "a symbolic link" : "not a directory")
+                + ", left by an earlier attempt; it is not used");
+      }
     }
   }
 

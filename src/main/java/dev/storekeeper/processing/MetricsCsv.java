@@ -4,9 +4,9 @@ import dev.storekeeper.jobs.MetricValue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -61,11 +61,14 @@ final class MetricsCsv {
     return Double.toString(value);
   }
 
-  /** Reads a file written by someone else: bad lines become notes, never exceptions. */
-  static Parsed parse(Path file) throws IOException {
+  /**
+   * Reads a file written by someone else: bad lines become notes, never exceptions. The caller
+   * opened it, which is where links and special files are refused.
+   */
+  static Parsed parse(SeekableByteChannel file) throws IOException {
     List<MetricValue> metrics = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    long size = Files.size(file);
+    long size = file.size();
     if (size > MAX_FILE_BYTES) {
       notes.add(
           FILE_NAME + " is " + size + " bytes, over the limit of " + MAX_FILE_BYTES + "; ignored");
@@ -74,7 +77,7 @@ final class MetricsCsv {
     // InputStreamReader replaces invalid UTF-8 instead of throwing, so one bad byte costs a line.
     try (BufferedReader reader =
         new BufferedReader(
-            new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
+            new InputStreamReader(Channels.newInputStream(file), StandardCharsets.UTF_8))) {
       String line;
       int lineNumber = 0;
       boolean seenContent = false;

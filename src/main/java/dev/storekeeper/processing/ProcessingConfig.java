@@ -27,6 +27,10 @@ class ProcessingConfig {
               + e.getMessage(),
           e);
     }
-    return new CommandProcessor(template, Duration.ofSeconds(properties.processingTimeout()));
+    // PROCESSOR_ENV was validated with the other settings; the environment is read once, at start
+    return new CommandProcessor(
+        template,
+        Duration.ofSeconds(properties.processingTimeout()),
+        ProcessorEnvironment.parse(properties.processorEnv()).select(System.getenv()));
   }
 }

@@ -17,6 +17,11 @@ public record ProcessingProperties(
         String processor,
     /** PROCESSOR_COMMAND: command template with {input} and {output_dir}; never run by a shell. */
     String processorCommand,
+    /**
+     * PROCESSOR_ENV: names of further variables (comma-separated) the processor command gets
+     * besides PATH, HOME, LANG, LC_* and TMPDIR; names that look like secrets are refused.
+     */
+    @ProcessorEnvNames String processorEnv,
     /** MAX_CONCURRENT_JOBS: jobs processed in parallel on this node. Default 2. */
     @NotNull(message = "must be set")
         @Min(value = 1, message = "must be a whole number between 1 and 256")

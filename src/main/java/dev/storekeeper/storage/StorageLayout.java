@@ -2,7 +2,6 @@ package dev.storekeeper.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,7 +27,7 @@ public class StorageLayout {
   private static final Pattern TEMP_NAME =
       Pattern.compile("\\.incoming-(" + UUID_TEXT + ")\\.part");
   private static final Pattern OUTPUT_NAME = Pattern.compile(UUID_TEXT);
-  private static final int MAX_SAFE_NAME_BYTES = 200;
+  private static final int MAX_SAFE_NAME_LENGTH = 200;
 
   private final Path dataDir;
   private final Path uploads;
@@ -131,46 +130,54 @@ public class StorageLayout {
   }
 
   /**
-   * A name that is safe as a single path component: the last segment of whatever the client sent
-   * (either separator), without control characters, NUL, unpaired surrogates or leading dots, at
-   * most 200 UTF-8 bytes.
+   * The stored form of a client's file name: the last segment of whatever the client sent (either
+   * separator), in the alphabet {@code [A-Za-z0-9._-]} only, at most 200 characters, never starting
+   * with {@code .} or {@code -}, never empty ({@code upload}).
+   *
+   * <p>The alphabet is what makes the name harmless wherever an operator puts it: operators wrap
+   * pipelines in {@code sh -c '... {input} ...'}, so a kept {@code ;}, {@code $}, quote, backtick,
+   * space or newline would be shell syntax, and a leading {@code -} would be an option. Every other
+   * character becomes {@code _} (a run of them one {@code _}). An over-long name keeps its end,
+   * where the extension tells a reader what the file is. The original name is kept for display in
+   * the job's {@code filename}.
    */
   public static String safeName(String original) {
     String name = original == null ? "" : original;
     name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
-    StringBuilder safe = new StringBuilder();
-    name.codePoints()
-        // an unpaired surrogate has no UTF-8 form: the file system would refuse the path
-        .map(cp -> Character.getType(cp) == Character.SURROGATE ? '_' : cp)
-        .forEach(
-            cp -> {
-              boolean control = cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
-              boolean unsafe =
-                  control
-                      || cp == ':'
-                      || cp == '*'
-                      || cp == '?'
-                      || cp == '"'
-                      || cp == '<'
-                      || cp == '>'
-                      || cp == '|'
-                      || Character.isWhitespace(cp);
-              safe.appendCodePoint(unsafe ? '_' : cp);
-            });
-    String result = safe.toString().replaceAll("^[.]+", "");
-    // keep the end of an over-long name: the extension is what tells a reader what the file is
-    int[] cps = result.codePoints().toArray();
-    int start = cps.length;
-    int bytes = 0;
-    while (start > 0) {
-      int width = new String(cps, start - 1, 1).getBytes(StandardCharsets.UTF_8).length;
-      if (bytes + width > MAX_SAFE_NAME_BYTES) {
-        break;
+    StringBuilder safe = new StringBuilder(Math.min(name.length(), 2 * MAX_SAFE_NAME_LENGTH));
+    boolean replacing = false;
+    for (int i = 0; i < name.length(); ) {
+      int cp = name.codePointAt(i);
+      i += Character.charCount(cp);
+      if (isSafe(cp)) {
+        safe.append((char) cp);
+        replacing = false;
+      } else if (!replacing) {
+        safe.append('_');
+        replacing = true;
       }
-      bytes += width;
-      start--;
     }
-    result = new String(cps, start, cps.length - start).replaceAll("^[.]+", "");
-    return result.isEmpty() ? "upload" : result;
+    String result = stripLeading(safe.toString());
+    if (result.length() > MAX_SAFE_NAME_LENGTH) {
+      result = stripLeading(result.substring(result.length() - MAX_SAFE_NAME_LENGTH));
+    }
+    return result.chars().anyMatch(StorageLayout::isLetterOrDigit) ? result : "upload";
+  }
+
+  private static boolean isSafe(int cp) {
+    return isLetterOrDigit(cp) || cp == '.' || cp == '_' || cp == '-';
+  }
+
+  private static boolean isLetterOrDigit(int cp) {
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+  }
+
+  /** A leading dot hides a file, a leading dash reads as an option to the processor. */
+  private static String stripLeading(String name) {
+    int start = 0;
+    while (start < name.length() && (name.charAt(start) == '.' || name.charAt(start) == '-')) {
+      start++;
+    }
+    return name.substring(start);
   }
 }

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -87,7 +89,7 @@ abstract class BadInputIT extends StorekeeperIT {
         .allSatisfy(
             name ->
                 assertThat(name)
-                    .matches("[0-9a-f-]{36}_[^/\\\\\\p{Cntrl}]+")
+                    .matches("[0-9a-f-]{36}_[A-Za-z0-9_][A-Za-z0-9._-]*")
                     .doesNotStartWith(".")
                     .doesNotContain(".."));
     assertThat(jdbc.sql("select count(*) from jobs").query(Long.class).single()).isEqualTo(created);
@@ -133,6 +135,38 @@ abstract class BadInputIT extends StorekeeperIT {
     assertThat(outsideDataDir()).isEqualTo(before);
     assertThat(Path.of("/tmp/storekeeper-escape.csv")).doesNotExist();
     assertThat(Path.of("/tmp/storekeeper-escape2.csv")).doesNotExist();
+  }
+
+  /** Issue 11, sections 2 and 8: display names as sent, minus what reorders or hides text. */
+  @Test
+  void theJobKeepsTheNameAsSentMinusBidiAndControlCharactersAndStoresAnInertOne() throws Exception {
+    Map<String, String> shown = new LinkedHashMap<>();
+    shown.put("filename=\"invoice\u202Efdp.exe\"", "invoicefdp.exe");
+    shown.put("filename*=UTF-8''invoice%E2%80%AEfdp.exe", "invoicefdp.exe");
+    shown.put(
+        "filename=\"\u2066a\u2069\u200Eb\u200F\u061Cc\u202A\u202B\u202C\u202D.txt\"", "abc.txt");
+    shown.put("filename=\"x;touch${IFS}INJECTED;#.txt\"", "x;touch${IFS}INJECTED;#.txt");
+    shown.put("filename=\"r\u00e9sum\u00e9 $(id) `id`.pdf\"", "r\u00e9sum\u00e9 $(id) `id`.pdf");
+    shown.put("filename*=UTF-8''zero%E2%80%8Bwidth%EF%BB%BF.txt", "zerowidth.txt");
+
+    for (Map.Entry<String, String> name : shown.entrySet()) {
+      Http.Response response = upload(name.getKey());
+      assertThat(response.status()).as(name.getKey()).isEqualTo(201);
+      String id = response.json().get("id").asText();
+
+      assertThat(response.json().get("filename").asText())
+          .as(name.getKey())
+          .isEqualTo(name.getValue());
+      assertThat(http.get("/jobs/" + id).json().get("filename").asText())
+          .isEqualTo(name.getValue());
+      assertThat(
+              jdbc.sql("select filename from jobs where id = :id")
+                  .param("id", java.util.UUID.fromString(id))
+                  .query(String.class)
+                  .single())
+          .isEqualTo(name.getValue());
+    }
+    assertStoredSafelyAndCompletely();
   }
 
   @Test

@@ -255,7 +255,46 @@ abstract class JobApiIT extends StorekeeperIT {
     Http.Response created = http.upload("file", "scan.csv", csv());
     String id = created.json().get("id").asText();
     awaitStatus(id, "completed");
-    // make it look as if a node picked it up, marked it running, and died without a heartbeat
+    leaveRunningOnADeadNode(id);
+
+    JsonNode job = awaitStatus(id, "completed");
+
+    assertThat(job.get("metrics").size()).isGreaterThanOrEqualTo(3);
+    assertThat(
+            jdbc.sql("select attempts from jobs where id = :id")
+                .param("id", UUID.fromString(id))
+                .query(Integer.class)
+                .single())
+        .isEqualTo(2);
+  }
+
+  /** Issue 11, section 2: an earlier attempt's processor may leave a link for the output dir. */
+  @Test
+  void aRetryNeverRunsInALinkLeftWhereTheOutputDirectoryBelongs() throws Exception {
+    Http.Response created = http.upload("file", "scan.csv", csv());
+    String id = created.json().get("id").asText();
+    awaitStatus(id, "completed");
+    Path outputDir = layout.outputDir(UUID.fromString(id));
+    deleteTree(outputDir);
+    Path elsewhere = Files.createTempDirectory(layout.dataDir().getParent(), "elsewhere");
+    try {
+      Files.createSymbolicLink(outputDir, elsewhere);
+      leaveRunningOnADeadNode(id);
+
+      JsonNode job = awaitStatus(id, "failed");
+
+      assertThat(job.get("error_message").asText())
+          .contains("output directory")
+          .contains("symbolic link");
+      assertThat(elsewhere).isEmptyDirectory();
+      assertThat(Files.isSymbolicLink(outputDir)).isTrue();
+    } finally {
+      deleteTree(elsewhere);
+    }
+  }
+
+  /** Makes it look as if a node picked the job up, marked it running, and died. */
+  private void leaveRunningOnADeadNode(String id) {
     jdbc.sql("delete from metrics where job_id = :id").param("id", UUID.fromString(id)).update();
     jdbc.sql(
             "update jobs set status = 'running', completed_at = null, attempts = 1, progress = 40 where id = :id")
@@ -270,15 +309,5 @@ abstract class JobApiIT extends StorekeeperIT {
         .param("id", id)
         .param("past", java.time.OffsetDateTime.now().minusHours(1))
         .update();
-
-    JsonNode job = awaitStatus(id, "completed");
-
-    assertThat(job.get("metrics").size()).isGreaterThanOrEqualTo(3);
-    assertThat(
-            jdbc.sql("select attempts from jobs where id = :id")
-                .param("id", UUID.fromString(id))
-                .query(Integer.class)
-                .single())
-        .isEqualTo(2);
   }
 }

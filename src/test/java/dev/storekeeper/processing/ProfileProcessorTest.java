@@ -86,8 +86,9 @@ class ProfileProcessorTest {
       assertThat(lines.get(0)).isEqualTo("name,value,unit");
       assertThat(lines).contains("size_bytes,4,bytes", "line_count,2,lines");
       assertThat(lines).hasSize(result.metrics().size() + 1);
-      assertThat(MetricsCsv.parse(dir.resolve("out/metrics.csv")).metrics())
-          .containsExactlyElementsOf(result.metrics());
+      try (var csv = Files.newByteChannel(dir.resolve("out/metrics.csv"))) {
+        assertThat(MetricsCsv.parse(csv).metrics()).containsExactlyElementsOf(result.metrics());
+      }
     }
 
     @Test
