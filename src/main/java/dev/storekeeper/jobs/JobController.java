@@ -2,6 +2,7 @@ package dev.storekeeper.jobs;
 
 import dev.storekeeper.InvalidInputException;
 import dev.storekeeper.NotFoundException;
+import dev.storekeeper.storage.OutputDirectory;
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
 import io.swagger.v3.oas.annotations.Operation;
@@ -10,9 +11,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -200,12 +201,13 @@ class JobController {
     if (relative.isEmpty()) {
       return ResponseEntity.ok(listOutputs(id));
     }
-    List<String> components = new ArrayList<>();
-    components.add(id.toString());
-    components.addAll(components(relative));
-    SeekableByteChannel file =
-        SafeFiles.openRegular(layout.outputsRoot(), components)
-            .orElseThrow(() -> new NotFoundException("No output file " + relative));
+    List<String> components = components(relative);
+    SeekableByteChannel file;
+    try (OutputDirectory outputs = OutputDirectory.open(layout.outputDir(id))) {
+      file = outputs.read(relative);
+    } catch (OutputDirectory.NotAPlainFileException | NoSuchFileException notServed) {
+      throw new NotFoundException("No output file " + relative);
+    }
     String name = components.get(components.size() - 1);
     return ResponseEntity.ok()
         .contentType(MediaTypeFactory.getMediaType(name).orElse(MediaType.APPLICATION_OCTET_STREAM))
@@ -216,8 +218,8 @@ class JobController {
 
   /**
    * The components of a client path below a job's output directory. Refuses {@code ..}, {@code .},
-   * empty components, NUL and backslashes; links are refused later, component by component, when
-   * the file is opened without following any.
+   * empty components, NUL and backslashes. Links, special files and files with more than one link
+   * are refused when the file is opened, component by component, without following any.
    */
   private static List<String> components(String relative) {
     List<String> parts = List.of(relative.split("/", -1));

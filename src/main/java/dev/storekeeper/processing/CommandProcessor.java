@@ -1,6 +1,7 @@
 package dev.storekeeper.processing;
 
 import dev.storekeeper.jobs.MetricValue;
+import dev.storekeeper.storage.OutputDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

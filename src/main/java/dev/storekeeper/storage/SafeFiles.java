@@ -1,7 +1,6 @@
 package dev.storekeeper.storage;
 
 import java.io.IOException;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -9,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -18,15 +16,14 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Every file operation on what jobs and processors leave below the data roots: removing (or, for a
- * dry run, measuring) one entry of a root, making a tree private, listing its files, opening one of
- * them. All of it confined to the root and link-safe.
+ * Every walk over what jobs and processors leave below the data roots: removing (or, for a dry run,
+ * measuring) one entry of a root, making a tree private, listing its files. All of it confined to
+ * the root and link-safe. Reading one file a processor left is {@link OutputDirectory}'s.
  *
  * <p>Every step works relative to an open directory handle ({@link SecureDirectoryStream}, i.e.
  * {@code openat}/{@code unlinkat} with {@code O_NOFOLLOW}), never by path string, and trees are
@@ -130,65 +127,10 @@ public final class SafeFiles {
 
   public static Listing files(Path root, String name, int limit, int maxPathLength) {
     requireSingleComponent(name);
-    Collecting collecting = new Collecting(limit, maxPathLength);
+    Collecting collecting = new Collecting(root.resolve(name), limit, maxPathLength);
     walk(root, root.getFileSystem().getPath(name), collecting, TreeWalk.NO_SEAM);
     return new Listing(
         List.copyOf(collecting.files), collecting.truncated, collecting.errors.list());
-  }
-
-  /**
-   * Opens a regular file below {@code root} by its path components, following no link in any of
-   * them, and only if it has a single link (a hard link would make a file of another tree look like
-   * one of this one). Empty when there is no such file.
-   */
-  public static Optional<SeekableByteChannel> openRegular(Path root, List<String> components)
-      throws IOException {
-    if (components.isEmpty()) {
-      return Optional.empty();
-    }
-    components.forEach(SafeFiles::requireSingleComponent);
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
-      SecureDirectoryStream<Path> dir = secure(stream);
-      ArrayDeque<SecureDirectoryStream<Path>> opened = new ArrayDeque<>();
-      try {
-        for (String component : components.subList(0, components.size() - 1)) {
-          Path name = root.getFileSystem().getPath(component);
-          if (!TreeWalk.attributes(dir, name).isDirectory()) {
-            return Optional.empty();
-          }
-          dir = dir.newDirectoryStream(name, NOFOLLOW);
-          opened.push(dir);
-        }
-        Path last = root.getFileSystem().getPath(components.get(components.size() - 1));
-        PosixFileAttributes attributes = TreeWalk.attributes(dir, last);
-        if (!attributes.isRegularFile() || !singleLink(root, components, attributes)) {
-          return Optional.empty();
-        }
-        return Optional.of(dir.newByteChannel(last, Set.of(StandardOpenOption.READ, NOFOLLOW)));
-      } catch (FileSystemException notThere) {
-        // missing, or a component that is a link (O_NOFOLLOW) or not a directory
-        return Optional.empty();
-      } finally {
-        for (SecureDirectoryStream<Path> each : opened) {
-          each.close();
-        }
-      }
-    }
-  }
-
-  /**
-   * The link count is not offered relative to a directory handle; it is read by path and trusted
-   * only if that path still leads to the file inspected through the handles.
-   */
-  private static boolean singleLink(
-      Path root, List<String> components, PosixFileAttributes attributes) throws IOException {
-    Path path = root;
-    for (String component : components) {
-      path = path.resolve(component);
-    }
-    Map<String, Object> unix = Files.readAttributes(path, "unix:nlink,fileKey", NOFOLLOW);
-    return attributes.fileKey().equals(unix.get("fileKey"))
-        && ((Number) unix.get("nlink")).longValue() == 1;
   }
 
   /**
@@ -356,6 +298,7 @@ public final class SafeFiles {
    * stops growing past the longest path listed, so a very deep tree costs no more than that.
    */
   private static final class Collecting implements TreeWalk.Visitor {
+    private final Path base;
     private final int limit;
     private final int maxPathLength;
     private final List<FileEntry> files = new ArrayList<>();
@@ -365,7 +308,8 @@ public final class SafeFiles {
     private int depth;
     private boolean truncated;
 
-    Collecting(int limit, int maxPathLength) {
+    Collecting(Path base, int limit, int maxPathLength) {
+      this.base = base;
       this.limit = limit;
       this.maxPathLength = maxPathLength;
     }
@@ -405,8 +349,22 @@ public final class SafeFiles {
         return;
       }
       String relative = path.isEmpty() ? name.toString() : path + "/" + name;
-      if (relative.length() <= maxPathLength) {
+      if (relative.length() <= maxPathLength && singleLink(base.resolve(relative), attributes)) {
         files.add(new FileEntry(relative, attributes.size()));
+      }
+    }
+
+    /**
+     * The link count is not offered relative to a directory handle: it is read by path, and trusted
+     * only if that path still leads to the file the walk inspected.
+     */
+    private static boolean singleLink(Path path, PosixFileAttributes attributes) {
+      try {
+        Map<String, Object> unix = Files.readAttributes(path, "unix:nlink,fileKey", NOFOLLOW);
+        return attributes.fileKey().equals(unix.get("fileKey"))
+            && ((Number) unix.get("nlink")).longValue() == 1;
+      } catch (IOException | UnsupportedOperationException e) {
+        return false;
       }
     }
 

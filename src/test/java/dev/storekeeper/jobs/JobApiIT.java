@@ -241,6 +241,62 @@ abstract class JobApiIT extends StorekeeperIT {
     assertThat(http.get(base + "visualizations/overlays/slice_00.png").status()).isEqualTo(200);
   }
 
+  /**
+   * What a processor leaves is served only if it is a plain file of the job's own: a hard link to a
+   * file elsewhere, a link to a directory outside, a FIFO (which would block the request thread)
+   * are neither listed nor served (issue 11, section 2).
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void outputListingsAndDownloadsServeOnlyPlainFilesOfTheJobsOwn() throws Exception {
+    Fixtures fixtures = new Fixtures(jdbc, layout);
+    Fixtures.CreatedJob job =
+        fixtures.aJob(JobStatus.COMPLETED).finishedAt(clock.instant()).create();
+    Path secret = Files.writeString(layout.dataDir().resolve("secret-" + job.id()), "secret");
+    Path outsideDir = Files.createTempDirectory("storekeeper-outside");
+    Files.writeString(outsideDir.resolve("inside.txt"), "secret");
+    Files.createLink(job.outputDir().resolve("hardlink.txt"), secret);
+    Files.createSymbolicLink(job.outputDir().resolve("dir-link"), outsideDir);
+    Process fifo = new ProcessBuilder("mkfifo", job.outputDir().resolve("fifo").toString()).start();
+    assertThat(fifo.waitFor()).isZero();
+    String base = "/jobs/" + job.id() + "/outputs";
+
+    Http.Response listing = http.get(base);
+
+    assertThat(listing.status()).isEqualTo(200);
+    assertThat(listing.json())
+        .extracting(file -> file.path("path").asString())
+        .containsExactlyInAnyOrder("results.json", "visualizations/overlays/slice_00.png");
+    for (String path : List.of("hardlink.txt", "dir-link/inside.txt", "fifo", "visualizations")) {
+      Http.Response response = http.get(base + "/" + path);
+      assertThat(response.status()).as(path).isEqualTo(404);
+      assertThat(response.body()).as(path).doesNotContain("secret");
+    }
+    Files.delete(secret);
+  }
+
+  @Test
+  void aDownloadNamesItsFileForEveryClientWithoutBreakingTheHeader() throws Exception {
+    Fixtures fixtures = new Fixtures(jdbc, layout);
+    Fixtures.CreatedJob job =
+        fixtures.aJob(JobStatus.COMPLETED).finishedAt(clock.instant()).create();
+    Fixtures.write(job.outputDir().resolve("r\u00e9sum\u00e9 \"final\".csv"), "a,b");
+
+    Http.Response download =
+        http.get(
+            "/jobs/"
+                + job.id()
+                + "/outputs/"
+                + java.net.URLEncoder.encode("r\u00e9sum\u00e9 \"final\".csv", "UTF-8")
+                    .replace("+", "%20"));
+
+    assertThat(download.status()).isEqualTo(200);
+    assertThat(download.header("Content-Disposition"))
+        .isEqualTo(
+            "attachment; filename=\"r_sum_ _final_.csv\";"
+                + " filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.csv");
+  }
+
   @Test
   void healthReportsDatabaseAndStorage() {
     Http.Response health = http.get("/health");

@@ -1,4 +1,4 @@
-package dev.storekeeper.processing;
+package dev.storekeeper.storage;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * A job's output directory as the processor left it, read and written without following anything
- * the processor made.
+ * the processor made: by the processors (metrics, log, results) and by output downloads.
  *
  * <p>The processor runs as the service user and may leave anything behind: {@code metrics.csv} as a
  * symbolic link to a file of the service user's, {@code logs} as a link to another directory, a
@@ -42,12 +42,12 @@ import java.util.Set;
  * key (device and inode) read by path equals the one read relative to the open directory: the count
  * belongs to the inode, whichever way it was reached.
  */
-final class OutputDirectory implements Closeable {
+public final class OutputDirectory implements Closeable {
 
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
   /** What a name in the output directory is, as far as reading or appending to it goes. */
-  enum Kind {
+  public enum Kind {
     MISSING("does not exist"),
     FILE("is a regular file"),
     LINK("is a symbolic link"),
@@ -66,14 +66,14 @@ final class OutputDirectory implements Closeable {
    * What {@code name} is; when a directory on the way to it is not a plain directory, {@code shown}
    * names that directory and {@code kind} says what it is instead.
    */
-  record Entry(String shown, Kind kind, Object fileKey) {
-    String describe() {
+  public record Entry(String shown, Kind kind, Object fileKey) {
+    public String describe() {
       return shown + " " + kind.text;
     }
   }
 
   /** The entry was not a regular file of the processor's own, or changed while it was opened. */
-  static final class NotAPlainFileException extends IOException {
+  public static final class NotAPlainFileException extends IOException {
     NotAPlainFileException(String message) {
       super(message);
     }
@@ -92,7 +92,7 @@ final class OutputDirectory implements Closeable {
    *
    * @throws NotAPlainFileException if it is a link, missing, or not a directory
    */
-  static OutputDirectory open(Path outputDir) throws IOException {
+  public static OutputDirectory open(Path outputDir) throws IOException {
     Path name = outputDir.getFileName();
     try (SecureDirectoryStream<Path> root =
         secure(Files.newDirectoryStream(outputDir.getParent()))) {
@@ -116,7 +116,7 @@ final class OutputDirectory implements Closeable {
   }
 
   /** What {@code relative} ({@code a/b}, forward slashes) is, without following anything. */
-  Entry inspect(String relative) throws IOException {
+  public Entry inspect(String relative) throws IOException {
     try (Container container = container(relative)) {
       return container.blocked() != null
           ? container.blocked()
@@ -129,7 +129,7 @@ final class OutputDirectory implements Closeable {
    *
    * @throws NotAPlainFileException if it is anything else (the message says what)
    */
-  SeekableByteChannel read(String relative) throws IOException {
+  public SeekableByteChannel read(String relative) throws IOException {
     return open(relative, false);
   }
 
@@ -138,7 +138,7 @@ final class OutputDirectory implements Closeable {
    *
    * @throws NotAPlainFileException if it is anything else (the message says what)
    */
-  SeekableByteChannel append(String relative) throws IOException {
+  public SeekableByteChannel append(String relative) throws IOException {
     return open(relative, true);
   }
 
