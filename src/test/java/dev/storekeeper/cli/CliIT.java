@@ -466,6 +466,32 @@ abstract class CliIT {
     assertThat(rowLeft).isFalse();
   }
 
+  /**
+   * A failure the command cannot explain (here the schema was changed under it) is one message on
+   * stderr and exit 4: an operator's cron mail must not be a stack trace (issue 11, section 3).
+   */
+  @Test
+  void anInternalFailureIsOneMessageAndExitFourNeverAStackTrace() {
+    renameColumn("output_bytes", "output_bytes_renamed");
+    try {
+      Result result = stats();
+
+      assertThat(result.exitCode()).as("%s", result).isEqualTo(4);
+      assertThat(result.stdout()).isEmpty();
+      assertThat(result.stderr())
+          .contains("Internal error")
+          .doesNotContain("\tat ")
+          .doesNotContain("Exception in thread");
+    } finally {
+      renameColumn("output_bytes_renamed", "output_bytes");
+    }
+  }
+
+  private void renameColumn(String from, String to) {
+    database.with(
+        db -> db.jdbc().sql("alter table jobs rename column " + from + " to " + to).update());
+  }
+
   @Test
   void anotherRunningCleanupExitsThreeAndNamesIt() {
     UUID running = UUID.randomUUID();
