@@ -1,0 +1,43 @@
+"""HTTP against a service on 127.0.0.1, standard library only."""
+import json
+import urllib.error
+import urllib.request
+import uuid
+
+from lib.context import TOKEN
+
+
+def http(method, port, path, body=None, headers=None, timeout=30):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, method=method,
+                                     headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8", "replace")
+
+
+def admin(method, port, path, timeout=120):
+    return http(method, port, path, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=timeout)
+
+
+def upload(port, name, content, timeout=30):
+    boundary = "----reliability" + uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            f"Content-Type: text/csv\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return http("POST", port, "/upload", body,
+                {"Content-Type": f"multipart/form-data; boundary={boundary}"}, timeout=timeout)
+
+
+def api_jobs(port):
+    """Every job visible through the API, page by page."""
+    jobs, skip = [], 0
+    while True:
+        status, body = http("GET", port, f"/jobs?limit=1000&skip={skip}")
+        if status != 200:
+            raise RuntimeError(f"GET /jobs answered {status}: {body[:200]}")
+        page = json.loads(body)
+        jobs.extend(page)
+        if len(page) < 1000:
+            return jobs
+        skip += 1000
