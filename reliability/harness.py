@@ -3,8 +3,8 @@
 
 Every case drives real processes (the service jar, the cleanup CLI) against the local PostgreSQL,
 tries to make Storekeeper lose data, delete what it must keep or leak storage, and writes its
-figures to target/reliability/results/<case>.json. RELIABILITY.md at the repository root is
-regenerated from those files (cases not run this time keep their last result).
+figures to reliability/results/<case>.json. RELIABILITY.md at the repository root is
+rendered from those files alone (cases not run this time keep their last result).
 
 This file only dispatches: each case is a module of cases/ with run(args), over the small shared
 library in lib/. Standard library only; psql for SQL.
@@ -17,8 +17,9 @@ import subprocess
 import sys
 
 from lib.context import ROOT, WORK, log
-from lib.results import save
+from lib.results import keep_as_baseline, save
 
+# "all" runs them in this order
 CASES = ["crash", "race", "concurrent", "nodes", "hostile", "dbtrouble"]
 
 
@@ -39,7 +40,16 @@ def main():
                         help="crash: kill the service running its scheduled cleanup, not the CLI")
     parser.add_argument("--node-env", action="append", default=[],
                         help="NAME=value for the nodes case's services (repeatable)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also keep the results in reliability/results/baseline/: what the"
+                             " cases found before the fix they were written for")
+    modules = {name: importlib.import_module(f"cases.{name}") for name in CASES}
+    for module in modules.values():
+        if hasattr(module, "options"):
+            module.options(parser)
     args = parser.parse_args()
+    if args.baseline:
+        keep_as_baseline()
     os.makedirs(WORK, exist_ok=True)
     # a terminated harness still runs its finally blocks: services stopped, PostgreSQL started
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -47,7 +57,7 @@ def main():
         for name in (CASES if args.case == "all" else [args.case]):
             log(f"=== {name}")
             try:
-                importlib.import_module(f"cases.{name}").run(args)
+                modules[name].run(args)
             except Exception as e:  # one broken case must not hide the others' results
                 save(name if name != "crash" or not args.service else "crash-service",
                      {"status": "error", "why": repr(e)})

@@ -1,19 +1,14 @@
 #!/usr/bin/env python3
-"""Writes RELIABILITY.md from target/reliability/results/*.json and reliability/defects.md."""
-import json
+"""Writes RELIABILITY.md from reliability/results/*.json (and results/baseline/) and
+reliability/defects.md: from results alone, so that any checkout renders the same document."""
 import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib.results import load  # noqa: E402 (the library lives next to this script)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RESULTS = os.path.join(ROOT, "target", "reliability", "results")
 ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble"]
-
-
-def load(case):
-    path = os.path.join(RESULTS, f"{case}.json")
-    if not os.path.exists(path):
-        return None
-    with open(path) as f:
-        return json.load(f)
 
 
 def crash(r):
@@ -93,39 +88,70 @@ def dbtrouble(r):
             f" {r['violations']} violations")
 
 
-DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent, "nodes": nodes,
-            "hostile": hostile, "dbtrouble": dbtrouble}
+DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent,
+            "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble}
 TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
-         "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)", "race": "2. Deletion racing live work",
-         "concurrent": "3. Concurrent runs", "nodes": "4. Several nodes",
-         "hostile": "5. Hostile filesystem at scale", "dbtrouble": "7. Database trouble"}
+         "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)",
+         "race": "2. Deletion racing live work", "concurrent": "3. Concurrent runs",
+         "nodes": "4. Several nodes", "hostile": "5. Hostile filesystem at scale",
+         "dbtrouble": "7. Database trouble"}
+
+
+def command(case):
+    return ("`reliability/run.sh crash --service`" if case == "crash-service"
+            else f"`reliability/run.sh {case}`")
+
+
+def when(r):
+    text = f"{r['status']} ({r['finished']}"
+    if r.get("commit"):
+        text += f", commit {r['commit']}"
+    if r.get("note"):
+        text += f"; {r['note']}"
+    return text + ")"
+
+
+def cell(text):
+    """Table cells: a pipe would end the cell, a line break the row."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def row(case, r):
+    if r is None:
+        return f"| {TITLE[case]} | not run yet | | {command(case)} | |"
+    if r.get("status") in ("skipped", "error"):
+        return (f"| {TITLE[case]} | {r['status']}: {cell(r.get('why', ''))} | | {command(case)} |"
+                f" {when(r)} |")
+    tried, held = DESCRIBE[case](r)
+    return f"| {TITLE[case]} | {cell(tried)} | {cell(held)} | {command(case)} | {when(r)} |"
 
 
 def main():
     lines = [
         "# Reliability",
         "",
-        "What the reliability suite of issue 7 tried, and what held. The heavy cases run from",
-        "`reliability/run.sh` (see [README.md](README.md#reliability-suite)); this file is",
-        "regenerated from their results. The fast cases (hostile filesystem, bad input, security)",
-        "run in `mvn -B verify` and are listed below the table.",
+        "What the reliability suite of issue 7 tried, and what held. The heavy cases run",
+        "from `reliability/run.sh` (see [README.md](README.md#reliability-suite)); this file is",
+        "rendered from their latest results in `reliability/results/` by `reliability/run.sh",
+        "report`. The fast cases (hostile filesystem, bad input, security) run in `mvn -B verify`",
+        "and are listed below the table.",
         "",
         "| Case | What was tried | What held | Reproduce | Result |",
         "|---|---|---|---|---|",
     ]
-    for case in ORDER:
-        r = load(case)
-        command = ("`reliability/run.sh crash --service`" if case == "crash-service"
-                   else f"`reliability/run.sh {case}`")
-        if r is None:
-            lines.append(f"| {TITLE[case]} | not run yet | | {command} | |")
-        elif r.get("status") in ("skipped", "error"):
-            lines.append(f"| {TITLE[case]} | {r['status']}: {r.get('why', '')} | | {command} |"
-                         f" {r['status']} ({r['finished']}) |")
-        else:
-            tried, held = DESCRIBE[case](r)
-            lines.append(f"| {TITLE[case]} | {tried} | {held} | {command} |"
-                         f" {r['status']} ({r['finished']}) |")
+    lines += [row(case, load(case)) for case in ORDER]
+    baseline = [(case, load(case, baseline=True)) for case in ORDER]
+    if any(r for _, r in baseline):
+        lines += [
+            "",
+            "Cases run on the code before the fix they were written for: the evidence that each",
+            "detects its defect (kept in `reliability/results/baseline/` by runs with",
+            "`--baseline`; the table above shows the latest run of every case):",
+            "",
+            "| Case | What was tried | What it found | Reproduce | Result |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [row(case, r) for case, r in baseline if r is not None]
     lines += [
         "",
         "Fast cases (in `mvn -B verify`, each database-touching suite on H2 and PostgreSQL):",

@@ -7,7 +7,7 @@
 # local PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth); it is started when it is not
 # running. It uses the database RELIABILITY_PG_DB (default storekeeper_rel), created when missing and
 # wiped by every case, and a scratch directory under target/reliability/. Everything listens on
-# 127.0.0.1 only. Results go to target/reliability/results/ and are rendered into RELIABILITY.md at the
+# 127.0.0.1 only. Results go to reliability/results/ and are rendered into RELIABILITY.md at the
 # repository root. See README.md, "Reliability suite".
 set -euo pipefail
 
