@@ -24,6 +24,8 @@ def run(args):
     env = base_env(data, PROCESSOR="command",
                    PROCESSOR_COMMAND=f"{ROOT}/reliability/slow-processor {{input}} {{output_dir}}",
                    RELIABILITY_MARKERS=markers, SLOW_PROCESSOR_SECONDS="5",
+                   # a processor sees only the variables listed here (issue 11)
+                   PROCESSOR_ENV="RELIABILITY_MARKERS,SLOW_PROCESSOR_SECONDS,SERVER_PORT",
                    CLEANUP_ENABLED="true", CLEANUP_INTERVAL_HOURS="0.005",
                    SCHEDULER_HEARTBEAT_SECONDS="2", MAX_CONCURRENT_JOBS="2",
                    ORPHAN_GRACE_HOURS="0")

@@ -96,7 +96,8 @@ def run(args):
                 continue
         for job_id, job in visible.items():
             checked += 1
-            if not os.path.exists(job["file_path"]):
+            # absolute, or relative to DATA_DIR where answers carry no server paths (issue 11)
+            if not os.path.exists(os.path.join(data, job["file_path"])):
                 lost.append(f"{job_id}: upload {job['file_path']} missing")
             if job["status"] == "completed":
                 out_dir = os.path.join(data, "outputs", job_id)
