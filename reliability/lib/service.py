@@ -1,4 +1,5 @@
-"""The service as a real process: its environment, start, readiness, stop and SIGKILL."""
+"""The service as a real process: its environment, start, readiness, health, stop and SIGKILL."""
+import json
 import os
 import signal
 import socket
@@ -37,21 +38,33 @@ def base_env(data_dir, **overrides):
     return env
 
 
+def embedded_env(data_dir, **overrides):
+    """A default installation: the embedded H2 database in DATA_DIR, a generated admin token."""
+    env = base_env(data_dir, **overrides)
+    for name in ("SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME",
+                 "SPRING_DATASOURCE_PASSWORD", "ADMIN_TOKEN"):
+        if name not in overrides:
+            env.pop(name)
+    return env
+
+
 class Service:
     """One service process (its own process group: a kill takes its children with it)."""
 
-    def __init__(self, name, env, port=None):
+    def __init__(self, name, env, port=None, umask=None):
         self.name = name
         self.port = port or free_port()
         self.env = dict(env, SERVER_PORT=str(self.port))
         self.log_path = os.path.join(WORK, f"{name}.log")
+        self.umask = -1 if umask is None else umask  # -1: the harness's own
         self.proc = None
 
     def start(self):
         out = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             ["java", "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", JAR], env=self.env,
-            cwd=WORK, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=WORK, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            umask=self.umask)
         return self
 
     def wait_up(self, timeout=120):
@@ -74,13 +87,33 @@ class Service:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
 
-    def stop(self):
+    def stop(self, timeout=30):
+        """SIGTERM, then SIGKILL after timeout; returns how long the process took to stop (None
+        when it had to be killed)."""
         if self.proc and self.proc.poll() is None:
+            began = time.time()
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=30)
+                self.proc.wait(timeout=timeout)
+                return time.time() - began
             except subprocess.TimeoutExpired:
                 self.kill()
+                return None
+        return 0.0
+
+    def health(self, timeout=10):
+        """(HTTP status, overall status, {component: status}) of GET /health; status -1 when it
+        does not answer within timeout."""
+        try:
+            status, body = http("GET", self.port, "/health", timeout=timeout)
+        except OSError as e:
+            return -1, f"no answer: {e}", {}
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            return status, body[:80], {}
+        components = {k: v.get("status") for k, v in (doc.get("components") or {}).items()}
+        return status, doc.get("status"), components
 
     def log_text(self):
         with open(self.log_path, "rb") as f:

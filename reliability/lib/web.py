@@ -1,6 +1,7 @@
 """HTTP against a service on 127.0.0.1, standard library only."""
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -21,12 +22,22 @@ def admin(method, port, path, timeout=120):
     return http(method, port, path, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=timeout)
 
 
-def upload(port, name, content, timeout=30):
+def upload(port, name, content, timeout=30, headers=None):
     boundary = "----reliability" + uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-            f"Content-Type: text/csv\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"{filename_parameter(name)}\r\nContent-Type: text/csv\r\n\r\n").encode()
+    body += content + f"\r\n--{boundary}--\r\n".encode()
     return http("POST", port, "/upload", body,
-                {"Content-Type": f"multipart/form-data; boundary={boundary}"}, timeout=timeout)
+                dict(headers or {}, **{"Content-Type": f"multipart/form-data; boundary={boundary}"}),
+                timeout=timeout)
+
+
+def filename_parameter(name):
+    """filename="..." as browsers send it; RFC 5987 filename*= when a quote, backslash, control
+    character or non-ASCII character would not survive the quoted form."""
+    if all(0x20 <= ord(c) < 0x7f and c not in '"\\' for c in name):
+        return f'filename="{name}"'
+    return "filename*=UTF-8''" + urllib.parse.quote(name, safe="")
 
 
 def api_jobs(port):
