@@ -8,7 +8,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib.results import load  # noqa: E402 (the library lives next to this script)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble"]
+ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble",
+         "localaccount"]
+MIB = 1024 * 1024
 
 
 def crash(r):
@@ -88,13 +90,36 @@ def dbtrouble(r):
             f" {r['violations']} violations")
 
 
+def localaccount(r):
+    listens = ", ".join(r.get("h2_listens_on") or []) or "?"
+    tried = (f"the service as root on the embedded default (H2 in a scratch `DATA_DIR`, no"
+             f" `SPRING_DATASOURCE_URL`, generated admin token, umask {r['umask']}), one job"
+             f" processed; then as `{r['account']}`: {r['paths_tried']} paths under `DATA_DIR`"
+             f" listed or read; {r['connections_tried']} JDBC connections (only the H2 jar on the"
+             f" class path) to the AUTO_SERVER port (listening on {listens}) with the port and"
+             " key from `db.lock.db` handed over: no credentials, a wrong password, `sa`, the"
+             " empty default, and the lock file read by the account itself; on a connection"
+             " `FILE_READ` of the admin token, `CSVWRITE`, `CREATE ALIAS` (a JDK method, and"
+             " compiled source)")
+    follow = ", ".join(r["follow_ups_succeeded"]) or "nothing"
+    held = (f"**{r['successes']} of {r['attempts']} attempts succeeded**: {r['paths_readable']}"
+            f" of {r['paths_tried']} paths readable (lock file"
+            f" {'readable' if r['lock_file_readable'] else 'not readable'}, database file"
+            f" {'readable' if r['database_file_readable'] else 'not readable'});"
+            f" {r['connections_accepted']} of {r['connections_tried']} connections accepted;"
+            f" done as the service's account: {follow}")
+    return tried, held
+
+
 DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent,
-            "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble}
+            "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble,
+            "localaccount": localaccount}
 TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)",
          "race": "2. Deletion racing live work", "concurrent": "3. Concurrent runs",
          "nodes": "4. Several nodes", "hostile": "5. Hostile filesystem at scale",
-         "dbtrouble": "7. Database trouble"}
+         "dbtrouble": "7. Database trouble",
+         "localaccount": "8. A local account against the embedded database"}
 
 
 def command(case):
@@ -130,7 +155,7 @@ def main():
     lines = [
         "# Reliability",
         "",
-        "What the reliability suite of issue 7 tried, and what held. The heavy cases run",
+        "What the reliability suite (issues 7 and 11) tried, and what held. The heavy cases run",
         "from `reliability/run.sh` (see [README.md](README.md#reliability-suite)); this file is",
         "rendered from their latest results in `reliability/results/` by `reliability/run.sh",
         "report`. The fast cases (hostile filesystem, bad input, security) run in `mvn -B verify`",
