@@ -20,7 +20,8 @@ from lib.context import ROOT, WORK, log
 from lib.results import keep_as_baseline, save
 
 # "all" runs them in this order
-CASES = ["crash", "race", "concurrent", "nodes", "hostile", "dbtrouble", "localaccount"]
+CASES = ["crash", "race", "concurrent", "nodes", "hostile", "dbtrouble", "localaccount",
+         "injection"]
 
 
 def main():

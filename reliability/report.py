@@ -9,7 +9,7 @@ from lib.results import load  # noqa: E402 (the library lives next to this scrip
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble",
-         "localaccount"]
+         "localaccount", "injection"]
 MIB = 1024 * 1024
 
 
@@ -111,15 +111,37 @@ def localaccount(r):
     return tried, held
 
 
+def injection(r):
+    shell, env = r["shell"], r["env"]
+    tried = (f"`PROCESSOR=command`, `PROCESSOR_COMMAND=\"{shell['template']}\"`;"
+             f" {shell['uploads']} uploads whose names carry shell syntax (the issue's"
+             " `x;touch${IFS}INJECTED;#.txt`, backticks, `$(...)`, quotes, newlines, a backslash,"
+             " a leading `-` or `.`, 300-character names, U+202E, and generated ones); then"
+             f" `{env['template']}` with `ADMIN_TOKEN`, `API_TOKEN` and a database password set")
+    answers = ", ".join(f"{n} × {s}" for s, n in sorted(shell["answers"].items()))
+    jobs = ", ".join(f"{n} {s}" for s, n in sorted(shell["job_statuses"].items()))
+    secrets = ", ".join(env["secrets_in_the_processor_environment"]) or "none"
+    published = ", ".join(env["secrets_published_by_anonymous_download"]) or "none"
+    parent = ", ".join(env["secrets_readable_from_the_service_process_environ"]) or "none"
+    held = (f"**{r['uploads']} uploads, {r['files_created_by_injection']} files created by"
+            f" injection, {r['secrets_visible_to_the_processor']} secrets in the processor's"
+            f" environment** ({secrets}); answers {answers}; jobs {jobs}; published by the"
+            f" unauthenticated output download: {published}; in the service's own"
+            f" `/proc/<pid>/environ`, which a processor running as the same account can read:"
+            f" {parent}")
+    return tried, held
+
+
 DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent,
             "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble,
-            "localaccount": localaccount}
+            "localaccount": localaccount, "injection": injection}
 TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)",
          "race": "2. Deletion racing live work", "concurrent": "3. Concurrent runs",
          "nodes": "4. Several nodes", "hostile": "5. Hostile filesystem at scale",
          "dbtrouble": "7. Database trouble",
-         "localaccount": "8. A local account against the embedded database"}
+         "localaccount": "8. A local account against the embedded database",
+         "injection": "9. Upload names against a shell template; secrets and the processor"}
 
 
 def command(case):
