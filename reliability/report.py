@@ -9,7 +9,7 @@ from lib.results import load  # noqa: E402 (the library lives next to this scrip
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble",
-         "localaccount", "injection"]
+         "localaccount", "injection", "deeptree"]
 MIB = 1024 * 1024
 
 
@@ -132,16 +132,41 @@ def injection(r):
     return tried, held
 
 
+def deeptree(r):
+    scenarios = r["details"]
+    depths = sorted({s["depth"] for s in scenarios if s["depth"]})
+    wide = [s["tree"] for s in scenarios if not s["depth"]]
+    tried = ("directory trees " + " / ".join(f"{d:,}" for d in depths) + " levels deep"
+             + (f" and one {wide[0]}" if wide else "") + ", inside an expired job's output"
+             " directory and as an orphaned output, next to 20 ordinary expired and 10 kept"
+             " jobs; one cleanup by the CLI or by `POST /cleanup/run`, each on a fresh service"
+             f" and dataset (hung after {r['run_timeout_s']:.0f} s); then `--orphaned-only"
+             f" --dry-run` and a full run; lock lease {r['lease_s']} s; `/health` and the time"
+             " the service takes to shut down")
+    lines = []
+    for s in scenarios:
+        line = f"{s['tree']}, {s['placement']}, {s['via']}: {s['outcome']}"
+        if s.get("seconds") is not None:
+            line += f" in {s['seconds']} s"
+        if s["problems"]:
+            line += " — " + "; ".join(s["problems"][:4])
+        lines.append(line)
+    held = (f"**{r['scenarios_held']}/{r['scenarios']} scenarios held**<br>"
+            + "<br>".join(lines))
+    return tried, held
+
+
 DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent,
             "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble,
-            "localaccount": localaccount, "injection": injection}
+            "localaccount": localaccount, "injection": injection, "deeptree": deeptree}
 TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)",
          "race": "2. Deletion racing live work", "concurrent": "3. Concurrent runs",
          "nodes": "4. Several nodes", "hostile": "5. Hostile filesystem at scale",
          "dbtrouble": "7. Database trouble",
          "localaccount": "8. A local account against the embedded database",
-         "injection": "9. Upload names against a shell template; secrets and the processor"}
+         "injection": "9. Upload names against a shell template; secrets and the processor",
+         "deeptree": "10. Deep directory trees under an expired job and as an orphan"}
 
 
 def command(case):
