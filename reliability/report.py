@@ -9,7 +9,7 @@ from lib.results import load  # noqa: E402 (the library lives next to this scrip
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble",
-         "localaccount", "injection", "deeptree"]
+         "localaccount", "injection", "deeptree", "flood"]
 MIB = 1024 * 1024
 
 
@@ -156,9 +156,26 @@ def deeptree(r):
     return tried, held
 
 
+def flood(r):
+    limit = r["max_upload_bytes"]
+    tried = (f"`MAX_UPLOAD_BYTES` = {limit / MIB:g} MiB; {r['requests']} multipart requests over"
+             f" raw sockets: {'; '.join(r['per_shape'])}; each holds its closing boundary back so"
+             " that the spool is measured at its fullest (sampled every 10 ms)")
+    per = "<br>".join(
+        f"{name}: {', '.join(f'{n} × {s}' for s, n in v['answers'].items())},"
+        f" {v['peak_spool_bytes'] / MIB:.1f} MiB spooled ({v['vs_limit']} × the limit)"
+        for name, v in r["per_shape"].items())
+    held = (f"**peak spool {r['peak_spool_bytes'] / MIB:.1f} MiB ="
+            f" {r['peak_spool_vs_limit']} × `MAX_UPLOAD_BYTES`**; {r['shapes_held']}/{r['shapes']}"
+            f" shapes held (at most the limit + {r['allowance_bytes'] // 1024} KiB per request,"
+            f" and the expected status)<br>{per}")
+    return tried, held
+
+
 DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent,
             "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble,
-            "localaccount": localaccount, "injection": injection, "deeptree": deeptree}
+            "localaccount": localaccount, "injection": injection, "deeptree": deeptree,
+            "flood": flood}
 TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)",
          "race": "2. Deletion racing live work", "concurrent": "3. Concurrent runs",
@@ -166,7 +183,8 @@ TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "dbtrouble": "7. Database trouble",
          "localaccount": "8. A local account against the embedded database",
          "injection": "9. Upload names against a shell template; secrets and the processor",
-         "deeptree": "10. Deep directory trees under an expired job and as an orphan"}
+         "deeptree": "10. Deep directory trees under an expired job and as an orphan",
+         "flood": "11. Multipart floods against the spool"}
 
 
 def command(case):
