@@ -1,19 +1,16 @@
 #!/usr/bin/env python3
-"""Writes RELIABILITY.md from target/reliability/results/*.json and reliability/defects.md."""
-import json
+"""Writes RELIABILITY.md from reliability/results/*.json (and results/baseline/) and
+reliability/defects.md: from results alone, so that any checkout renders the same document."""
 import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib.results import load  # noqa: E402 (the library lives next to this script)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RESULTS = os.path.join(ROOT, "target", "reliability", "results")
-ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble"]
-
-
-def load(case):
-    path = os.path.join(RESULTS, f"{case}.json")
-    if not os.path.exists(path):
-        return None
-    with open(path) as f:
-        return json.load(f)
+ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble",
+         "localaccount", "injection", "deeptree", "flood"]
+MIB = 1024 * 1024
 
 
 def crash(r):
@@ -93,39 +90,158 @@ def dbtrouble(r):
             f" {r['violations']} violations")
 
 
-DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent, "nodes": nodes,
-            "hostile": hostile, "dbtrouble": dbtrouble}
+def localaccount(r):
+    listens = ", ".join(r.get("h2_listens_on") or []) or "?"
+    tried = (f"the service as root on the embedded default (H2 in a scratch `DATA_DIR`, no"
+             f" `SPRING_DATASOURCE_URL`, generated admin token, umask {r['umask']}), one job"
+             f" processed; then as `{r['account']}`: {r['paths_tried']} paths under `DATA_DIR`"
+             f" listed or read; {r['connections_tried']} JDBC connections (only the H2 jar on the"
+             f" class path) to the AUTO_SERVER port (listening on {listens}) with the port and"
+             " key from `db.lock.db` handed over: no credentials, a wrong password, `sa`, the"
+             " empty default, and the lock file read by the account itself; on a connection"
+             " `FILE_READ` of the admin token, `CSVWRITE`, `CREATE ALIAS` (a JDK method, and"
+             " compiled source)")
+    follow = ", ".join(r["follow_ups_succeeded"]) or "nothing"
+    held = (f"**{r['successes']} of {r['attempts']} attempts succeeded**: {r['paths_readable']}"
+            f" of {r['paths_tried']} paths readable (lock file"
+            f" {'readable' if r['lock_file_readable'] else 'not readable'}, database file"
+            f" {'readable' if r['database_file_readable'] else 'not readable'});"
+            f" {r['connections_accepted']} of {r['connections_tried']} connections accepted;"
+            f" done as the service's account: {follow}")
+    return tried, held
+
+
+def injection(r):
+    shell, env = r["shell"], r["env"]
+    tried = (f"`PROCESSOR=command`, `PROCESSOR_COMMAND=\"{shell['template']}\"`;"
+             f" {shell['uploads']} uploads whose names carry shell syntax (the issue's"
+             " `x;touch${IFS}INJECTED;#.txt`, backticks, `$(...)`, quotes, newlines, a backslash,"
+             " a leading `-` or `.`, 300-character names, U+202E, and generated ones); then"
+             f" `{env['template']}` with `ADMIN_TOKEN`, `API_TOKEN` and a database password set")
+    answers = ", ".join(f"{n} × {s}" for s, n in sorted(shell["answers"].items()))
+    jobs = ", ".join(f"{n} {s}" for s, n in sorted(shell["job_statuses"].items()))
+    secrets = ", ".join(env["secrets_in_the_processor_environment"]) or "none"
+    published = ", ".join(env["secrets_published_by_anonymous_download"]) or "none"
+    parent = ", ".join(env["secrets_readable_from_the_service_process_environ"]) or "none"
+    held = (f"**{r['uploads']} uploads, {r['files_created_by_injection']} files created by"
+            f" injection, {r['secrets_visible_to_the_processor']} secrets in the processor's"
+            f" environment** ({secrets}); answers {answers}; jobs {jobs}; published by the"
+            f" unauthenticated output download: {published}; in the service's own"
+            f" `/proc/<pid>/environ`, which a processor running as the same account can read:"
+            f" {parent}")
+    return tried, held
+
+
+def deeptree(r):
+    scenarios = r["details"]
+    depths = sorted({s["depth"] for s in scenarios if s["depth"]})
+    wide = [s["tree"] for s in scenarios if not s["depth"]]
+    tried = ("directory trees " + " / ".join(f"{d:,}" for d in depths) + " levels deep"
+             + (f" and one {wide[0]}" if wide else "") + ", inside an expired job's output"
+             " directory and as an orphaned output, next to 20 ordinary expired and 10 kept"
+             " jobs; one cleanup by the CLI or by `POST /cleanup/run`, each on a fresh service"
+             f" and dataset (hung after {r['run_timeout_s']:.0f} s); then `--orphaned-only"
+             f" --dry-run` and a full run; lock lease {r['lease_s']} s; `/health` and the time"
+             " the service takes to shut down")
+    lines = []
+    for s in scenarios:
+        line = f"{s['tree']}, {s['placement']}, {s['via']}: {s['outcome']}"
+        if s.get("seconds") is not None:
+            line += f" in {s['seconds']} s"
+        if s["problems"]:
+            line += " — " + "; ".join(s["problems"][:4])
+        lines.append(line)
+    held = (f"**{r['scenarios_held']}/{r['scenarios']} scenarios held**<br>"
+            + "<br>".join(lines))
+    return tried, held
+
+
+def flood(r):
+    limit = r["max_upload_bytes"]
+    tried = (f"`MAX_UPLOAD_BYTES` = {limit / MIB:g} MiB; {r['requests']} multipart requests over"
+             f" raw sockets: {'; '.join(r['per_shape'])}; each holds its closing boundary back so"
+             " that the spool is measured at its fullest (sampled every 10 ms)")
+    per = "<br>".join(
+        f"{name}: {', '.join(f'{n} × {s}' for s, n in v['answers'].items())},"
+        f" {v['peak_spool_bytes'] / MIB:.1f} MiB spooled ({v['vs_limit']} × the limit)"
+        for name, v in r["per_shape"].items())
+    held = (f"**peak spool {r['peak_spool_bytes'] / MIB:.1f} MiB ="
+            f" {r['peak_spool_vs_limit']} × `MAX_UPLOAD_BYTES`**; {r['shapes_held']}/{r['shapes']}"
+            f" shapes held (at most the limit + {r['allowance_bytes'] // 1024} KiB per request,"
+            f" and the expected status)<br>{per}")
+    return tried, held
+
+
+DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent,
+            "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble,
+            "localaccount": localaccount, "injection": injection, "deeptree": deeptree,
+            "flood": flood}
 TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
-         "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)", "race": "2. Deletion racing live work",
-         "concurrent": "3. Concurrent runs", "nodes": "4. Several nodes",
-         "hostile": "5. Hostile filesystem at scale", "dbtrouble": "7. Database trouble"}
+         "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)",
+         "race": "2. Deletion racing live work", "concurrent": "3. Concurrent runs",
+         "nodes": "4. Several nodes", "hostile": "5. Hostile filesystem at scale",
+         "dbtrouble": "7. Database trouble",
+         "localaccount": "8. A local account against the embedded database",
+         "injection": "9. Upload names against a shell template; secrets and the processor",
+         "deeptree": "10. Deep directory trees under an expired job and as an orphan",
+         "flood": "11. Multipart floods against the spool"}
+
+
+def command(case):
+    return ("`reliability/run.sh crash --service`" if case == "crash-service"
+            else f"`reliability/run.sh {case}`")
+
+
+def when(r):
+    text = f"{r['status']} ({r['finished']}"
+    if r.get("commit"):
+        text += f", commit {r['commit']}"
+    if r.get("note"):
+        text += f"; {r['note']}"
+    return text + ")"
+
+
+def cell(text):
+    """Table cells: a pipe would end the cell, a line break the row."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def row(case, r):
+    if r is None:
+        return f"| {TITLE[case]} | not run yet | | {command(case)} | |"
+    if r.get("status") in ("skipped", "error"):
+        return (f"| {TITLE[case]} | {r['status']}: {cell(r.get('why', ''))} | | {command(case)} |"
+                f" {when(r)} |")
+    tried, held = DESCRIBE[case](r)
+    return f"| {TITLE[case]} | {cell(tried)} | {cell(held)} | {command(case)} | {when(r)} |"
 
 
 def main():
     lines = [
         "# Reliability",
         "",
-        "What the reliability suite of issue 7 tried, and what held. The heavy cases run from",
-        "`reliability/run.sh` (see [README.md](README.md#reliability-suite)); this file is",
-        "regenerated from their results. The fast cases (hostile filesystem, bad input, security)",
-        "run in `mvn -B verify` and are listed below the table.",
+        "What the reliability suite (issues 7 and 11) tried, and what held. The heavy cases run",
+        "from `reliability/run.sh` (see [README.md](README.md#reliability-suite)); this file is",
+        "rendered from their latest results in `reliability/results/` by `reliability/run.sh",
+        "report`. The fast cases (hostile filesystem, bad input, security) run in `mvn -B verify`",
+        "and are listed below the table.",
         "",
         "| Case | What was tried | What held | Reproduce | Result |",
         "|---|---|---|---|---|",
     ]
-    for case in ORDER:
-        r = load(case)
-        command = ("`reliability/run.sh crash --service`" if case == "crash-service"
-                   else f"`reliability/run.sh {case}`")
-        if r is None:
-            lines.append(f"| {TITLE[case]} | not run yet | | {command} | |")
-        elif r.get("status") in ("skipped", "error"):
-            lines.append(f"| {TITLE[case]} | {r['status']}: {r.get('why', '')} | | {command} |"
-                         f" {r['status']} ({r['finished']}) |")
-        else:
-            tried, held = DESCRIBE[case](r)
-            lines.append(f"| {TITLE[case]} | {tried} | {held} | {command} |"
-                         f" {r['status']} ({r['finished']}) |")
+    lines += [row(case, load(case)) for case in ORDER]
+    baseline = [(case, load(case, baseline=True)) for case in ORDER]
+    if any(r for _, r in baseline):
+        lines += [
+            "",
+            "Cases run on the code before the fix they were written for: the evidence that each",
+            "detects its defect (kept in `reliability/results/baseline/` by runs with",
+            "`--baseline`; the table above shows the latest run of every case):",
+            "",
+            "| Case | What was tried | What it found | Reproduce | Result |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [row(case, r) for case, r in baseline if r is not None]
     lines += [
         "",
         "Fast cases (in `mvn -B verify`, each database-touching suite on H2 and PostgreSQL):",

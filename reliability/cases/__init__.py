@@ -1,0 +1,1 @@
+"""One module per reliability case; each has run(args) and saves its result."""

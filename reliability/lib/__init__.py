@@ -1,0 +1,1 @@
+"""The shared library of the reliability suite: processes, PostgreSQL, HTTP, datasets, results."""
