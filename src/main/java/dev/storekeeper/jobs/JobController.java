@@ -5,6 +5,7 @@ import dev.storekeeper.NotFoundException;
 import dev.storekeeper.storage.StorageLayout;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -34,6 +35,7 @@ import org.springframework.web.multipart.MultipartFile;
 
 @RestController
 @ConditionalOnWebApplication
+@SecurityRequirement(name = "client")
 class JobController {
 
   private final JobService jobs;
