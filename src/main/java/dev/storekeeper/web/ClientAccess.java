@@ -25,7 +25,6 @@ class ClientAccess {
 
   private final byte[] apiTokenDigest;
   private final boolean anonymous;
-  private final String description;
 
   ClientAccess(WebProperties web, ServerProperties server, AdminToken admin) {
     String token = web.apiTokenOrNull();
@@ -42,19 +41,12 @@ class ClientAccess {
       }
       this.apiTokenDigest = sha256(token);
       this.anonymous = false;
-      this.description = "job endpoints need API_TOKEN or the admin token";
     } else if (loopback) {
       this.apiTokenDigest = null;
       this.anonymous = true;
-      this.description =
-          "job endpoints open without a token to local clients only (bound to " + where + ")";
     } else if (web.allowAnonymousJobs()) {
       this.apiTokenDigest = null;
       this.anonymous = true;
-      this.description =
-          "job endpoints open without a token to anyone who can reach "
-              + where
-              + " (ALLOW_ANONYMOUS_JOBS=true)";
       log.warn(
           "ALLOW_ANONYMOUS_JOBS=true: anyone who can reach {} may upload, list, download and"
               + " cancel jobs; set API_TOKEN to require a token",
@@ -81,11 +73,6 @@ class ClientAccess {
     return apiTokenDigest != null
         && presented != null
         && MessageDigest.isEqual(apiTokenDigest, sha256(presented));
-  }
-
-  /** The access mode in one phrase, for the start-up summary. */
-  String description() {
-    return description;
   }
 
   private static byte[] sha256(String text) {

@@ -429,6 +429,31 @@ abstract class CliIT {
         .startsWith(misplaced.id() + ": upload ");
   }
 
+  /** Issue 11, section 4: the CLI prints the API's documents, paths relative to the data layout. */
+  @Test
+  void jsonAndListShowPathsRelativeToTheDataLayoutNeverTheServersAbsolutePaths() {
+    seed();
+    seedJobWhoseUploadIsOutsideTheUploadsRoot();
+
+    Result json = cleanup("--dry-run", "--json", "--list");
+    Result human = cleanup("--dry-run", "--list");
+
+    for (Result result : List.of(json, human)) {
+      assertThat(result.stdout())
+          .as("%s", result)
+          .doesNotContain(database.layout().dataDir().toString())
+          .doesNotContain(scratch.toString());
+      assertThat(result.stderr()).doesNotContain(scratch.toString());
+    }
+    assertThat(json(json).path("items"))
+        .isNotEmpty()
+        .allSatisfy(
+            item -> assertThat(item.path("path").asString()).matches("(uploads|outputs)/.+|[^/]+"));
+    assertThat(json(json).path("errors").get(0).asString())
+        .contains("is not an upload of this job");
+    assertThat(human.stdout()).contains("uploads/notes.txt");
+  }
+
   /** Its stored upload path is not ours: cleanup refuses to delete it and reports the job. */
   CreatedJob seedJobWhoseUploadIsOutsideTheUploadsRoot() {
     return database.with(
