@@ -265,7 +265,7 @@ abstract class CliIT {
         .contains("Would free:      92 B")
         .containsPattern("Run: +[0-9a-f-]{36} \\(dry run\\), succeeded")
         .containsPattern("Duration: +[0-9.]+ m?s");
-    // --list: every item with its id or path, age, size and reason
+    // --list: every item with its id or path (relative to the data layout), age, size and reason
     assertThat(dry.stdout())
         .contains("Items (6):")
         .containsPattern(
@@ -275,13 +275,15 @@ abstract class CliIT {
         .containsPattern("would_delete +failed_job +10 days +28 B  " + store.oldFailed().id())
         .containsPattern("would_delete +cancelled_job +10 days +28 B  " + store.oldCancelled().id())
         .containsPattern(
-            "would_delete +orphan_upload +2 days +6 B  "
-                + store.orphanUpload()
+            "would_delete +orphan_upload +2 days +6 B  uploads/"
+                + store.orphanUpload().getFileName()
                 + "  no job row for")
-        .containsPattern("would_delete +orphan_output +2 days +2 B  " + store.orphanOutput())
         .containsPattern(
-            "kept +unrecognized +2 days +8 B  "
-                + store.unrecognized()
+            "would_delete +orphan_output +2 days +2 B  outputs/"
+                + store.orphanOutput().getFileName())
+        .containsPattern(
+            "kept +unrecognized +2 days +8 B  uploads/"
+                + store.unrecognized().getFileName()
                 + "  name encodes no job id");
 
     Result real = cleanup();
