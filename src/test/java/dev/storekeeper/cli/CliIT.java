@@ -241,6 +241,40 @@ abstract class CliIT {
     assertThat(store.unrecognized()).exists();
   }
 
+  /** Issue 11, section 4: the CLI prints the API's documents, paths relative to the data layout. */
+  @Test
+  void jsonAndListShowPathsRelativeToTheDataLayoutNeverTheServersAbsolutePaths() {
+    seed();
+    Path elsewhere = scratch.resolve("imported").resolve("2024-scan.csv");
+    database.with(
+        db -> {
+          CreatedJob job =
+              db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create();
+          Fixtures.write(elsewhere, "imported, not in uploads/");
+          return db.jdbc()
+              .sql("update jobs set file_path = :path where id = :id")
+              .param("path", elsewhere.toString())
+              .param("id", job.id())
+              .update();
+        });
+
+    Result json = cleanup("--dry-run", "--json", "--list");
+    Result human = cleanup("--dry-run", "--list");
+
+    for (Result result : List.of(json, human)) {
+      assertThat(result.stdout())
+          .as("%s", result)
+          .doesNotContain(database.layout().dataDir().toString())
+          .doesNotContain(scratch.toString());
+      assertThat(result.stderr()).doesNotContain(scratch.toString());
+    }
+    assertThat(json(json).path("items"))
+        .isNotEmpty()
+        .allSatisfy(
+            item -> assertThat(item.path("path").asString()).matches("(uploads|outputs)/.+|[^/]+"));
+    assertThat(human.stdout()).contains("uploads/notes.txt");
+  }
+
   @Test
   void humanReportShowsStorageEachCategoryTheSpaceFreedTheRunAndItsDuration() {
     Store store = seed();
@@ -429,31 +463,6 @@ abstract class CliIT {
     assertThat(json(json).path("outcome").asString()).isEqualTo("partial");
     assertThat(json(json).path("errors").get(0).asString())
         .startsWith(misplaced.id() + ": upload ");
-  }
-
-  /** Issue 11, section 4: the CLI prints the API's documents, paths relative to the data layout. */
-  @Test
-  void jsonAndListShowPathsRelativeToTheDataLayoutNeverTheServersAbsolutePaths() {
-    seed();
-    seedJobWhoseUploadIsOutsideTheUploadsRoot();
-
-    Result json = cleanup("--dry-run", "--json", "--list");
-    Result human = cleanup("--dry-run", "--list");
-
-    for (Result result : List.of(json, human)) {
-      assertThat(result.stdout())
-          .as("%s", result)
-          .doesNotContain(database.layout().dataDir().toString())
-          .doesNotContain(scratch.toString());
-      assertThat(result.stderr()).doesNotContain(scratch.toString());
-    }
-    assertThat(json(json).path("items"))
-        .isNotEmpty()
-        .allSatisfy(
-            item -> assertThat(item.path("path").asString()).matches("(uploads|outputs)/.+|[^/]+"));
-    assertThat(json(json).path("errors").get(0).asString())
-        .contains("is not an upload of this job");
-    assertThat(human.stdout()).contains("uploads/notes.txt");
   }
 
   /** Its stored upload path is not ours: cleanup refuses to delete it and reports the job. */
