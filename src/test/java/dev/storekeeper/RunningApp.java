@@ -2,6 +2,7 @@ package dev.storekeeper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -44,6 +48,7 @@ public final class RunningApp implements AutoCloseable {
     all.put("CLEANUP_ENABLED", "false");
     all.put("STORAGE_MIN_FREE_MB", "0");
     all.put("ADMIN_TOKEN", StorekeeperIT.ADMIN_TOKEN);
+    all.put("AUTH_FAILURES_PER_MINUTE", "1000000");
     all.put("db-scheduler.polling-interval", "200ms");
     all.put("logging.level.com.github.kagkarlsson", "WARN");
     all.putAll(settings);
@@ -55,6 +60,13 @@ public final class RunningApp implements AutoCloseable {
 
   public int port() {
     return context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+  }
+
+  /** The address the HTTP connector listens on (null: all interfaces). */
+  public InetAddress listeningAddress() {
+    WebServer server = ((WebServerApplicationContext) context).getWebServer();
+    return (InetAddress)
+        ((TomcatWebServer) server).getTomcat().getConnector().getProperty("address");
   }
 
   public Http http() {

@@ -35,6 +35,8 @@ import org.springframework.test.context.TestPropertySource;
       "MAX_UPLOAD_BYTES=100000",
       "db-scheduler.heartbeat-interval=1s",
       "ADMIN_TOKEN=test-admin-token",
+      // security tests send many wrong tokens on purpose; the limit has tests of its own
+      "AUTH_FAILURES_PER_MINUTE=1000000",
       "db-scheduler.polling-interval=200ms",
       "logging.level.com.github.kagkarlsson=WARN"
     })

@@ -381,7 +381,7 @@ class CleanupController {
     int size = integer("limit", limit, DEFAULT_ITEMS, 1, MAX_PAGE);
     find(runId);
     List<CleanupItem> page = cleanup.items(runId, afterSeq, size + 1);
-    List<ItemView> items = page.stream().limit(size).map(ItemView::of).toList();
+    List<ItemView> items = page.stream().limit(size).map(reports::item).toList();
     String next =
         page.size() > size
             ? itemsLink(runId) + "?after=" + items.get(items.size() - 1).seq() + "&limit=" + size

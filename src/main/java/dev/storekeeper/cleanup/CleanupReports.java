@@ -132,7 +132,10 @@ public class CleanupReports {
       Retention retention,
       Stuck stuck) {}
 
-  /** One item of a run, as shown to operators. */
+  /**
+   * One item of a run, as shown to operators: its path relative to the data layout ({@code
+   * uploads/<name>}), never the server's absolute path (see {@link StorageLayout#display}).
+   */
   public record ItemView(
       long seq,
       String category,
@@ -143,20 +146,21 @@ public class CleanupReports {
       long metrics,
       String reason,
       String result,
-      String error) {
-    public static ItemView of(CleanupItem item) {
-      return new ItemView(
-          item.seq(),
-          item.category().value(),
-          item.jobId(),
-          item.path(),
-          item.ageSeconds(),
-          item.bytes(),
-          item.metrics(),
-          item.reason(),
-          item.result().value(),
-          item.error());
-    }
+      String error) {}
+
+  /** An item as every adapter shows it (API answers, {@code --json}, {@code --list}). */
+  public ItemView item(CleanupItem item) {
+    return new ItemView(
+        item.seq(),
+        item.category().value(),
+        item.jobId(),
+        layout.display(item.path()),
+        item.ageSeconds(),
+        item.bytes(),
+        item.metrics(),
+        layout.scrub(item.reason()),
+        item.result().value(),
+        layout.scrub(item.error()));
   }
 
   /** The result document of a run. For a dry run, counts mean "would delete". */
@@ -202,7 +206,7 @@ public class CleanupReports {
       CleanupRun run, long afterSeq, int itemsLimit, boolean withStorage, String itemsLinkBase) {
     List<CleanupItem> page = cleanup.items(run.id(), afterSeq, itemsLimit + 1);
     boolean more = page.size() > itemsLimit;
-    List<ItemView> items = page.stream().limit(itemsLimit).map(ItemView::of).toList();
+    List<ItemView> items = page.stream().limit(itemsLimit).map(this::item).toList();
     String next =
         more && !items.isEmpty() && itemsLinkBase != null
             ? itemsLinkBase + "?after=" + items.get(items.size() - 1).seq() + "&limit=" + itemsLimit
@@ -228,7 +232,7 @@ public class CleanupReports {
         c.unrecognizedFound(),
         c.unrecognizedDeleted(),
         c.bytesFreed(),
-        run.errors(),
+        run.errors().stream().map(layout::scrub).toList(),
         c.errorCount(),
         run.durationMs(),
         new Progress(c.itemsRecorded(), Math.max(run.itemsExpected(), c.itemsRecorded())),

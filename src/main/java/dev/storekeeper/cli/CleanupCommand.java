@@ -196,7 +196,7 @@ final class CleanupCommand implements Callable<Integer> {
     long after = 0;
     while (true) {
       List<CleanupItem> page = context.cleanup().items(run.id(), after, PAGE);
-      page.forEach(item -> action.accept(ItemView.of(item)));
+      page.forEach(item -> action.accept(context.reports().item(item)));
       if (page.size() < PAGE) {
         return;
       }

@@ -7,6 +7,7 @@ import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.Channels;
@@ -33,6 +34,7 @@ import org.springframework.web.multipart.MultipartFile;
 
 @RestController
 @ConditionalOnWebApplication
+@SecurityRequirement(name = "client")
 class JobController {
 
   /** Listings stay a bounded answer whatever a processor wrote. */
@@ -67,19 +69,24 @@ class JobController {
       long outputBytes,
       List<MetricView> metrics) {
 
-    static JobView of(Job job, List<Metric> metrics) {
+    /**
+     * Paths are shown relative to the data layout and error texts without the data directories'
+     * absolute paths (see {@link StorageLayout#display}): answers do not tell clients where the
+     * server keeps its files.
+     */
+    static JobView of(Job job, List<Metric> metrics, StorageLayout layout) {
       return new JobView(
           job.id(),
           job.filename(),
           job.status().value(),
           job.progress(),
-          job.currentStep(),
-          job.errorMessage(),
+          layout.scrub(job.currentStep()),
+          layout.scrub(job.errorMessage()),
           job.createdAt(),
           job.startedAt(),
           job.completedAt(),
-          job.filePath(),
-          job.resultPath(),
+          layout.display(job.filePath()),
+          layout.display(job.resultPath()),
           job.uploadBytes(),
           job.outputBytes(),
           metrics == null ? null : metrics.stream().map(MetricView::of).toList());
@@ -140,7 +147,7 @@ class JobController {
           "limit", "limit must be a whole number between 1 and 1000, got " + limit);
     }
     return jobs.list(parseStatus(status), skip, limit).stream()
-        .map(job -> JobView.of(job, null))
+        .map(job -> JobView.of(job, null, layout))
         .toList();
   }
 
@@ -166,7 +173,7 @@ class JobController {
   @Operation(summary = "One job with its metrics")
   @GetMapping("/jobs/{id}")
   JobView get(@Parameter(description = "the job id") @PathVariable UUID id) {
-    return JobView.of(jobs.get(id), jobs.metrics(id));
+    return JobView.of(jobs.get(id), jobs.metrics(id), layout);
   }
 
   @Operation(summary = "Metric rows of one job")
@@ -179,7 +186,7 @@ class JobController {
   @Operation(summary = "Cancel a pending or running job")
   @PostMapping("/jobs/{id}/cancel")
   JobView cancel(@Parameter(description = "the job id") @PathVariable UUID id) {
-    return JobView.of(jobs.cancel(id), null);
+    return JobView.of(jobs.cancel(id), null, layout);
   }
 
   @Operation(

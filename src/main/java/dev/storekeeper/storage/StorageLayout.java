@@ -3,9 +3,14 @@ package dev.storekeeper.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
@@ -29,19 +34,120 @@ public class StorageLayout {
   private static final Pattern OUTPUT_NAME = Pattern.compile(UUID_TEXT);
   private static final int MAX_SAFE_NAME_LENGTH = 200;
 
+  /** An absolute path in a text: a '/' at the start of a word, up to a space or punctuation. */
+  private static final Pattern ABSOLUTE_PATH =
+      Pattern.compile("(?<![^\\s'\"(=\\[])/[^\\s'\"():;,\\[\\]]+");
+
   private final Path dataDir;
   private final Path uploads;
   private final Path outputs;
   private final Path spool;
+  private final List<Shown> shown;
 
   public StorageLayout(StorageProperties properties) {
-    this.dataDir = createReal(Path.of(properties.dataDir()));
-    this.uploads = createReal(orDefault(properties.uploadDir(), dataDir.resolve("uploads")));
-    this.outputs = createReal(orDefault(properties.outputDir(), dataDir.resolve("outputs")));
+    Path configuredData = Path.of(properties.dataDir());
+    Path configuredUploads = orDefault(properties.uploadDir(), configuredData.resolve("uploads"));
+    Path configuredOutputs = orDefault(properties.outputDir(), configuredData.resolve("outputs"));
+    this.dataDir = createReal(configuredData);
+    this.uploads = createReal(configuredUploads);
+    this.outputs = createReal(configuredOutputs);
     this.spool = createReal(dataDir.resolve(".spool"));
     requireOutside("UPLOAD_DIR", uploads);
     requireOutside("OUTPUT_DIR", outputs);
     requireSeparate("UPLOAD_DIR", uploads, "OUTPUT_DIR", outputs);
+    this.shown =
+        Shown.of(
+            List.of(
+                new Shown(uploads, "uploads"),
+                new Shown(configuredUploads, "uploads"),
+                new Shown(outputs, "outputs"),
+                new Shown(configuredOutputs, "outputs"),
+                new Shown(spool, ".spool"),
+                new Shown(dataDir, ""),
+                new Shown(configuredData, "")));
+  }
+
+  /** A root as answers show it: its name in the data layout instead of its absolute path. */
+  private record Shown(Path root, String name) {
+    /** Absolute forms only, the most specific (longest) first, so uploads/ wins over DATA_DIR. */
+    static List<Shown> of(List<Shown> roots) {
+      List<Shown> absolute = new ArrayList<>();
+      for (Shown root : roots) {
+        Shown normal = new Shown(root.root().toAbsolutePath().normalize(), root.name());
+        if (!absolute.contains(normal)) {
+          absolute.add(normal);
+        }
+      }
+      absolute.sort(Comparator.comparingInt((Shown s) -> s.root().toString().length()).reversed());
+      return List.copyOf(absolute);
+    }
+  }
+
+  /**
+   * A stored path as an answer shows it: relative to the data layout ({@code uploads/<name>},
+   * {@code outputs/<job_id>/results.json}) and never the server's absolute path, which tells a
+   * client where the service keeps its files. A path outside the data directories shows only its
+   * file name. The database keeps the absolute paths; only views convert.
+   */
+  public String display(String path) {
+    if (path == null || path.isEmpty()) {
+      return path;
+    }
+    Path stored;
+    try {
+      stored = Path.of(path).normalize();
+    } catch (InvalidPathException unparseable) {
+      return lastSegment(path);
+    }
+    if (stored.isAbsolute()) {
+      for (Shown root : shown) {
+        if (stored.startsWith(root.root())) {
+          String relative = root.root().relativize(stored).toString();
+          if (root.name().isEmpty()) {
+            return relative.isEmpty() ? "." : relative;
+          }
+          return relative.isEmpty() ? root.name() : root.name() + "/" + relative;
+        }
+      }
+    }
+    Path name = stored.getFileName();
+    return name == null ? lastSegment(path) : name.toString();
+  }
+
+  /**
+   * A message as an answer shows it: every absolute path of a data directory in it is replaced by
+   * its name in the layout ({@code /srv/data/uploads/x} becomes {@code uploads/x}, the data
+   * directory itself {@code DATA_DIR}), and any other absolute path by its file name. For texts
+   * that quote paths: file errors, a processor's output, cleanup errors.
+   */
+  public String scrub(String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    String result = text;
+    for (Shown root : shown) {
+      String prefix = root.root().toString();
+      if (prefix.equals("/") || !result.contains(prefix)) {
+        continue;
+      }
+      String quoted = Pattern.quote(prefix);
+      result =
+          result.replaceAll(
+              quoted + "/",
+              Matcher.quoteReplacement(root.name().isEmpty() ? "" : root.name() + "/"));
+      result =
+          result.replaceAll(
+              quoted + "(?=$|[\\s:;,'\")\\]])",
+              Matcher.quoteReplacement(root.name().isEmpty() ? "DATA_DIR" : root.name()));
+    }
+    return ABSOLUTE_PATH
+        .matcher(result)
+        .replaceAll(path -> Matcher.quoteReplacement(lastSegment(path.group())));
+  }
+
+  private static String lastSegment(String path) {
+    String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    return trimmed.substring(trimmed.lastIndexOf('/') + 1);
   }
 
   /**

@@ -10,8 +10,11 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Uploads larger than 1 MB are spooled in {@code DATA_DIR/.spool} (an absolute path: the servlet
  * container resolves relative ones against its own work directory), on the data volume, so that
- * moving them into {@code uploads/} is a rename rather than a second copy. The container refuses
- * anything above {@code MAX_UPLOAD_BYTES} before it reaches us.
+ * moving them into {@code uploads/} is a rename rather than a second copy. While reading, the
+ * container stops at {@code MAX_UPLOAD_BYTES} for the file and at that plus the framing allowance
+ * for the whole request (which matters for chunked bodies, whose size {@link UploadLimits} cannot
+ * check in advance), and at one part ({@code server.tomcat.max-part-count=1}), so that no more than
+ * one file is ever spooled.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -22,6 +25,9 @@ class MultipartConfig {
   @Bean
   MultipartConfigElement multipartConfigElement(StorageLayout layout, StorageProperties storage) {
     return new MultipartConfigElement(
-        layout.spoolDir().toString(), storage.maxUploadBytes(), -1, IN_MEMORY_THRESHOLD);
+        layout.spoolDir().toString(),
+        storage.maxUploadBytes(),
+        UploadLimits.capFor(storage.maxUploadBytes()),
+        IN_MEMORY_THRESHOLD);
   }
 }

@@ -6,6 +6,7 @@ import dev.storekeeper.storage.StorageProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.apache.tomcat.util.http.InvalidParameterException;
+import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -15,6 +16,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -34,6 +36,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+  private static final URI ABOUT_BLANK = URI.create("about:blank");
 
   private final StorageProperties storage;
 
@@ -46,6 +49,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ProblemDetail problem =
         ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(e.status()), e.getMessage());
     problem.setTitle(e.title());
+    problem.setType(ProblemType.of(e.status(), e.parameter() != null).uri());
     if (e.parameter() != null) {
       problem.setProperty("parameter", e.parameter());
     }
@@ -63,6 +67,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail.forStatusAndDetail(
             HttpStatus.BAD_REQUEST,
             "%s must be %s, got \"%s\"".formatted(e.getName(), expected, e.getValue()));
+    problem.setType(ProblemType.INVALID_PARAMETER.uri());
     problem.setTitle("Invalid request");
     problem.setProperty("parameter", e.getName());
     return respond(problem, request);
@@ -70,12 +75,35 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(MultipartException.class)
   ResponseEntity<ProblemDetail> onBadMultipart(MultipartException e, HttpServletRequest request) {
+    if (causedByASecondPart(e)) {
+      return respond(secondPart(), request);
+    }
     ProblemDetail problem =
-        ProblemDetail.forStatusAndDetail(
-            HttpStatus.BAD_REQUEST, "The request is not a readable multipart/form-data upload");
-    problem.setTitle("Invalid request");
+        ProblemType.INVALID_PARAMETER.problem(
+            "The request is not a readable multipart/form-data upload");
     problem.setProperty("parameter", "file");
     return respond(problem, request);
+  }
+
+  /**
+   * The container stops reading at the second part ({@code server.tomcat.max-part-count=1}), so at
+   * most one part is ever spooled; without this, its refusal would read as a 413.
+   */
+  private static ProblemDetail secondPart() {
+    ProblemDetail problem =
+        ProblemType.INVALID_PARAMETER.problem(
+            "An upload has exactly one part, the file \"file\"; this request has more");
+    problem.setProperty("parameter", "file");
+    return problem;
+  }
+
+  private static boolean causedByASecondPart(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof FileCountLimitExceededException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -91,6 +119,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpStatus.BAD_REQUEST,
             "The query or form parameters are malformed or contain characters that are not"
                 + " allowed");
+    problem.setType(ProblemType.INVALID_REQUEST.uri());
     problem.setTitle("Invalid request");
     return respond(problem, request);
   }
@@ -109,10 +138,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         request.getRequestURI(),
         e.getMostSpecificCause().toString());
     ProblemDetail problem =
-        ProblemDetail.forStatusAndDetail(
-            HttpStatus.SERVICE_UNAVAILABLE,
+        ProblemType.DATABASE_UNAVAILABLE.problem(
             "The database cannot be reached; try again later (GET /health shows its state)");
-    problem.setTitle("Database unavailable");
     return answer(problem, request).header(HttpHeaders.RETRY_AFTER, "10").body(problem);
   }
 
@@ -120,10 +147,38 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> onUnexpected(Exception e, HttpServletRequest request) {
     log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
     ProblemDetail problem =
-        ProblemDetail.forStatusAndDetail(
-            HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; see the server log");
-    problem.setTitle("Internal error");
+        ProblemType.INTERNAL_ERROR.problem("An unexpected error occurred; see the server log");
     return respond(problem, request);
+  }
+
+  /**
+   * A client calling an endpoint with the wrong method is the client's error, not the server's: no
+   * WARN in the log (the base class logs one for each), the answer says which methods there are.
+   */
+  @Override
+  protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(
+      HttpRequestMethodNotSupportedException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    return handleExceptionInternal(e, null, headers, status, request);
+  }
+
+  /**
+   * Every answer built by the base class (Spring's own exceptions: 404, 405, 406, 415, ...) gets
+   * the {@code type} of its kind, like our own problems.
+   */
+  @Override
+  protected ResponseEntity<Object> createResponseEntity(
+      Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    if (body instanceof ProblemDetail problem
+        && (problem.getType() == null || ABOUT_BLANK.equals(problem.getType()))) {
+      boolean namesAParameter =
+          problem.getProperties() != null && problem.getProperties().containsKey("parameter");
+      ProblemType type = ProblemType.of(problem.getStatus(), namesAParameter);
+      problem.setType(type.uri());
+    }
+    return super.createResponseEntity(body, headers, status, request);
   }
 
   @Override
@@ -143,6 +198,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
+    if (causedByASecondPart(e)) {
+      return handleExceptionInternal(e, secondPart(), headers, HttpStatus.BAD_REQUEST, request);
+    }
     if (causedByAnOversizedPartHeader(e)) {
       // the container refuses a part header over its limit with the same exception as a large
       // body: that is a malformed request (typically a file name of thousands of characters)

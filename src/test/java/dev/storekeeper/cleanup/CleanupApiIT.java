@@ -983,8 +983,8 @@ abstract class CleanupApiIT extends StorekeeperIT {
   }
 
   @Test
-  void healthShowsTheCleanupScheduleAndStorage() {
-    Http.Response health = http.get("/health");
+  void healthShowsTheCleanupScheduleAndStorageToTheAdmin() {
+    Http.Response health = http.get("/health", "Authorization", "Bearer " + ADMIN_TOKEN);
 
     assertThat(health.status()).isEqualTo(200);
     JsonNode components = health.json().path("components");

@@ -242,6 +242,40 @@ abstract class CliIT {
     assertThat(store.unrecognized()).exists();
   }
 
+  /** Issue 11, section 4: the CLI prints the API's documents, paths relative to the data layout. */
+  @Test
+  void jsonAndListShowPathsRelativeToTheDataLayoutNeverTheServersAbsolutePaths() {
+    seed();
+    Path elsewhere = scratch.resolve("imported").resolve("2024-scan.csv");
+    database.with(
+        db -> {
+          CreatedJob job =
+              db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create();
+          Fixtures.write(elsewhere, "imported, not in uploads/");
+          return db.jdbc()
+              .sql("update jobs set file_path = :path where id = :id")
+              .param("path", elsewhere.toString())
+              .param("id", job.id())
+              .update();
+        });
+
+    Result json = cleanup("--dry-run", "--json", "--list");
+    Result human = cleanup("--dry-run", "--list");
+
+    for (Result result : List.of(json, human)) {
+      assertThat(result.stdout())
+          .as("%s", result)
+          .doesNotContain(database.layout().dataDir().toString())
+          .doesNotContain(scratch.toString());
+      assertThat(result.stderr()).doesNotContain(scratch.toString());
+    }
+    assertThat(json(json).path("items"))
+        .isNotEmpty()
+        .allSatisfy(
+            item -> assertThat(item.path("path").asString()).matches("(uploads|outputs)/.+|[^/]+"));
+    assertThat(human.stdout()).contains("uploads/notes.txt");
+  }
+
   @Test
   void humanReportShowsStorageEachCategoryTheSpaceFreedTheRunAndItsDuration() {
     Store store = seed();
@@ -266,7 +300,7 @@ abstract class CliIT {
         .contains("Would free:      92 B")
         .containsPattern("Run: +[0-9a-f-]{36} \\(dry run\\), succeeded")
         .containsPattern("Duration: +[0-9.]+ m?s");
-    // --list: every item with its id or path, age, size and reason
+    // --list: every item with its id or path (relative to the data layout), age, size and reason
     assertThat(dry.stdout())
         .contains("Items (6):")
         .containsPattern(
@@ -276,13 +310,15 @@ abstract class CliIT {
         .containsPattern("would_delete +failed_job +10 days +28 B  " + store.oldFailed().id())
         .containsPattern("would_delete +cancelled_job +10 days +28 B  " + store.oldCancelled().id())
         .containsPattern(
-            "would_delete +orphan_upload +2 days +6 B  "
-                + store.orphanUpload()
+            "would_delete +orphan_upload +2 days +6 B  uploads/"
+                + store.orphanUpload().getFileName()
                 + "  no job row for")
-        .containsPattern("would_delete +orphan_output +2 days +2 B  " + store.orphanOutput())
         .containsPattern(
-            "kept +unrecognized +2 days +8 B  "
-                + store.unrecognized()
+            "would_delete +orphan_output +2 days +2 B  outputs/"
+                + store.orphanOutput().getFileName())
+        .containsPattern(
+            "kept +unrecognized +2 days +8 B  uploads/"
+                + store.unrecognized().getFileName()
                 + "  name encodes no job id");
 
     Result real = cleanup();

@@ -298,8 +298,8 @@ abstract class JobApiIT extends StorekeeperIT {
   }
 
   @Test
-  void healthReportsDatabaseAndStorage() {
-    Http.Response health = http.get("/health");
+  void healthReportsDatabaseAndStorageWithDetailsForTheAdmin() {
+    Http.Response health = http.get("/health", "Authorization", "Bearer " + ADMIN_TOKEN);
 
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.json().get("status").asText()).isEqualTo("UP");

@@ -25,6 +25,7 @@ class LowDiskSpaceH2IT extends StorekeeperIT {
       assertThat(files).isEmpty();
     }
     assertThat(jdbc.sql("select count(*) from jobs").query(Long.class).single()).isZero();
-    assertThat(new Http(port).get("/health").body()).contains("STORAGE_MIN_FREE_MB");
+    assertThat(new Http(port).get("/health", "Authorization", "Bearer " + ADMIN_TOKEN).body())
+        .contains("STORAGE_MIN_FREE_MB");
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.storekeeper.Http;
 import dev.storekeeper.RunningApp;
+import dev.storekeeper.StorekeeperIT;
 import dev.storekeeper.jobs.Sql;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,9 @@ import tools.jackson.databind.JsonNode;
  */
 class HealthIT {
 
+  /** Details (what failed and why) are shown to the admin only. */
+  private static final String[] ADMIN = {"Authorization", "Bearer " + StorekeeperIT.ADMIN_TOKEN};
+
   @Test
   void answersQuicklyWith503AndDetailsWhileTheDatabaseIsUnreachable() {
     String database = System.getenv().getOrDefault("STOREKEEPER_TEST_PG_DB", "storekeeper_test");
@@ -52,7 +56,7 @@ class HealthIT {
 
       proxy.cut();
       long start = System.nanoTime();
-      Http.Response down = http.get("/health");
+      Http.Response down = http.get("/health", ADMIN);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
 
       assertThat(took).isLessThan(Duration.ofSeconds(10));
@@ -107,7 +111,7 @@ class HealthIT {
           .param("started", Sql.ts(Instant.now().minus(Duration.ofDays(3))))
           .update();
 
-      Http.Response health = app.http().get("/health");
+      Http.Response health = app.http().get("/health", ADMIN);
 
       assertThat(health.status()).isEqualTo(503);
       JsonNode body = health.json();

@@ -1,0 +1,6 @@
+package dev.storekeeper.web;
+
+import dev.storekeeper.OnH2;
+
+@OnH2
+class UploadLimitsH2IT extends UploadLimitsIT {}
