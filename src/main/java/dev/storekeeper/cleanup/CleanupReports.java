@@ -351,9 +351,9 @@ public class CleanupReports {
                         new StuckItem(
                             job.id(),
                             "(orphan)".equals(job.filename()) ? "orphan" : "job",
-                            job.filePath(),
+                            layout.display(job.filePath()),
                             job.cleanupAttempts(),
-                            job.cleanupError()))
+                            layout.scrub(job.cleanupError())))
                 .toList();
     return new Stuck(total.count(), total.bytes(), first);
   }
