@@ -34,14 +34,16 @@ import org.springframework.test.context.TestPropertySource;
       "STORAGE_MIN_FREE_MB=0",
       "MAX_UPLOAD_BYTES=100000",
       "db-scheduler.heartbeat-interval=1s",
-      "ADMIN_TOKEN=test-admin-token",
+      "ADMIN_TOKEN=" + StorekeeperIT.ADMIN_TOKEN,
       "db-scheduler.polling-interval=200ms",
       "logging.level.com.github.kagkarlsson=WARN"
     })
 @Import(StorekeeperIT.TestClock.class)
 public abstract class StorekeeperIT {
 
-  public static final String ADMIN_TOKEN = "test-admin-token";
+  /** At least 32 characters: a shorter ADMIN_TOKEN stops startup. */
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123456789";
+
   public static final Instant START = Instant.parse("2026-06-01T12:00:00Z");
 
   @Autowired protected MutableClock clock;
