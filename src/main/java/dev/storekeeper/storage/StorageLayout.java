@@ -3,7 +3,9 @@ package dev.storekeeper.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,6 +19,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>Both roots are created and resolved to real paths once, at start: a data directory that is
  * itself a symbolic link is allowed, and swapping it later does not move where we delete.
+ *
+ * <p>The data directory, the roots and the spool are private to the service user (0700), and so are
+ * the files directly in the data directory (0600: the embedded database, the admin token, the
+ * database passwords): each start creates what is missing with that mode and narrows what exists
+ * ({@link PrivateFiles}). Nothing deeper is walked, so start-up stays fast with a million jobs: the
+ * 0700 roots already keep other users out of everything below them.
  */
 @Component
 public class StorageLayout {
@@ -43,6 +51,20 @@ public class StorageLayout {
     requireOutside("UPLOAD_DIR", uploads);
     requireOutside("OUTPUT_DIR", outputs);
     requireSeparate("UPLOAD_DIR", uploads, "OUTPUT_DIR", outputs);
+    narrowFilesIn(dataDir);
+  }
+
+  /** The regular files directly in the data directory; links and subdirectories are left alone. */
+  private static void narrowFilesIn(Path dir) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+          PrivateFiles.narrow(entry);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list data directory " + dir, e);
+    }
   }
 
   /**
@@ -76,10 +98,13 @@ public class StorageLayout {
     return configured == null || configured.isBlank() ? fallback : Path.of(configured);
   }
 
+  /** Creates a directory (0700) unless it exists, resolves it and narrows it to 0700. */
   private static Path createReal(Path path) {
     try {
-      Files.createDirectories(path);
-      return path.toRealPath();
+      PrivateFiles.createDirectories(path);
+      Path real = path.toRealPath();
+      PrivateFiles.narrow(real);
+      return real;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create data directory " + path, e);
     }
