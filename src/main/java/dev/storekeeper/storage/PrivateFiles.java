@@ -5,6 +5,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -106,10 +107,12 @@ public final class PrivateFiles {
       Set<PosixFilePermission> wanted = attributes.isDirectory() ? DIRECTORY : FILE;
       view.setPermissions(wanted);
       String change = octal(current) + " -> " + octal(wanted);
-      log.warn(
-          "{} was open to other users (mode {}); it is now private to this user", path, change);
+      if (logChange) {
+        log.warn(
+            "{} was open to other users (mode {}); it is now private to this user", path, change);
+      }
       return Optional.of(change);
-    } catch (java.nio.file.NoSuchFileException gone) {
+    } catch (NoSuchFileException gone) {
       return Optional.empty();
     } catch (IOException e) {
       log.warn(
