@@ -28,7 +28,6 @@ import org.springframework.test.context.TestPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(
     properties = {
-      "spring.config.import=",
       "ENV_FILE=target/it/no-such.env",
       "CLEANUP_ENABLED=false",
       "STORAGE_MIN_FREE_MB=0",

@@ -34,6 +34,8 @@ public final class PrivateFiles {
 
   static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
   static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> PARENT =
+      PosixFilePermissions.fromString("rwxr-xr-x");
   private static final Set<PosixFilePermission> OTHERS =
       EnumSet.of(
           PosixFilePermission.GROUP_READ,
@@ -49,19 +51,22 @@ public final class PrivateFiles {
   public record Secret(String value, boolean created) {}
 
   /**
-   * Creates {@code dir} and its missing parents with mode 0700. Existing directories are left as
-   * they are ({@link #narrow} them where they are ours).
+   * Creates {@code dir} with mode 0700, and its missing parents with mode 0755: they are not ours
+   * to hide, but nobody else may write to them (and so move {@code dir} away), whatever the umask.
+   * Existing directories are left as they are ({@link #narrow} them where they are ours).
    */
   public static Path createDirectories(Path dir) throws IOException {
     Deque<Path> missing = new ArrayDeque<>();
-    for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+    Path target = dir.toAbsolutePath();
+    for (Path p = target; p != null && !Files.exists(p); p = p.getParent()) {
       missing.push(p);
     }
     while (!missing.isEmpty()) {
       Path p = missing.pop();
+      Set<PosixFilePermission> mode = p.equals(target) ? DIRECTORY : PARENT;
       try {
-        Files.createDirectory(p, PosixFilePermissions.asFileAttribute(DIRECTORY));
-        setMode(p, DIRECTORY);
+        Files.createDirectory(p, PosixFilePermissions.asFileAttribute(mode));
+        setMode(p, mode);
       } catch (FileAlreadyExistsException raced) {
         // created meanwhile by another process: as good as ours
       } catch (UnsupportedOperationException noPosix) {

@@ -393,19 +393,17 @@ class StorageLayoutTest {
     }
 
     @Test
-    void createsTheDataDirectoryItsParentsAndRootsPrivate(@TempDir Path tmp) throws IOException {
+    void createsTheDataDirectoryAndRootsPrivateAndParentsWritableOnlyByUs(@TempDir Path tmp)
+        throws IOException {
       Path data = tmp.resolve("a/b/data");
 
       StorageLayout layout = new StorageLayout(properties(data, null, null));
 
+      assertThat(mode(tmp.resolve("a"))).isEqualTo("rwxr-xr-x");
+      assertThat(mode(tmp.resolve("a/b"))).isEqualTo("rwxr-xr-x");
       for (Path dir :
           List.of(
-              tmp.resolve("a"),
-              tmp.resolve("a/b"),
-              layout.dataDir(),
-              layout.uploadsRoot(),
-              layout.outputsRoot(),
-              layout.spoolDir())) {
+              layout.dataDir(), layout.uploadsRoot(), layout.outputsRoot(), layout.spoolDir())) {
         assertThat(mode(dir)).as("%s", dir).isEqualTo("rwx------");
       }
     }
@@ -477,7 +475,7 @@ class StorageLayoutTest {
 
       assertThat(mode(layout.uploadsRoot())).isEqualTo("rwx------");
       assertThat(mode(layout.outputsRoot())).isEqualTo("rwx------");
-      assertThat(mode(tmp.resolve("new"))).isEqualTo("rwx------");
+      assertThat(mode(tmp.resolve("new"))).isEqualTo("rwxr-xr-x");
     }
   }
 }
