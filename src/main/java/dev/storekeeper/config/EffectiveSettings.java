@@ -82,10 +82,16 @@ class EffectiveSettings {
     if (!cleanup.cleanupEnabled()) {
       return "scheduled cleanup off (CLEANUP_ENABLED=false)";
     }
-    String next =
-        Optional.ofNullable(reports.scheduler(clock.instant()).nextRun())
-            .map(Object::toString)
-            .orElse("not planned yet");
+    String next;
+    try {
+      next =
+          Optional.ofNullable(reports.scheduler(clock.instant()).nextRun())
+              .map(Object::toString)
+              .orElse("not planned yet");
+    } catch (RuntimeException unreadable) {
+      // a database that stumbles right now must not stop a service that has started
+      next = "unknown (" + unreadable.getClass().getSimpleName() + ")";
+    }
     return "scheduled cleanup every %s h, next run %s"
         .formatted(trim(cleanup.cleanupIntervalHours()), next);
   }
