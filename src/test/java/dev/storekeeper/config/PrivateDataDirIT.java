@@ -124,19 +124,23 @@ class PrivateDataDirIT {
           .allSatisfy(address -> assertThat(address).isIn("0100007F", LOOPBACK_V4_IN_V6));
       String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/" + lock.getProperty("id");
       Path probe = jdbcProbe();
-      String password = Files.readString(dataDir.resolve("db-password")).strip();
+      try {
+        String password = Files.readString(dataDir.resolve("db-password")).strip();
 
-      for (String[] credentials :
-          new String[][] {
-            {"", ""}, {"sa", ""}, {"storekeeper", ""}, {"storekeeper", "wrong"}, {"", "wrong"}
-          }) {
-        assertThat(asNobody(probeCommand(probe, url, credentials[0], credentials[1])).output())
-            .as("nobody connecting as '%s' / '%s'", credentials[0], credentials[1])
-            .startsWith("REFUSED 28000");
+        for (String[] credentials :
+            new String[][] {
+              {"", ""}, {"sa", ""}, {"storekeeper", ""}, {"storekeeper", "wrong"}, {"", "wrong"}
+            }) {
+          assertThat(asNobody(probeCommand(probe, url, credentials[0], credentials[1])).output())
+              .as("nobody connecting as '%s' / '%s'", credentials[0], credentials[1])
+              .startsWith("REFUSED 28000");
+        }
+        assertThat(asNobody(probeCommand(probe, url, "storekeeper", password)).output())
+            .as("the probe does connect when it is given what only the service user can read")
+            .startsWith("CONNECTED");
+      } finally {
+        deleteTree(probe);
       }
-      assertThat(asNobody(probeCommand(probe, url, "storekeeper", password)).output())
-          .as("the probe does connect when it is given what only the service user can read")
-          .startsWith("CONNECTED");
     }
   }
 
@@ -230,6 +234,14 @@ class PrivateDataDirIT {
           dir.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
     }
     return dir;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   private static List<String> probeCommand(Path probe, String url, String user, String password) {
