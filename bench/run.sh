@@ -323,7 +323,7 @@ latency() {
   printf '\nUpload latency under cleanup, N=%d, 500 uploads at %s/s, ours=%s, %s, commit %s\n' "$n" \
     "${BENCH_UPLOAD_RATE:-60}" "$OURS" "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
   generate "$n"
-  SERVER_PORT=$port ADMIN_TOKEN=bench-token PROCESSOR=profile CLEANUP_ENABLED=false \
+  SERVER_PORT=$port ADMIN_TOKEN=bench-token-0123456789abcdef0123456789 PROCESSOR=profile CLEANUP_ENABLED=false \
     java -jar "$JAR" >"$OUT/logs/latency-server.log" 2>&1 &
   local server=$!
   trap 'kill $server 2>/dev/null || true' EXIT

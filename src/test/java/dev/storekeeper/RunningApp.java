@@ -43,7 +43,8 @@ public final class RunningApp implements AutoCloseable {
   /** Starts the application; {@code settings} override the test defaults. */
   public static RunningApp start(Map<String, String> settings) {
     Map<String, String> all = new LinkedHashMap<>();
-    all.put("spring.config.import", "");
+    // a stray .env in the working directory must not be read
+    all.put("ENV_FILE", "target/it/no-such.env");
     all.put("server.port", "0");
     all.put("CLEANUP_ENABLED", "false");
     all.put("STORAGE_MIN_FREE_MB", "0");

@@ -28,13 +28,12 @@ import org.springframework.test.context.TestPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(
     properties = {
-      "spring.config.import=",
       "ENV_FILE=target/it/no-such.env",
       "CLEANUP_ENABLED=false",
       "STORAGE_MIN_FREE_MB=0",
       "MAX_UPLOAD_BYTES=100000",
       "db-scheduler.heartbeat-interval=1s",
-      "ADMIN_TOKEN=test-admin-token",
+      "ADMIN_TOKEN=" + StorekeeperIT.ADMIN_TOKEN,
       // security tests send many wrong tokens on purpose; the limit has tests of its own
       "AUTH_FAILURES_PER_MINUTE=1000000",
       "db-scheduler.polling-interval=200ms",
@@ -43,7 +42,9 @@ import org.springframework.test.context.TestPropertySource;
 @Import(StorekeeperIT.TestClock.class)
 public abstract class StorekeeperIT {
 
-  public static final String ADMIN_TOKEN = "test-admin-token";
+  /** At least 32 characters: a shorter ADMIN_TOKEN stops startup. */
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123456789";
+
   public static final Instant START = Instant.parse("2026-06-01T12:00:00Z");
 
   @Autowired protected MutableClock clock;

@@ -2,6 +2,7 @@ package dev.storekeeper.cli;
 
 import dev.storekeeper.cleanup.CleanupProperties;
 import dev.storekeeper.cleanup.CleanupService;
+import dev.storekeeper.config.EmbeddedDatabaseSetup;
 import dev.storekeeper.jobs.JobRepository;
 import dev.storekeeper.storage.StorageLayout;
 import dev.storekeeper.storage.StorageProperties;
@@ -19,13 +20,15 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.context.annotation.Import;
 
 /**
  * The application context of the operator commands: the cleanup, jobs and storage beans and only
  * the auto-configurations they use (data source, JDBC, transactions, Jackson), started without a
  * web server, security, actuator, API docs or the scheduler; Flyway only when the database needs
  * migrating ({@link Migrations}). It reads the same configuration as the service ({@code
- * application.properties}, {@code .env}, the environment), plus {@code application-cli.properties}.
+ * application.properties}, {@code .env}, the environment), plus {@code application-cli.properties},
+ * and connects to the embedded database with the same credentials ({@link EmbeddedDatabaseSetup}).
  *
  * <p>Deliberately not a {@code @Configuration}: the service's component scan covers this package
  * and must not pick it up. It is only ever a primary source of {@link CliContext}.
@@ -55,6 +58,7 @@ import org.springframework.context.annotation.FilterType;
               "dev\\.storekeeper\\.storage\\.StorageHealthIndicator"
             }))
 @EnableConfigurationProperties({CleanupProperties.class, StorageProperties.class})
+@Import(EmbeddedDatabaseSetup.class)
 class CliApplication {
 
   @Bean

@@ -1,66 +1,73 @@
 package dev.storekeeper.config;
 
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
-import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.convert.ConversionFailedException;
 import org.springframework.validation.FieldError;
 
 /**
- * Turns a failure to bind one of our settings into a message that names the variable an operator
- * sets ({@code RETENTION_FAILED_DAYS}), not the internal property it is read into.
+ * Turns a configuration failure into Spring Boot's failure report (and the CLI's message), naming
+ * what the operator set: the variable ({@code RETENTION_FAILED_DAYS}), not the internal property it
+ * is read into, or the settings file and line.
  *
- * <p>Our property names end in the kebab-case form of the variable ({@code
- * storekeeper.cleanup.retention-failed-days}), so the variable is derived from the name.
+ * <p>{@link SettingsCheck} finds the problems before any bean exists; a failure to bind one of our
+ * settings classes later (a settings class the check did not see) is explained the same way.
  */
-class SettingsFailureAnalyzer extends AbstractFailureAnalyzer<BindException> {
+class SettingsFailureAnalyzer implements FailureAnalyzer {
+
+  static final String ACTION =
+      "Fix the variable in the environment or in the settings file (.env, or the file ENV_FILE"
+          + " names); see README.md, Configuration.";
 
   @Override
-  protected FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
-    String property = cause.getName().toString();
-    if (!property.startsWith("storekeeper.")) {
-      return null;
+  public FailureAnalysis analyze(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof InvalidSettingsException invalid) {
+        return new FailureAnalysis(invalid.description(), ACTION, invalid);
+      }
     }
-    String description;
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof BindException bind
+          && bind.getName().toString().startsWith("storekeeper.")) {
+        return new FailureAnalysis(describe(bind).description(), ACTION, bind);
+      }
+    }
+    return null;
+  }
+
+  private static InvalidSettingsException describe(BindException cause) {
+    String property = cause.getName().toString();
+    List<String> problems = new ArrayList<>();
     if (cause.getCause() instanceof BindValidationException validation) {
-      StringBuilder text = new StringBuilder("Invalid configuration:");
       validation
           .getValidationErrors()
           .getAllErrors()
           .forEach(
               error -> {
-                text.append(System.lineSeparator()).append("  - ");
                 if (error instanceof FieldError field) {
-                  text.append(variableName(field.getField()))
-                      .append(" ")
-                      .append(error.getDefaultMessage())
-                      .append(", got ")
-                      .append(shown(field.getRejectedValue()));
+                  problems.add(
+                      "%s %s, got %s"
+                          .formatted(
+                              variableName(property + "." + SettingValues.kebab(field.getField())),
+                              error.getDefaultMessage(),
+                              SettingValues.shown(field.getRejectedValue())));
                 } else {
-                  text.append(error.getDefaultMessage());
+                  problems.add(error.getDefaultMessage());
                 }
               });
-      description = text.toString();
     } else {
-      String value = shown(resolvedValue(cause));
-      description =
-          "Invalid configuration: %s has the value %s, which is not a valid %s."
+      problems.add(
+          "%s has the value %s, which is not a valid %s"
               .formatted(
                   variableName(property),
-                  value,
-                  cause
-                      .getTarget()
-                      .getType()
-                      .resolve(Object.class)
-                      .getSimpleName()
-                      .toLowerCase(Locale.ROOT));
+                  SettingValues.shown(resolvedValue(cause)),
+                  SettingValues.typeName(cause.getTarget().getType().resolve())));
     }
-    return new FailureAnalysis(
-        description,
-        "Fix the variable in the environment or in .env (see README.md, Configuration).",
-        cause);
+    return new InvalidSettingsException(problems);
   }
 
   /**
@@ -77,34 +84,7 @@ class SettingsFailureAnalyzer extends AbstractFailureAnalyzer<BindException> {
     return cause.getProperty() == null ? null : cause.getProperty().getValue();
   }
 
-  /**
-   * A value as the operator wrote it. An empty one was converted to null before validation. Quotes
-   * are a common slip in .env, which is read as a properties file and keeps them.
-   */
-  private static String shown(Object value) {
-    String text = value == null ? "" : value.toString();
-    if (text.isEmpty()) {
-      return "an empty value";
-    }
-    boolean quoted =
-        text.length() >= 2
-            && (text.startsWith("\"") && text.endsWith("\"")
-                || text.startsWith("'") && text.endsWith("'"));
-    return '"'
-        + text
-        + '"'
-        + (quoted ? " (the quotes are part of the value: in .env write NAME=value, unquoted)" : "");
-  }
-
   static String variableName(String property) {
-    String last = property.substring(property.lastIndexOf('.') + 1);
-    StringBuilder name = new StringBuilder();
-    for (char c : last.toCharArray()) {
-      if (Character.isUpperCase(c)) {
-        name.append('_');
-      }
-      name.append(c == '-' ? '_' : Character.toUpperCase(c));
-    }
-    return name.toString();
+    return SettingNames.get().variableOf(property).orElse(property);
   }
 }

@@ -15,9 +15,13 @@ import org.springframework.core.env.MapPropertySource;
  * so after the dead-execution limit another node revives it and the job runs twice (the starter's
  * default upper limit is 3 x threads, db-scheduler's own for lock-and-fetch 1 x). The H2 server
  * that lets the CLI share the embedded database with a running service must only ever listen on
- * loopback. On PostgreSQL the driver sends JDBC batches (the cleanup ledger, orphan claims) as
- * multi-row inserts, which the server executes several times faster than one insert per row.
- * Explicit settings always win: this source is added last.
+ * loopback, and load no Java class of a connecting client's choosing ({@code CREATE ALIAS ... FOR
+ * "java.lang.Runtime.exec"}); H2's own classes (its driver, the TCP server) stay allowed. That does
+ * not stop an administrator's Java source aliases, {@code FILE_READ} or {@code CSVWRITE}: the
+ * service therefore connects as a user without admin rights ({@link EmbeddedDatabaseCredentials}).
+ * On PostgreSQL the driver sends JDBC batches (the cleanup ledger, orphan claims) as multi-row
+ * inserts, which the server executes several times faster than one insert per row. Explicit
+ * settings always win: this source is added last.
  */
 class StorekeeperEnvironment implements EnvironmentPostProcessor {
 
@@ -36,8 +40,13 @@ class StorekeeperEnvironment implements EnvironmentPostProcessor {
                 "true")
             : Map.of("db-scheduler.polling-strategy", "fetch");
     environment.getPropertySources().addLast(new MapPropertySource("storekeeperDerived", derived));
-    if (url.startsWith("jdbc:h2:") && System.getProperty("h2.bindAddress") == null) {
-      System.setProperty("h2.bindAddress", "127.0.0.1");
+    if (url.startsWith("jdbc:h2:")) {
+      if (System.getProperty("h2.bindAddress") == null) {
+        System.setProperty("h2.bindAddress", "127.0.0.1");
+      }
+      if (System.getProperty("h2.allowedClasses") == null) {
+        System.setProperty("h2.allowedClasses", "org.h2.*");
+      }
     }
   }
 }

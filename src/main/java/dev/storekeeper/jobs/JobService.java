@@ -1,6 +1,7 @@
 package dev.storekeeper.jobs;
 
 import dev.storekeeper.NotFoundException;
+import dev.storekeeper.storage.PrivateFiles;
 import dev.storekeeper.storage.StorageLayout;
 import dev.storekeeper.storage.StorageProperties;
 import java.io.IOException;
@@ -89,6 +90,8 @@ public class JobService {
     Path target = layout.uploadsRoot().resolve(StorageLayout.uploadName(id, original));
     try {
       source.transferTo(temp);
+      // the servlet container spooled it with the process's umask
+      PrivateFiles.narrowNew(temp);
       long size = Files.size(temp);
       if (size == 0) {
         throw UploadRejectedException.empty();

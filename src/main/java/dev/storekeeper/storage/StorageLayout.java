@@ -2,8 +2,10 @@ package dev.storekeeper.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +23,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>Both roots are created and resolved to real paths once, at start: a data directory that is
  * itself a symbolic link is allowed, and swapping it later does not move where we delete.
+ *
+ * <p>The data directory, the roots and the spool are private to the service user (0700), and so are
+ * the files directly in the data directory (0600: the embedded database, the admin token, the
+ * database passwords): each start creates what is missing with that mode and narrows what exists
+ * ({@link PrivateFiles}). Nothing deeper is walked, so start-up stays fast with a million jobs: the
+ * 0700 roots already keep other users out of everything below them.
  */
 @Component
 public class StorageLayout {
@@ -65,6 +73,7 @@ public class StorageLayout {
                 new Shown(spool, ".spool"),
                 new Shown(dataDir, ""),
                 new Shown(configuredData, "")));
+    narrowFilesIn(dataDir);
   }
 
   /** A root as answers show it: its name in the data layout instead of its absolute path. */
@@ -150,6 +159,19 @@ public class StorageLayout {
     return trimmed.substring(trimmed.lastIndexOf('/') + 1);
   }
 
+  /** The regular files directly in the data directory; links and subdirectories are left alone. */
+  private static void narrowFilesIn(Path dir) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+          PrivateFiles.narrow(entry);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list data directory " + dir, e);
+    }
+  }
+
   /**
    * The orphan sweep lists each root and treats every entry that is not one of its own names as
    * unrecognised (deleted on request): a root that also holds the other root, the database or the
@@ -181,10 +203,13 @@ public class StorageLayout {
     return configured == null || configured.isBlank() ? fallback : Path.of(configured);
   }
 
+  /** Creates a directory (0700) unless it exists, resolves it and narrows it to 0700. */
   private static Path createReal(Path path) {
     try {
-      Files.createDirectories(path);
-      return path.toRealPath();
+      PrivateFiles.createDirectories(path);
+      Path real = path.toRealPath();
+      PrivateFiles.narrow(real);
+      return real;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create data directory " + path, e);
     }

@@ -1,7 +1,9 @@
 package dev.storekeeper.web;
 
+import dev.storekeeper.config.TokenProperties;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -11,9 +13,9 @@ import org.springframework.validation.annotation.Validated;
 public record WebProperties(
     /**
      * API_TOKEN: when set, every job endpoint needs Authorization: Bearer with it (or with the
-     * admin token). It never grants the admin endpoints.
+     * admin token). It never grants the admin endpoints. At least 32 characters.
      */
-    String apiToken,
+    @Pattern(regexp = TokenProperties.RULE, message = TokenProperties.MESSAGE) String apiToken,
     /**
      * ALLOW_ANONYMOUS_JOBS: true lets job endpoints be used without a token although the service
      * listens on a non-loopback address and API_TOKEN is unset. Default false.

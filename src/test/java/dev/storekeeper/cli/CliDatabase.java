@@ -1,9 +1,15 @@
 package dev.storekeeper.cli;
 
 import dev.storekeeper.Fixtures;
+import dev.storekeeper.config.EmbeddedDatabaseCredentials;
 import dev.storekeeper.storage.StorageLayout;
 import dev.storekeeper.storage.StorageProperties;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
@@ -47,15 +53,25 @@ final class CliDatabase {
     this.layout = new StorageLayout(new StorageProperties(dataDir.toString(), null, null, 1L, 0L));
   }
 
-  /** The embedded database exactly where the process puts it for DATA_DIR, under the same URL. */
+  /**
+   * The embedded database exactly where the process puts it for DATA_DIR, under the same URL and
+   * with the same credentials (the password files in DATA_DIR, created here when missing).
+   */
   static CliDatabase h2(Path dataDir) {
     String url =
         "jdbc:h2:file:"
             + dataDir
             + "/db;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
             + "DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
-    // no user: like the service, whose Spring Boot sets none for a file database
-    return new CliDatabase("h2", url, "", "", Map.of("DATA_DIR", dataDir.toString()), dataDir);
+    EmbeddedDatabaseCredentials.Credentials credentials =
+        EmbeddedDatabaseCredentials.prepare(url, dataDir);
+    return new CliDatabase(
+        "h2",
+        url,
+        credentials.user(),
+        credentials.password(),
+        Map.of("DATA_DIR", dataDir.toString()),
+        dataDir);
   }
 
   /** The local PostgreSQL database named by STOREKEEPER_TEST_PG_DB (default storekeeper_test). */
@@ -105,6 +121,7 @@ final class CliDatabase {
     SingleConnectionDataSource dataSource =
         new SingleConnectionDataSource(url, user, password, true);
     try {
+      keepFilesPrivate(dataSource);
       JdbcClient jdbc = JdbcClient.create(dataSource);
       return work.apply(new Connected(jdbc, new Fixtures(jdbc, layout)));
     } finally {
@@ -113,6 +130,27 @@ final class CliDatabase {
   }
 
   record Connected(JdbcClient jdbc, Fixtures fixtures) {}
+
+  /**
+   * Like the service and the CLI, this test process narrows the files H2 creates with its umask
+   * (the lock file, anew each time it opens the database): a CLI run meanwhile would otherwise find
+   * them open to other users, and say so.
+   */
+  private void keepFilesPrivate(SingleConnectionDataSource dataSource) {
+    if (!vendor.equals("h2")) {
+      return;
+    }
+    try {
+      dataSource.getConnection();
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dataDir, "db.*")) {
+        for (Path file : files) {
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+      }
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** Empties the tables a CLI run reads and writes, as StorekeeperIT does between tests. */
   void reset() {

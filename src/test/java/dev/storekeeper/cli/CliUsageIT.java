@@ -147,6 +147,63 @@ class CliUsageIT {
   }
 
   @Test
+  void unknownVariableExitsTwoNamingTheClosestSetting() {
+    Result result =
+        new CliProcess(scratch)
+            .env("DATA_DIR", scratch.resolve("data").toString())
+            .env("RETENTON_FAILED_DAYS", "3")
+            .unpacked("cleanup", "--dry-run");
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(2);
+    assertThat(result.stderr())
+        .contains(
+            "RETENTON_FAILED_DAYS (in the environment) is not a setting; did you mean"
+                + " RETENTION_FAILED_DAYS?")
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception");
+    assertThat(result.stdout()).isEmpty();
+    assertThat(scratch.resolve("data")).as("nothing touched").doesNotExist();
+  }
+
+  @Test
+  void settingsFileIsReadWithExportAndQuotesAndAMalformedLineExitsTwo() throws IOException {
+    Files.write(
+        scratch.resolve(".env"),
+        java.util.List.of("# retention", "export RETENTION_COMPLETED_DAYS=\"-1\""));
+    Result read =
+        new CliProcess(scratch)
+            .env("DATA_DIR", scratch.resolve("data").toString())
+            .unpacked("stats");
+    Files.write(scratch.resolve(".env"), java.util.List.of("RETENTION_COMPLETED_DAYS=30", "oops"));
+    Result malformed =
+        new CliProcess(scratch)
+            .env("DATA_DIR", scratch.resolve("data").toString())
+            .unpacked("cleanup", "--dry-run");
+
+    assertThat(read.exitCode()).as("%s", read).isEqualTo(2);
+    assertThat(read.stderr())
+        .contains("RETENTION_COMPLETED_DAYS must be a whole number >= 0, got \"-1\"");
+    assertThat(malformed.exitCode()).as("%s", malformed).isEqualTo(2);
+    assertThat(malformed.stderr())
+        .contains(scratch.resolve(".env") + " line 2: expected NAME=value")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void shortAdminTokenExitsTwoWithoutShowingIt() {
+    Result result =
+        new CliProcess(scratch)
+            .env("DATA_DIR", scratch.resolve("data").toString())
+            .env("ADMIN_TOKEN", "letmein")
+            .unpacked("cleanup", "--dry-run");
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(2);
+    assertThat(result.stderr())
+        .contains("ADMIN_TOKEN must be at least 32 characters")
+        .doesNotContain("letmein");
+  }
+
+  @Test
   void unreachableDatabaseExitsFourQuicklyWithoutAStackTrace() {
     Result cleanup =
         new CliProcess(scratch)

@@ -2,6 +2,7 @@ package dev.storekeeper.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import dev.storekeeper.StorekeeperApplication;
 import dev.storekeeper.cleanup.CleanupProperties;
@@ -23,43 +24,54 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Starts the real application with one setting wrong and checks that startup fails with a message
- * naming the variable an operator sets. Settings are given the way an operator gives them: under
- * the variable's own name, in a property source at the precedence of the process environment.
+ * naming the variable an operator sets. Settings are given the way an operator gives them: as the
+ * process environment (the {@code systemEnvironment} source holds exactly the test's variables) or
+ * in the settings file; what only tests set goes in as command-line properties.
  */
 class SettingsIT {
 
   @TempDir static Path dataDir;
 
-  /** Starts the application with {@code variables} standing in for the process environment. */
-  private static ConfigurableApplicationContext start(Map<String, String> variables) {
+  /** Starts the application with {@code variables} as its whole process environment. */
+  static ConfigurableApplicationContext start(Map<String, String> variables) {
+    return start(variables, Map.of());
+  }
+
+  static ConfigurableApplicationContext start(
+      Map<String, String> variables, Map<String, String> properties) {
     Map<String, Object> environment = new LinkedHashMap<>();
-    environment.put("spring.config.import", "");
-    // spring.config.import= does not stop application.properties importing ./.env: ENV_FILE does
-    environment.put("ENV_FILE", dataDir.resolve("no-such.env").toString());
     environment.put("DATA_DIR", dataDir.toString());
-    environment.put(
+    environment.putAll(variables);
+    Map<String, Object> commandLine = new LinkedHashMap<>();
+    // a stray .env in the working directory must not be read
+    commandLine.put("ENV_FILE", dataDir.resolve("no-such.env").toString());
+    commandLine.put(
         "spring.datasource.url",
         "jdbc:h2:file:"
             + dataDir.resolve("db")
             + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
-    environment.put("db-scheduler.enabled", "false");
-    environment.put("logging.level.root", "OFF");
-    environment.putAll(variables);
+    commandLine.put("db-scheduler.enabled", "false");
+    commandLine.put("logging.level.root", "OFF");
+    commandLine.putAll(properties);
     StandardEnvironment standard = new StandardEnvironment();
     standard
         .getPropertySources()
-        .addBefore(
+        .replace(
             StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-            new MapPropertySource("testEnvironment", environment));
+            new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment));
+    standard.getPropertySources().addFirst(new MapPropertySource("commandLine", commandLine));
     SpringApplication application = new SpringApplication(StorekeeperApplication.class);
     application.setWebApplicationType(WebApplicationType.NONE);
     application.setEnvironment(standard);
@@ -74,13 +86,22 @@ class SettingsIT {
   }
 
   /** Starts with {@code variables}, expects startup to fail, returns what the operator reads. */
-  private static String failureDescription(Map<String, String> variables) {
-    Throwable failure = catchThrowable(() -> start(variables).close());
+  static String failureDescription(Map<String, String> variables) {
+    return failureDescription(variables, Map.of());
+  }
+
+  static String failureDescription(Map<String, String> variables, Map<String, String> properties) {
+    Throwable failure = catchThrowable(() -> start(variables, properties).close());
 
     assertThat(failure).as("startup with %s", variables).isNotNull();
     FailureAnalysis analysis = new SettingsFailureAnalyzer().analyze(failure);
     assertThat(analysis).as("analysis of %s", failure).isNotNull();
     return analysis.getDescription();
+  }
+
+  /** The problems listed, one per line. */
+  static List<String> problems(String description) {
+    return description.lines().filter(line -> line.startsWith("  - ")).toList();
   }
 
   /**
@@ -134,13 +155,9 @@ class SettingsIT {
     return variables;
   }
 
-  /** How the message quotes a value: numbers of hours are doubles, so "-1" reads "-1.0". */
-  private static String shown(String variable, String value) {
-    if (value.isEmpty()) {
-      return "an empty value";
-    }
-    boolean hours = variable.equals("CLEANUP_INTERVAL_HOURS");
-    return '"' + (hours ? Double.valueOf(value).toString() : value) + '"';
+  /** How the message quotes a value: as typed. */
+  private static String shown(String value) {
+    return value.isEmpty() ? "an empty value" : '"' + value + '"';
   }
 
   @ParameterizedTest
@@ -148,7 +165,7 @@ class SettingsIT {
   void refusesToStartNamingEveryVariableThatBreaksItsRule(Map<String, String> variables) {
     String description = failureDescription(variables);
 
-    List<String> errors = description.lines().filter(line -> line.startsWith("  - ")).toList();
+    List<String> errors = problems(description);
     assertThat(errors)
         .as("every line names a variable that was set wrong")
         .allSatisfy(
@@ -163,28 +180,108 @@ class SettingsIT {
                     line ->
                         assertThat(line)
                             .startsWith("  - " + variable + " must ")
-                            .endsWith(", got " + shown(variable, value))));
+                            .endsWith(", got " + shown(value))));
   }
 
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource({
-    "RETENTION_COMPLETED_DAYS, abc, integer",
-    "RETENTION_COMPLETED_DAYS, 1.5, integer",
-    "RETENTION_FAILED_DAYS, abc, integer",
-    "RETENTION_CANCELLED_DAYS, seven, integer",
-    "CLEANUP_INTERVAL_HOURS, abc, double",
-    "CLEANUP_ENABLED, maybe, boolean",
-    "ORPHAN_GRACE_HOURS, 24h, integer",
-    "CLEANUP_BATCH_SIZE, abc, integer",
-    "MAX_CONCURRENT_JOBS, abc, integer",
-    "MAX_UPLOAD_BYTES, 500MB, long",
+    "RETENTION_COMPLETED_DAYS, abc, whole number",
+    "RETENTION_COMPLETED_DAYS, 1.5, whole number",
+    "RETENTION_FAILED_DAYS, abc, whole number",
+    "RETENTION_CANCELLED_DAYS, seven, whole number",
+    "CLEANUP_INTERVAL_HOURS, abc, number",
+    "CLEANUP_ENABLED, maybe, boolean (true or false)",
+    "ORPHAN_GRACE_HOURS, 24h, whole number",
+    "CLEANUP_BATCH_SIZE, abc, whole number",
+    "MAX_CONCURRENT_JOBS, abc, whole number",
+    "MAX_UPLOAD_BYTES, 500MB, whole number",
+    "PROCESSING_MAX_ATTEMPTS, three, whole number",
   })
   void refusesToStartNamingTheVariableThatIsNotOfItsType(
       String variable, String value, String type) {
     assertThat(failureDescription(Map.of(variable, value)))
         .isEqualTo(
-            "Invalid configuration: %s has the value \"%s\", which is not a valid %s."
+            "Invalid configuration:%n  - %s has the value \"%s\", which is not a valid %s"
                 .formatted(variable, value, type));
+  }
+
+  @Test
+  void reportsSeveralValuesOfTheWrongTypeAtOnce() {
+    assertThat(
+            problems(
+                failureDescription(
+                    Map.of("RETENTION_COMPLETED_DAYS", "abc", "CLEANUP_BATCH_SIZE", "x"))))
+        .containsExactlyInAnyOrder(
+            "  - RETENTION_COMPLETED_DAYS has the value \"abc\", which is not a valid whole number",
+            "  - CLEANUP_BATCH_SIZE has the value \"x\", which is not a valid whole number");
+  }
+
+  @Test
+  void blamesOnlyTheVariableThatWasSetNotTheOneThatDefaultsToIt() {
+    assertThat(problems(failureDescription(Map.of("RETENTION_FAILED_DAYS", "-1"))))
+        .containsExactly("  - RETENTION_FAILED_DAYS must be a whole number >= 0, got \"-1\"");
+    assertThat(problems(failureDescription(Map.of("RETENTION_FAILED_DAYS", "seven"))))
+        .containsExactly(
+            "  - RETENTION_FAILED_DAYS has the value \"seven\", which is not a valid whole"
+                + " number");
+  }
+
+  @ParameterizedTest(name = "CLEANUP_INTERVAL_HOURS={0}")
+  @ValueSource(strings = {"0", "0.0", "-1", "-0", "8785", "1e9"})
+  void echoesTheValueAsTyped(String value) {
+    assertThat(problems(failureDescription(Map.of("CLEANUP_INTERVAL_HOURS", value))))
+        .singleElement(STRING)
+        .startsWith("  - CLEANUP_INTERVAL_HOURS must be ")
+        .endsWith(", got \"" + value + "\"");
+  }
+
+  @Test
+  void failsBeforeCreatingAnythingOnDisk() {
+    Path fresh = dataDir.resolve("never-created");
+
+    String description =
+        failureDescription(
+            Map.of("DATA_DIR", fresh.toString(), "RETENTION_COMPLETED_DAYS", "-5"),
+            Map.of(
+                "spring.datasource.url",
+                "jdbc:h2:file:" + fresh.resolve("db") + ";MODE=PostgreSQL"));
+
+    assertThat(description).contains("RETENTION_COMPLETED_DAYS");
+    assertThat(fresh).doesNotExist();
+  }
+
+  @Nested
+  class Tokens {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ADMIN_TOKEN", "API_TOKEN"})
+    void refusesATokenShorterThan32CharactersWithoutEchoingIt(String variable) {
+      String token = "s3cret-but-only-31-characters-x";
+
+      List<String> problems = problems(failureDescription(Map.of(variable, token)));
+
+      assertThat(problems)
+          .singleElement(STRING)
+          .startsWith("  - " + variable + " must be at least 32 characters")
+          .endsWith("got a value of 31 characters")
+          .doesNotContain(token);
+    }
+
+    @Test
+    void refusesATokenWithSpacesInside() {
+      assertThat(
+              failureDescription(
+                  Map.of("ADMIN_TOKEN", "correct horse battery staple and more words")))
+          .contains("ADMIN_TOKEN must be at least 32 characters without spaces");
+    }
+
+    @Test
+    void accepts32CharactersAndUnsetTokens() {
+      whenStartedWith(
+          Map.of("ADMIN_TOKEN", " " + "a".repeat(32) + " ", "API_TOKEN", ""),
+          context ->
+              assertThat(context.getBean(TokenProperties.class).adminToken().strip()).hasSize(32));
+    }
   }
 
   @Test
@@ -251,29 +348,94 @@ class SettingsIT {
   }
 
   @Nested
-  class DotEnv {
+  class UnknownNames {
+
+    @Test
+    void aTypoInTheEnvironmentStopsStartupNamingTheSetting() {
+      assertThat(problems(failureDescription(Map.of("RETENTON_CANCELLED_DAYS", "1"))))
+          .containsExactly(
+              "  - RETENTON_CANCELLED_DAYS (in the environment) is not a setting; did you mean"
+                  + " RETENTION_CANCELLED_DAYS?");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "RETENTION_DAYS",
+          "CLEANUP_INTERVAL",
+          "ORPHAN_GRACE",
+          "STORAGE_MIN_FREE",
+          "PROCESSOR_TIMEOUT",
+          "MAX_UPLOAD",
+          "UPLOAD_DIRECTORY",
+          "OUTPUT_PATH",
+          "DATA_DIRECTORY",
+          "ADMIN_PASSWORD",
+          "API_KEY",
+          "retention_failed_days",
+          "CLENUP_ENABLED"
+        })
+    void anyNameWithOurPrefixesOrNearOneOfOursMustBeASetting(String name) {
+      assertThat(problems(failureDescription(Map.of(name, "1"))))
+          .singleElement(STRING)
+          .startsWith("  - " + name + " (in the environment) is not a setting; did you mean ");
+    }
+
+    @Test
+    void namesInAnotherCaseAreRefusedWithTheRightSpelling() {
+      assertThat(failureDescription(Map.of("Retention_Failed_Days", "3")))
+          .contains(
+              "Retention_Failed_Days (in the environment) is not a setting; did you mean"
+                  + " RETENTION_FAILED_DAYS? (setting names are upper case)");
+    }
+
+    @Test
+    void otherVariablesAreNoneOfOurBusiness() {
+      whenStartedWith(
+          Map.of("PATH", "/usr/bin", "JAVA_HOME", "/opt/java", "STOREKEEPER_NICE", "10"),
+          context -> assertThat(context.isActive()).isTrue());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+      assertThat(
+              problems(
+                  failureDescription(
+                      Map.of(
+                          "RETENTON_FAILED_DAYS", "1",
+                          "ORPHAN_GRACE_HOURS", "-2",
+                          "ADMIN_TOKEN", "short"))))
+          .hasSize(3);
+    }
+  }
+
+  @Nested
+  class SettingsFile {
 
     @TempDir Path workingDir;
 
-    private Path dotEnv(String... lines) throws IOException {
-      return Files.write(workingDir.resolve(".env"), List.of(lines));
+    private Map<String, String> file(String... lines) throws IOException {
+      Path file = Files.write(workingDir.resolve(".env"), List.of(lines));
+      return Map.of("ENV_FILE", file.toString());
     }
 
-    private Map<String, String> importing(Path file, String... variables) {
-      Map<String, String> environment = new LinkedHashMap<>();
-      environment.put("spring.config.import", "optional:file:" + file + "[.properties]");
-      for (int i = 0; i < variables.length; i += 2) {
-        environment.put(variables[i], variables[i + 1]);
+    private void whenStartedWithFile(
+        Map<String, String> variables,
+        Map<String, String> file,
+        Consumer<ConfigurableApplicationContext> check) {
+      try (ConfigurableApplicationContext context = start(variables, file)) {
+        check.accept(context);
       }
-      return environment;
     }
 
     @Test
     void usesValuesFromTheFileAndLetsTheEnvironmentWin() throws IOException {
-      Path file = dotEnv("RETENTION_COMPLETED_DAYS=11", "# a comment", "RETENTION_FAILED_DAYS=4");
+      Map<String, String> file =
+          file("RETENTION_COMPLETED_DAYS=11", "# a comment", "", "RETENTION_FAILED_DAYS=4");
 
-      whenStartedWith(
-          importing(file, "RETENTION_FAILED_DAYS", "9"),
+      whenStartedWithFile(
+          Map.of("RETENTION_FAILED_DAYS", "9"),
+          file,
           context -> {
             CleanupProperties cleanup = context.getBean(CleanupProperties.class);
             assertThat(cleanup.retentionCompletedDays()).isEqualTo(11);
@@ -283,39 +445,97 @@ class SettingsIT {
     }
 
     @Test
-    void readsTheFileThatEnvFileNames() throws IOException {
-      Path file = dotEnv("RETENTION_COMPLETED_DAYS=12");
+    void commandLinePropertiesWinOverTheEnvironmentAndTheFile() throws IOException {
+      Map<String, String> properties = new LinkedHashMap<>(file("RETENTION_FAILED_DAYS=4"));
+      properties.put("RETENTION_FAILED_DAYS", "2");
 
-      whenStartedWith(
-          Map.of("ENV_FILE", file.toString()),
+      whenStartedWithFile(
+          Map.of("RETENTION_FAILED_DAYS", "9"),
+          properties,
+          context ->
+              assertThat(context.getBean(CleanupProperties.class).retentionFailedDays())
+                  .isEqualTo(2));
+    }
+
+    @Test
+    void acceptsExportAndQuotesAsAShellWould() throws IOException {
+      Map<String, String> file =
+          file(
+              "export RETENTION_COMPLETED_DAYS=90",
+              "RETENTION_FAILED_DAYS=\"3\"",
+              "RETENTION_CANCELLED_DAYS='5'  # five days",
+              "  export   ORPHAN_GRACE_HOURS = 6 # spaces and a comment",
+              "PROCESSOR_COMMAND=\"sh -c 'wc -c < {input} > {output_dir}/n.txt'\"",
+              "CLEANUP_ENABLED=false");
+
+      whenStartedWithFile(
+          Map.of(),
+          file,
+          context -> {
+            CleanupProperties cleanup = context.getBean(CleanupProperties.class);
+            assertThat(cleanup.retentionCompletedDays()).isEqualTo(90);
+            assertThat(cleanup.retentionFailedDays()).isEqualTo(3);
+            assertThat(cleanup.retentionCancelledDays()).isEqualTo(5);
+            assertThat(cleanup.orphanGraceHours()).isEqualTo(6);
+            assertThat(context.getBean(ProcessingProperties.class).processorCommand())
+                .isEqualTo("sh -c 'wc -c < {input} > {output_dir}/n.txt'");
+          });
+    }
+
+    @Test
+    void readsSpringNamesLikeTheEnvironmentDoes() throws IOException {
+      Map<String, String> file = file("SPRING_APPLICATION_NAME=from-the-file");
+
+      whenStartedWithFile(
+          Map.of(),
+          file,
+          context ->
+              assertThat(context.getEnvironment().getProperty("spring.application.name"))
+                  .isEqualTo("from-the-file"));
+    }
+
+    @Test
+    void aTypoInTheFileIsRefusedNamingTheFileAndLine() throws IOException {
+      Map<String, String> file = file("# retention", "RETENTON_CANCELLED_DAYS=1");
+
+      assertThat(problems(failureDescription(Map.of(), file)))
+          .containsExactly(
+              "  - RETENTON_CANCELLED_DAYS ("
+                  + workingDir.resolve(".env")
+                  + " line 2) is not a setting; did you mean RETENTION_CANCELLED_DAYS?");
+    }
+
+    @Test
+    void aMalformedLineIsRefusedNamingTheFileAndLine() throws IOException {
+      Map<String, String> file =
+          file("RETENTION_COMPLETED_DAYS=3", "RETENTION_FAILED_DAYS 7", "ADMIN_TOKEN=\"unclosed");
+
+      List<String> problems = problems(failureDescription(Map.of(), file));
+
+      assertThat(problems)
+          .containsExactly(
+              "  - " + workingDir.resolve(".env") + " line 2: expected NAME=value",
+              "  - "
+                  + workingDir.resolve(".env")
+                  + " line 3: unclosed double quote in the value of ADMIN_TOKEN");
+    }
+
+    @Test
+    void namesTheVariableWhenAValueInTheFileIsInvalid() throws IOException {
+      assertThat(problems(failureDescription(Map.of(), file("CLEANUP_BATCH_SIZE="))))
+          .containsExactly("  - CLEANUP_BATCH_SIZE must be set, got an empty value");
+      assertThat(problems(failureDescription(Map.of(), file("PROCESSOR='Profile'"))))
+          .containsExactly("  - PROCESSOR must be \"profile\" or \"command\", got \"Profile\"");
+    }
+
+    @Test
+    void aFileThatDoesNotExistIsNoFile() {
+      whenStartedWithFile(
+          Map.of(),
+          Map.of("ENV_FILE", workingDir.resolve("absent.env").toString()),
           context ->
               assertThat(context.getBean(CleanupProperties.class).retentionCompletedDays())
-                  .isEqualTo(12));
-    }
-
-    @Test
-    void namesTheVariableWhenAValueIsQuoted() throws IOException {
-      Path file = dotEnv("RETENTION_FAILED_DAYS=\"7\"");
-
-      String description = failureDescription(importing(file));
-
-      assertThat(description).contains("RETENTION_FAILED_DAYS").contains("\"7\"").contains("quote");
-    }
-
-    @Test
-    void namesTheVariableWhenAStringValueIsQuoted() throws IOException {
-      Path file = dotEnv("PROCESSOR='profile'");
-
-      String description = failureDescription(importing(file));
-
-      assertThat(description).contains("PROCESSOR").contains("'profile'").contains("quote");
-    }
-
-    @Test
-    void refusesAnEmptyValueInTheFile() throws IOException {
-      Path file = dotEnv("CLEANUP_BATCH_SIZE=");
-
-      assertThat(failureDescription(importing(file))).contains("CLEANUP_BATCH_SIZE", "empty");
+                  .isEqualTo(30));
     }
   }
 }

@@ -66,4 +66,31 @@ class StorekeeperEnvironmentTest {
                 "db-scheduler.polling-strategy-upper-limit-fraction-of-threads", Double.class))
         .isEqualTo(2.0);
   }
+
+  /**
+   * Issue 11, section 1: a client of the embedded database's AUTO_SERVER cannot have H2 load a
+   * class of its choosing ({@code CREATE ALIAS ... FOR "java.lang.Runtime.exec"}).
+   */
+  @Test
+  void onH2LetsTheDatabaseLoadOnlyItsOwnClassesAndListenOnLoopback() {
+    String allowed = System.clearProperty("h2.allowedClasses");
+    String bind = System.clearProperty("h2.bindAddress");
+    try {
+      configured(Map.of("spring.datasource.url", "jdbc:h2:file:./data/db"));
+
+      assertThat(System.getProperty("h2.allowedClasses")).isEqualTo("org.h2.*");
+      assertThat(System.getProperty("h2.bindAddress")).isEqualTo("127.0.0.1");
+    } finally {
+      restore("h2.allowedClasses", allowed);
+      restore("h2.bindAddress", bind);
+    }
+  }
+
+  private static void restore(String name, String value) {
+    if (value == null) {
+      System.clearProperty(name);
+    } else {
+      System.setProperty(name, value);
+    }
+  }
 }

@@ -5,16 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 class StorageLayoutTest {
 
@@ -417,6 +423,103 @@ class StorageLayoutTest {
 
       assertThatThrownBy(() -> new StorageLayout(properties(file.resolve("data"), null, null)))
           .hasMessageContaining(file.resolve("data").toString());
+    }
+  }
+
+  /** Issue 11, section 1: what Storekeeper keeps in DATA_DIR is private, whatever the umask. */
+  @Nested
+  @ExtendWith(OutputCaptureExtension.class)
+  class Privacy {
+
+    private String mode(Path path) throws IOException {
+      return PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void createsTheDataDirectoryAndRootsPrivateAndParentsWritableOnlyByUs(@TempDir Path tmp)
+        throws IOException {
+      Path data = tmp.resolve("a/b/data");
+
+      StorageLayout layout = new StorageLayout(properties(data, null, null));
+
+      assertThat(mode(tmp.resolve("a"))).isEqualTo("rwxr-xr-x");
+      assertThat(mode(tmp.resolve("a/b"))).isEqualTo("rwxr-xr-x");
+      for (Path dir :
+          List.of(
+              layout.dataDir(), layout.uploadsRoot(), layout.outputsRoot(), layout.spoolDir())) {
+        assertThat(mode(dir)).as("%s", dir).isEqualTo("rwx------");
+      }
+    }
+
+    @Test
+    void narrowsWhatAnEarlierVersionLeftOpenAndLogsEachChange(@TempDir Path tmp, CapturedOutput log)
+        throws IOException {
+      Path data = tmp.resolve("data");
+      Path uploads = Files.createDirectories(data.resolve("uploads"));
+      Path outputs = Files.createDirectories(data.resolve("outputs"));
+      Path token = Files.writeString(data.resolve("admin-token"), "t");
+      Path database = Files.writeString(data.resolve("db.mv.db"), "h2");
+      Path alreadyPrivate = Files.writeString(data.resolve("db-password"), "p");
+      Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(uploads, PosixFilePermissions.fromString("rwxrwxrwx"));
+      Files.setPosixFilePermissions(outputs, PosixFilePermissions.fromString("rwx--x--x"));
+      Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(database, PosixFilePermissions.fromString("rw-rw-rw-"));
+      Files.setPosixFilePermissions(alreadyPrivate, PosixFilePermissions.fromString("r--------"));
+
+      new StorageLayout(properties(data, null, null));
+
+      assertThat(mode(data)).isEqualTo("rwx------");
+      assertThat(mode(uploads)).isEqualTo("rwx------");
+      assertThat(mode(outputs)).isEqualTo("rwx------");
+      assertThat(mode(token)).isEqualTo("rw-------");
+      assertThat(mode(database)).isEqualTo("rw-------");
+      assertThat(mode(alreadyPrivate)).as("owner-only modes are left alone").isEqualTo("r--------");
+      Path real = data.toRealPath();
+      assertThat(log.getAll())
+          .contains(real + " was open to other users (mode 0755 -> 0700)")
+          .contains(real.resolve("uploads") + " was open to other users (mode 0777 -> 0700)")
+          .contains(real.resolve("outputs") + " was open to other users (mode 0711 -> 0700)")
+          .contains(real.resolve("admin-token") + " was open to other users (mode 0644 -> 0600)")
+          .contains(real.resolve("db.mv.db") + " was open to other users (mode 0666 -> 0600)")
+          .doesNotContain("db-password");
+    }
+
+    @Test
+    void leavesWhatIsBelowTheRootsAndLinksAlone(@TempDir Path tmp) throws IOException {
+      Path data = tmp.resolve("data");
+      Path job = Files.createDirectories(data.resolve("outputs/" + JOB));
+      Path result = Files.writeString(job.resolve("results.json"), "{}");
+      Path elsewhere = Files.writeString(tmp.resolve("elsewhere.txt"), "not ours");
+      Path operatorsDir = Files.createDirectories(data.resolve("backups"));
+      Files.setPosixFilePermissions(job, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(result, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(operatorsDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.createSymbolicLink(data.resolve("link.txt"), elsewhere);
+
+      new StorageLayout(properties(data, null, null));
+
+      // the 0700 root keeps other users out of the trees below it; a start never walks them
+      assertThat(mode(job)).isEqualTo("rwxr-xr-x");
+      assertThat(mode(result)).isEqualTo("rw-r--r--");
+      assertThat(mode(operatorsDir)).isEqualTo("rwxr-xr-x");
+      assertThat(mode(elsewhere)).as("a link is never followed").isEqualTo("rw-r--r--");
+    }
+
+    @Test
+    void narrowsUploadAndOutputDirectoriesGivenElsewhere(@TempDir Path tmp) throws IOException {
+      Path in = Files.createDirectories(tmp.resolve("shared/in"));
+      Files.setPosixFilePermissions(in, PosixFilePermissions.fromString("rwxrwxr-x"));
+
+      StorageLayout layout =
+          new StorageLayout(
+              properties(tmp.resolve("data"), in.toString(), tmp.resolve("new/out").toString()));
+
+      assertThat(mode(layout.uploadsRoot())).isEqualTo("rwx------");
+      assertThat(mode(layout.outputsRoot())).isEqualTo("rwx------");
+      assertThat(mode(tmp.resolve("new"))).isEqualTo("rwxr-xr-x");
     }
   }
 }

@@ -1,7 +1,9 @@
 package dev.storekeeper.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.storekeeper.config.InvalidSettingsException;
 import dev.storekeeper.storage.StorageLayout;
 import dev.storekeeper.storage.StorageProperties;
 import java.nio.file.Files;
@@ -48,5 +50,20 @@ class AdminTokenTest {
     assertThat(token.matches("S3CRET-CONFIGURED")).isFalse();
     assertThat(token.matches(null)).isFalse();
     assertThat(data.resolve("admin-token")).doesNotExist();
+  }
+
+  @Test
+  void refusesATokenFileWithATokenShorterThan32CharactersWithoutShowingIt() throws Exception {
+    StorageLayout layout =
+        new StorageLayout(new StorageProperties(data.toString(), null, null, 1000L, 0L));
+    Path file = layout.dataDir().resolve("admin-token");
+    Files.writeString(file, "hunter2\n");
+
+    assertThatThrownBy(() -> new AdminToken("", layout))
+        .isInstanceOf(InvalidSettingsException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("only 7 characters long")
+        .hasMessageContaining("at least 32 characters")
+        .hasMessageNotContaining("hunter2");
   }
 }
