@@ -51,8 +51,10 @@ class EffectiveSettingsIT {
             "; data %s (uploads %s, outputs %s); "
                 .formatted(dataDir, dataDir.resolve("uploads"), dataDir.resolve("outputs")))
         .contains("; database H2 embedded, " + dataDir.resolve("db") + ";")
-        .contains("; listening on all interfaces, port " + port + ";")
-        .contains("; admin token from ADMIN_TOKEN; job endpoints anonymous")
+        .contains("; listening on 127.0.0.1 port " + port + " (loopback only);")
+        .contains(
+            "; admin token from ADMIN_TOKEN; job endpoints anonymous (the service listens on"
+                + " loopback only)")
         .doesNotContain(StorekeeperIT.ADMIN_TOKEN)
         .doesNotContain(Files.readString(dataDir.resolve("db-password")).strip());
   }
