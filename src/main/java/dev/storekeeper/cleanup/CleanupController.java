@@ -82,6 +82,7 @@ class CleanupController {
           "cancelled_days",
           "include_unrecognized",
           "retry_stuck",
+          "keep_last",
           "wait",
           "items_limit");
 
@@ -247,6 +248,13 @@ class CleanupController {
           String retryStuck,
       @Parameter(
               description =
+                  "Keep this many of the most recently completed jobs whatever their age, for this"
+                      + " run, 0..1000000 (default RETENTION_KEEP_LAST)",
+              schema = @Schema(type = "integer", minimum = "0", maximum = "1000000"))
+          @RequestParam(name = "keep_last", required = false)
+          String keepLast,
+      @Parameter(
+              description =
                   "Answer when the run has finished (200); false answers 202 at once and the run"
                       + " continues in the background",
               schema = @Schema(type = "boolean", defaultValue = "true"))
@@ -272,7 +280,10 @@ class CleanupController {
             days("failed_days", failedDays),
             days("cancelled_days", cancelledDays),
             bool("include_unrecognized", includeUnrecognized, false),
-            bool("retry_stuck", retryStuck, false));
+            bool("retry_stuck", retryStuck, false),
+            keepLast == null
+                ? null
+                : integer("keep_last", keepLast, 0, 0, RetentionPolicy.MAX_KEEP_LAST));
     boolean waitForIt = bool("wait", wait, true);
     int items = integer("items_limit", itemsLimit, DEFAULT_ITEMS, 1, MAX_PAGE);
     if (waitForIt) {

@@ -17,8 +17,12 @@ public record CleanupCounts(
     long unrecognizedDeleted,
     long bytesFreed,
     long errorCount,
-    long itemsRecorded) {
+    long itemsRecorded,
+    /** Expired jobs the run skipped because they are held. */
+    long heldJobs,
+    /** Expired completed jobs kept as the RETENTION_KEEP_LAST most recent. */
+    long keptLastJobs) {
 
   static final CleanupCounts ZERO =
-      new CleanupCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      new CleanupCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

@@ -2,6 +2,7 @@ package dev.storekeeper.cleanup;
 
 import dev.storekeeper.jobs.Job;
 import dev.storekeeper.jobs.JobRepository;
+import dev.storekeeper.jobs.JobRepository.Position;
 import dev.storekeeper.jobs.JobStatus;
 import dev.storekeeper.jobs.MetricRepository;
 import dev.storekeeper.storage.SafeFiles;
@@ -82,8 +83,8 @@ class CleanupExecutor implements DisposableBean {
           });
 
   /**
-   * Test seam: called after each protocol step ("claimed", "files", "rows") and before orphans are
-   * claimed ("orphans-found").
+   * Test seam: called after each protocol step ("claimed", "files", "rows"), between reading a page
+   * of expired jobs and claiming it ("page"), and before orphans are claimed ("orphans-found").
    */
   volatile Consumer<String> checkpoint = step -> {};
 
@@ -107,9 +108,16 @@ class CleanupExecutor implements DisposableBean {
   long expectedJobs(CleanupRequest request, RunState state) {
     long expected = jobs.countDeleting() + (request.retryStuck() ? jobs.countStuck() : 0);
     for (JobStatus status : request.expiredStatuses()) {
-      expected += jobs.countFinishedBefore(status, state.policy.cutoff(status, state.now));
+      expected +=
+          jobs.countExpired(
+              status, state.policy.cutoff(status, state.now), keepBefore(status, state));
     }
     return expected;
+  }
+
+  /** Where keep-last starts protecting jobs of this status (only completed ones are kept so). */
+  private static Position keepBefore(JobStatus status, RunState state) {
+    return status == JobStatus.COMPLETED ? state.keepLastBoundary : Position.END;
   }
 
   void execute(
@@ -162,26 +170,35 @@ class CleanupExecutor implements DisposableBean {
     }
   }
 
+  /**
+   * Deletes the expired jobs of one status: finished before the cutoff, not among the keep-last
+   * newest (completed jobs), not held. Held ones are listed as kept, with their hold; the ones
+   * keep-last keeps are counted.
+   */
   private void expire(
       JobStatus status, RunState state, int batchSize, Consumer<RunState> afterBatch) {
     Instant cutoff = state.policy.cutoff(status, state.now);
     int days = state.policy.daysFor(status);
+    Position keep = keepBefore(status, state);
+    reportHeld(status, cutoff, state, batchSize, afterBatch);
+    if (status == JobStatus.COMPLETED) {
+      state.keptLastJobs += jobs.countKeptLast(cutoff, keep);
+    }
     Pipeline pipeline = new Pipeline(state, afterBatch);
     try {
-      Instant afterAt = null;
-      UUID afterId = null;
+      Position after = Position.START;
       while (!state.lockLost) {
-        List<Job> page = jobs.findFinishedBefore(status, cutoff, afterAt, afterId, batchSize);
+        List<Job> page = jobs.findExpired(status, cutoff, keep, after, batchSize);
         if (page.isEmpty()) {
           break;
         }
         Job last = page.get(page.size() - 1);
-        afterAt = last.completedAt();
-        afterId = last.id();
+        after = new Position(last.completedAt(), last.id());
         List<Job> claimed = page;
         if (!state.dryRun) {
+          checkpoint.accept("page");
           Set<UUID> ids =
-              jobs.claim(page.stream().map(Job::id).toList(), status, cutoff, state.runId);
+              jobs.claim(page.stream().map(Job::id).toList(), status, cutoff, keep, state.runId);
           claimed = page.stream().filter(job -> ids.contains(job.id())).toList();
           checkpoint.accept("claimed");
         }
@@ -202,6 +219,44 @@ class CleanupExecutor implements DisposableBean {
       pipeline.finishAll();
     } finally {
       pipeline.settle();
+    }
+  }
+
+  /** Lists the held jobs retention would otherwise delete now, as kept items of the run. */
+  private void reportHeld(
+      JobStatus status,
+      Instant cutoff,
+      RunState state,
+      int batchSize,
+      Consumer<RunState> afterBatch) {
+    Position after = Position.START;
+    while (true) {
+      List<Job> page = jobs.findHeldExpired(status, cutoff, after, batchSize);
+      if (page.isEmpty()) {
+        return;
+      }
+      for (Job job : page) {
+        state.heldJobs++;
+        state.item(
+            Category.forStatus(status),
+            job.id(),
+            job.filePath(),
+            job.completedAt(),
+            job.uploadBytes() + job.outputBytes(),
+            0,
+            "%s %s ago, past its retention, but held since %s by %s: %s"
+                .formatted(
+                    status.value(),
+                    ago(job.completedAt(), state.now),
+                    job.heldAt(),
+                    job.heldBy(),
+                    job.holdReason()),
+            CleanupItem.Result.KEPT,
+            null);
+      }
+      Job last = page.get(page.size() - 1);
+      after = new Position(last.completedAt(), last.id());
+      afterBatch.accept(state);
     }
   }
 

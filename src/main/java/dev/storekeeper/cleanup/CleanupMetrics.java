@@ -110,6 +110,9 @@ class CleanupMetrics {
         .baseUnit("seconds")
         .description("Start of the last successful real cleanup run, Unix time; 0 when none yet")
         .register(registry);
+    Gauge.builder("storekeeper.jobs.held", this, m -> m.value(s -> s.held().count()))
+        .description("Jobs on hold: no cleanup deletes them until the hold is released")
+        .register(registry);
     Gauge.builder("storekeeper.cleanup.stuck.items", this, m -> m.value(s -> s.stuck().count()))
         .description(
             "Deletions parked after failing CLEANUP_MAX_ITEM_ATTEMPTS runs in a row; retry_stuck"

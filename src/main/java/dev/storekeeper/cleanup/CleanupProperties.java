@@ -35,6 +35,11 @@ public record CleanupProperties(
         @Min(value = 0, message = "must be a whole number >= 0")
         @Max(value = 36500, message = "must be a whole number <= 36500")
         Integer retentionCancelledDays,
+    /** RETENTION_KEEP_LAST: the most recently completed jobs kept whatever their age. Default 0. */
+    @NotNull(message = "must be set")
+        @Min(value = 0, message = "must be a whole number between 0 and 1000000")
+        @Max(value = 1_000_000, message = "must be a whole number between 0 and 1000000")
+        Integer retentionKeepLast,
     /** ORPHAN_GRACE_HOURS: an orphan must be this old before it is removed. Default 24. */
     @NotNull(message = "must be set") @Min(value = 0, message = "must be a whole number >= 0")
         Integer orphanGraceHours,
@@ -64,6 +69,10 @@ public record CleanupProperties(
 
   public RetentionPolicy defaultPolicy() {
     return new RetentionPolicy(
-        retentionCompletedDays, retentionFailedDays, retentionCancelledDays, orphanGraceHours);
+        retentionCompletedDays,
+        retentionFailedDays,
+        retentionCancelledDays,
+        orphanGraceHours,
+        retentionKeepLast);
   }
 }

@@ -99,7 +99,7 @@ public class CleanupReports {
   public record Scan(long count, long bytes, Instant scannedAt, UUID runId) {}
 
   public record Retention(
-      int completedDays, int failedDays, int cancelledDays, int orphanGraceHours) {}
+      int completedDays, int failedDays, int cancelledDays, int orphanGraceHours, int keepLast) {}
 
   /**
    * Deletions that failed {@code CLEANUP_MAX_ITEM_ATTEMPTS} runs in a row and are parked: how many,
@@ -130,7 +130,8 @@ public class CleanupReports {
       Disk disk,
       Scheduler scheduler,
       Retention retention,
-      Stuck stuck) {}
+      Stuck stuck,
+      CountAndBytes held) {}
 
   /**
    * One item of a run, as shown to operators: its path relative to the data layout ({@code
@@ -183,6 +184,8 @@ public class CleanupReports {
       long orphanedOutputs,
       long unrecognizedFound,
       long unrecognizedDeleted,
+      long heldJobs,
+      long keptLastJobs,
       long bytesFreed,
       List<String> errors,
       long errorCount,
@@ -231,6 +234,8 @@ public class CleanupReports {
         c.orphanedOutputs(),
         c.unrecognizedFound(),
         c.unrecognizedDeleted(),
+        c.heldJobs(),
+        c.keptLastJobs(),
         c.bytesFreed(),
         run.errors().stream().map(layout::scrub).toList(),
         c.errorCount(),
@@ -337,8 +342,15 @@ public class CleanupReports {
             policy.completedDays(),
             policy.failedDays(),
             policy.cancelledDays(),
-            policy.orphanGraceHours()),
-        stuck(byStatus.get(JobStatus.STUCK.value())));
+            policy.orphanGraceHours(),
+            policy.keepLast()),
+        stuck(byStatus.get(JobStatus.STUCK.value())),
+        held());
+  }
+
+  private CountAndBytes held() {
+    StatusUsage held = jobs.heldUsage();
+    return new CountAndBytes(held.jobs(), held.uploadBytes() + held.outputBytes());
   }
 
   private Stuck stuck(CountAndBytes total) {

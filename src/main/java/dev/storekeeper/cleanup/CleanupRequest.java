@@ -22,7 +22,8 @@ public record CleanupRequest(
     Integer failedDays,
     Integer cancelledDays,
     boolean includeUnrecognized,
-    boolean retryStuck) {
+    boolean retryStuck,
+    Integer keepLast) {
 
   public CleanupRequest(
       Trigger trigger,
@@ -44,7 +45,8 @@ public record CleanupRequest(
         failedDays,
         cancelledDays,
         includeUnrecognized,
-        false);
+        false,
+        null);
   }
 
   public static CleanupRequest full(Trigger trigger, boolean dryRun) {
@@ -62,7 +64,26 @@ public record CleanupRequest(
         failedDays,
         cancelledDays,
         includeUnrecognized,
-        retry);
+        retry,
+        keepLast);
+  }
+
+  /**
+   * Keeps the {@code keep} most recently completed jobs in this run (null: RETENTION_KEEP_LAST).
+   */
+  public CleanupRequest withKeepLast(Integer keep) {
+    return new CleanupRequest(
+        trigger,
+        dryRun,
+        oldCompleted,
+        oldFailed,
+        orphans,
+        completedDays,
+        failedDays,
+        cancelledDays,
+        includeUnrecognized,
+        retryStuck,
+        keep);
   }
 
   private boolean all() {
@@ -104,6 +125,7 @@ public record CleanupRequest(
     parameters.put("completed_days", policy.completedDays());
     parameters.put("failed_days", policy.failedDays());
     parameters.put("cancelled_days", policy.cancelledDays());
+    parameters.put("keep_last", policy.keepLast());
     parameters.put("orphan_grace_hours", policy.orphanGraceHours());
     parameters.put("include_unrecognized", includeUnrecognized);
     parameters.put("retry_stuck", retryStuck);

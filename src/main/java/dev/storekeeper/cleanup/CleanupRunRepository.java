@@ -58,6 +58,7 @@ class CleanupRunRepository {
                    unrecognized_found = :unrecognized, unrecognized_bytes = :unrecognizedBytes,
                    unrecognized_deleted = :unrecognizedDeleted, bytes_freed = :bytes,
                    error_count = :errors, items_recorded = :items,
+                   held_jobs = :held, kept_last_jobs = :keptLast,
                    items_expected = :expected, heartbeat_at = :now
              where id = :id
             """)
@@ -78,6 +79,8 @@ class CleanupRunRepository {
         .param("bytes", counts.bytesFreed())
         .param("errors", counts.errorCount())
         .param("items", counts.itemsRecorded())
+        .param("held", counts.heldJobs())
+        .param("keptLast", counts.keptLastJobs())
         .param("expected", itemsExpected)
         .param("now", ts(now))
         .update();
@@ -292,7 +295,9 @@ class CleanupRunRepository {
             rs.getLong("unrecognized_deleted"),
             rs.getLong("bytes_freed"),
             rs.getLong("error_count"),
-            rs.getLong("items_recorded")),
+            rs.getLong("items_recorded"),
+            rs.getLong("held_jobs"),
+            rs.getLong("kept_last_jobs")),
         rs.getLong("items_expected"),
         errors == null || errors.isEmpty() ? List.of() : Arrays.asList(errors.split("\n")));
   }

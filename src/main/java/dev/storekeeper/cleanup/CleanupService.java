@@ -4,6 +4,7 @@ import dev.storekeeper.ConflictException;
 import dev.storekeeper.NotFoundException;
 import dev.storekeeper.jobs.Job;
 import dev.storekeeper.jobs.JobRepository;
+import dev.storekeeper.jobs.JobRepository.Position;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -82,7 +83,8 @@ public class CleanupService implements DisposableBean {
   public RetentionPolicy policyFor(CleanupRequest request) {
     return properties
         .defaultPolicy()
-        .with(request.completedDays(), request.failedDays(), request.cancelledDays());
+        .with(request.completedDays(), request.failedDays(), request.cancelledDays())
+        .withKeepLast(request.keepLast());
   }
 
   /** Runs to the end on the caller's thread. */
@@ -124,7 +126,9 @@ public class CleanupService implements DisposableBean {
       lock.release(runId);
       throw e;
     }
-    return new Prepared(new RunState(runId, request.dryRun(), now, policy, progress));
+    RunState state = new RunState(runId, request.dryRun(), now, policy, progress);
+    state.keepLastBoundary = jobs.keepLastBoundary(policy.keepLast());
+    return new Prepared(state);
   }
 
   /**
@@ -226,6 +230,9 @@ public class CleanupService implements DisposableBean {
       throw new ConflictException(
           "Job " + jobId + " is " + job.status().value() + "; cancel it before deleting it");
     }
+    if (job.held()) {
+      throw HeldException.of(job);
+    }
     UUID runId = UUID.randomUUID();
     Instant now = clock.instant();
     RetentionPolicy policy = properties.defaultPolicy();
@@ -238,8 +245,13 @@ public class CleanupService implements DisposableBean {
         now);
     RunState state = new RunState(runId, false, now, policy, CleanupProgress.NONE);
     state.itemsExpected = 1;
-    Set<UUID> claimed = jobs.claim(List.of(jobId), job.status(), END_OF_TIME, runId);
+    Set<UUID> claimed = jobs.claim(List.of(jobId), job.status(), END_OF_TIME, Position.END, runId);
     if (claimed.isEmpty()) {
+      Job changed = jobs.findById(jobId).orElse(null);
+      if (changed != null && changed.held()) {
+        runs.finish(runId, Outcome.FAILED, List.of("job was put on hold"), clock.instant());
+        throw HeldException.of(changed);
+      }
       runs.finish(
           runId,
           Outcome.FAILED,

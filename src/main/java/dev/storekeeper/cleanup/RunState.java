@@ -1,5 +1,6 @@
 package dev.storekeeper.cleanup;
 
+import dev.storekeeper.jobs.JobRepository.Position;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ final class RunState {
   final RetentionPolicy policy;
   final CleanupProgress progress;
 
+  /** Where the RETENTION_KEEP_LAST newest completed jobs begin, fixed when the run starts. */
+  Position keepLastBoundary = Position.END;
+
   long completedJobs;
   long failedJobs;
   long cancelledJobs;
@@ -36,6 +40,8 @@ final class RunState {
   long unrecognizedDeleted;
   long bytesFreed;
   long errorCount;
+  long heldJobs;
+  long keptLastJobs;
   long itemsExpected;
   private long seq;
   private final List<CleanupItem> pending = new ArrayList<>();
@@ -110,6 +116,8 @@ final class RunState {
         unrecognizedDeleted,
         bytesFreed,
         errorCount,
-        seq);
+        seq,
+        heldJobs,
+        keptLastJobs);
   }
 }

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum Trigger {
   SCHEDULE,
   CLI,
-  API;
+  API,
+  /** The capacity watermarks: usage crossed STORAGE_HIGH_WATERMARK_PERCENT. */
+  CAPACITY;
 
   public String value() {
     return name().toLowerCase(Locale.ROOT);

@@ -87,6 +87,15 @@ final class CleanupCommand implements Callable<Integer> {
   boolean includeUnrecognized;
 
   @Option(
+      names = "--keep-last",
+      paramLabel = "N",
+      converter = KeepLast.class,
+      description =
+          "Keep the N most recently completed jobs whatever their age, for this run (default:"
+              + " RETENTION_KEEP_LAST).")
+  Integer keepLast;
+
+  @Option(
       names = "--retry-stuck",
       description =
           "Retry deletions parked as stuck (they failed CLEANUP_MAX_ITEM_ATTEMPTS runs in a row;"
@@ -130,7 +139,8 @@ final class CleanupCommand implements Callable<Integer> {
         failedDays,
         cancelledDays,
         includeUnrecognized,
-        retryStuck);
+        retryStuck,
+        keepLast);
   }
 
   @Override

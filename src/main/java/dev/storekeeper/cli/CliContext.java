@@ -66,6 +66,11 @@ final class CliContext implements AutoCloseable {
     return json;
   }
 
+  /** Any service of the command's context (beans are created lazily, on first use). */
+  <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
   @Override
   public void close() {
     context.close();

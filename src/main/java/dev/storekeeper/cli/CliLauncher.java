@@ -2,6 +2,11 @@ package dev.storekeeper.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -26,8 +31,27 @@ public final class CliLauncher {
 
   private CliLauncher() {}
 
+  /** Every operator command, by the name it is run with: {@code java -jar ... <name> ...}. */
+  private static final Map<String, BiFunction<Streams, Supplier<CliContext>, Object>> COMMANDS =
+      commands();
+
+  private static Map<String, BiFunction<Streams, Supplier<CliContext>, Object>> commands() {
+    Map<String, BiFunction<Streams, Supplier<CliContext>, Object>> commands = new LinkedHashMap<>();
+    commands.put("cleanup", CleanupCommand::new);
+    commands.put("stats", StatsCommand::new);
+    commands.put("hold", HoldCommand::new);
+    commands.put("release", ReleaseCommand::new);
+    commands.put("holds", HoldsCommand::new);
+    return Collections.unmodifiableMap(commands);
+  }
+
   public static boolean isCommand(String[] args) {
-    return args.length > 0 && (args[0].equals("cleanup") || args[0].equals("stats"));
+    return args.length > 0 && COMMANDS.containsKey(args[0]);
+  }
+
+  /** The names of the operator commands, for bin/cleanup-storage and help texts. */
+  static Set<String> commandNames() {
+    return COMMANDS.keySet();
   }
 
   /** Runs the command named by {@code args[0]} and returns its exit code. */
@@ -48,14 +72,12 @@ public final class CliLauncher {
   }
 
   static int execute(String[] args, Streams streams, Supplier<CliContext> contexts) {
-    Object command =
-        args[0].equals("cleanup")
-            ? new CleanupCommand(streams, contexts)
-            : new StatsCommand(streams, contexts);
+    Object command = COMMANDS.get(args[0]).apply(streams, contexts);
+    String launcher = System.getProperty(NAME_PROPERTY);
     String name =
         args[0].equals("cleanup")
-            ? System.getProperty(NAME_PROPERTY, "storekeeper cleanup")
-            : "storekeeper stats";
+            ? (launcher == null ? "storekeeper cleanup" : launcher)
+            : (launcher == null ? "storekeeper" : launcher) + " " + args[0];
     CommandLine commandLine =
         new CommandLine(command)
             .setCommandName(name)

@@ -1,5 +1,6 @@
 package dev.storekeeper.cli;
 
+import dev.storekeeper.StorekeeperException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -42,6 +43,11 @@ final class Failures {
   static CliFailure classify(Throwable failure) {
     if (failure instanceof CliFailure known) {
       return known;
+    }
+    if (failure instanceof StorekeeperException refused && refused.status() < 500) {
+      // what the API answers with a 4xx: the request cannot be done as asked (no such job, an
+      // invalid value): the operator's to fix, like a usage error
+      return new CliFailure(ExitCodes.USAGE, refused.getMessage(), failure);
     }
     log.debug("Command failed", failure);
     Optional<String> database = databaseUnreachable(failure);

@@ -21,7 +21,16 @@ public record Job(
     int attempts,
     UUID deletingRunId,
     String cleanupError,
-    int cleanupAttempts) {
+    int cleanupAttempts,
+    /** When the job was put on hold, or null: a held job is never deleted by any path. */
+    Instant heldAt,
+    /** Who placed the hold: the kind of token ("admin") or "cli". */
+    String heldBy,
+    String holdReason) {
+
+  public boolean held() {
+    return heldAt != null;
+  }
 
   public static Job newUpload(UUID id, String filename, String filePath, long bytes, Instant now) {
     return new Job(
@@ -41,6 +50,9 @@ public record Job(
         0,
         null,
         null,
-        0);
+        0,
+        null,
+        null,
+        null);
   }
 }

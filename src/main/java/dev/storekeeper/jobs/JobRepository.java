@@ -27,11 +27,14 @@ public class JobRepository {
       """
       id, filename, file_path, status, progress, current_step, error_message, created_at,
       started_at, completed_at, result_path, upload_bytes, output_bytes, attempts,
-      deleting_run_id, cleanup_error, cleanup_attempts\
+      deleting_run_id, cleanup_error, cleanup_attempts, held_at, held_by, hold_reason\
       """;
 
   /** Earlier than any completion time: the keyset position before the first page. */
   private static final Instant BEFORE_ALL = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** Later than any completion time. */
+  private static final Instant AFTER_ALL = Instant.parse("9999-01-01T00:00:00Z");
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -210,13 +213,93 @@ public class JobRepository {
   // ---- the cleanup protocol ------------------------------------------------------------------
 
   /**
-   * One keyset page of jobs in {@code status} that finished before {@code cutoff}, oldest first,
-   * strictly after the position (afterCompletedAt, afterId), or from the start when it is null. The
-   * position is a row comparison so that it is an index condition on {@code (status, completed_at,
-   * id)}: each page starts where the last one ended instead of re-reading every earlier row.
+   * A place in the order of finished jobs, {@code (completed_at, id)}: every job before it finished
+   * earlier (or at the same instant with a smaller id).
    */
-  public List<Job> findFinishedBefore(
-      JobStatus status, Instant cutoff, Instant afterCompletedAt, UUID afterId, int limit) {
+  public record Position(Instant completedAt, UUID id) {
+    /** Before every job. */
+    public static final Position START = new Position(BEFORE_ALL, new UUID(0, 0));
+
+    /** After every job. */
+    public static final Position END = new Position(AFTER_ALL, new UUID(-1, -1));
+  }
+
+  /**
+   * Where the {@code keep} most recently completed jobs begin: the keep-th newest completed job's
+   * position. Jobs at or after it are kept by keep-last; {@link Position#END} when nothing is kept
+   * that way, {@link Position#START} when there are no more than {@code keep} completed jobs.
+   */
+  public Position keepLastBoundary(int keep) {
+    if (keep <= 0) {
+      return Position.END;
+    }
+    return jdbc.sql(
+            """
+            select completed_at, id from jobs
+             where status = 'completed' and completed_at is not null
+             order by completed_at desc, id desc
+             offset :skip rows fetch next 1 rows only
+            """)
+        .param("skip", keep - 1)
+        .query((rs, n) -> new Position(instant(rs, "completed_at"), rs.getObject("id", UUID.class)))
+        .optional()
+        .orElse(Position.START);
+  }
+
+  /**
+   * One keyset page of the jobs in {@code status} that retention may delete: finished before {@code
+   * cutoff}, before {@code keepBefore} (keep-last), and not held; oldest first, strictly after
+   * {@code after}. The positions are row comparisons, so that they are index conditions on {@code
+   * (status, completed_at, id)}: each page starts where the last one ended instead of re-reading
+   * every earlier row.
+   */
+  public List<Job> findExpired(
+      JobStatus status, Instant cutoff, Position keepBefore, Position after, int limit) {
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + """
+             from jobs
+            where status = :status and completed_at is not null and completed_at < :cutoff
+              and (completed_at, id) < (:keepAt, :keepId)
+              and (completed_at, id) > (:afterAt, :afterId)
+              and held_at is null
+            order by completed_at, id
+            fetch first :limit rows only
+            """)
+        .param("status", status.value())
+        .param("cutoff", ts(cutoff))
+        .param("keepAt", ts(keepBefore.completedAt()))
+        .param("keepId", keepBefore.id())
+        .param("afterAt", ts(after.completedAt()))
+        .param("afterId", after.id())
+        .param("limit", limit)
+        .query(JobRepository::map)
+        .list();
+  }
+
+  /** How many jobs {@link #findExpired} pages through. */
+  public long countExpired(JobStatus status, Instant cutoff, Position keepBefore) {
+    return jdbc.sql(
+            """
+            select count(*) from jobs
+             where status = :status and completed_at is not null and completed_at < :cutoff
+               and (completed_at, id) < (:keepAt, :keepId)
+               and held_at is null
+            """)
+        .param("status", status.value())
+        .param("cutoff", ts(cutoff))
+        .param("keepAt", ts(keepBefore.completedAt()))
+        .param("keepId", keepBefore.id())
+        .query(Long.class)
+        .single();
+  }
+
+  /**
+   * One keyset page of the held jobs in {@code status} that finished before {@code cutoff}: what
+   * retention would delete but for the hold.
+   */
+  public List<Job> findHeldExpired(JobStatus status, Instant cutoff, Position after, int limit) {
     return jdbc.sql(
             "select "
                 + COLUMNS
@@ -224,26 +307,31 @@ public class JobRepository {
              from jobs
             where status = :status and completed_at is not null and completed_at < :cutoff
               and (completed_at, id) > (:afterAt, :afterId)
+              and held_at is not null
             order by completed_at, id
             fetch first :limit rows only
             """)
         .param("status", status.value())
         .param("cutoff", ts(cutoff))
-        .param("afterAt", ts(afterCompletedAt == null ? BEFORE_ALL : afterCompletedAt))
-        .param("afterId", afterId == null ? new UUID(0, 0) : afterId)
+        .param("afterAt", ts(after.completedAt()))
+        .param("afterId", after.id())
         .param("limit", limit)
         .query(JobRepository::map)
         .list();
   }
 
-  public long countFinishedBefore(JobStatus status, Instant cutoff) {
+  /** Completed jobs past their retention that keep-last keeps (held ones are counted as held). */
+  public long countKeptLast(Instant cutoff, Position keepBefore) {
     return jdbc.sql(
             """
             select count(*) from jobs
-             where status = :status and completed_at is not null and completed_at < :cutoff
+             where status = 'completed' and completed_at is not null and completed_at < :cutoff
+               and (completed_at, id) >= (:keepAt, :keepId)
+               and held_at is null
             """)
-        .param("status", status.value())
         .param("cutoff", ts(cutoff))
+        .param("keepAt", ts(keepBefore.completedAt()))
+        .param("keepId", keepBefore.id())
         .query(Long.class)
         .single();
   }
@@ -259,10 +347,12 @@ public class JobRepository {
   }
 
   /**
-   * Claims jobs for deletion in one statement that re-checks eligibility, so a job that changed
-   * since it was read is not claimed. Returns the ids actually claimed.
+   * Claims jobs for deletion in one statement that re-checks eligibility — status, cutoff,
+   * keep-last position and hold — so a job that changed since it was read (finished again, put on
+   * hold) is not claimed. Returns the ids actually claimed.
    */
-  public Set<UUID> claim(Collection<UUID> ids, JobStatus status, Instant cutoff, UUID runId) {
+  public Set<UUID> claim(
+      Collection<UUID> ids, JobStatus status, Instant cutoff, Position keepBefore, UUID runId) {
     if (ids.isEmpty()) {
       return Set.of();
     }
@@ -275,6 +365,8 @@ public class JobRepository {
         update jobs set status = 'deleting', deleting_run_id = :runId
          where id = any(:ids) and status = :status
            and completed_at is not null and completed_at < :cutoff
+           and (completed_at, id) < (:keepAt, :keepId)
+           and held_at is null
         """;
     if (returning()) {
       // one statement: the rows it changed are the rows claimed
@@ -283,6 +375,8 @@ public class JobRepository {
               .param("ids", uuidArray(ids))
               .param("status", status.value())
               .param("cutoff", ts(cutoff))
+              .param("keepAt", ts(keepBefore.completedAt()))
+              .param("keepId", keepBefore.id())
               .param("runId", runId)
               .query(UUID.class)
               .list());
@@ -291,6 +385,8 @@ public class JobRepository {
         .param("ids", uuidArray(ids))
         .param("status", status.value())
         .param("cutoff", ts(cutoff))
+        .param("keepAt", ts(keepBefore.completedAt()))
+        .param("keepId", keepBefore.id())
         .param("runId", runId)
         .update();
     return new HashSet<>(
@@ -429,6 +525,75 @@ public class JobRepository {
             .param("ids", ids)
             .query(UUID.class)
             .list());
+  }
+
+  // ---- holds -----------------------------------------------------------------------------------
+
+  /**
+   * Puts a job on hold, or replaces its hold's reason. Refused (false) when the job does not exist
+   * or is being deleted: a hold can only protect what is still there.
+   */
+  public boolean hold(UUID id, String reason, String by, Instant now) {
+    return jdbc.sql(
+                """
+                update jobs set held_at = coalesce(held_at, :now), held_by = :by,
+                                hold_reason = :reason
+                 where id = :id and status not in ('deleting', 'stuck')
+                """)
+            .param("id", id)
+            .param("now", ts(now))
+            .param("by", truncate(by, 64))
+            .param("reason", truncate(reason, 1024))
+            .update()
+        == 1;
+  }
+
+  /** Releases a job's hold; false when it had none. */
+  public boolean release(UUID id) {
+    return jdbc.sql(
+                """
+                update jobs set held_at = null, held_by = null, hold_reason = null
+                 where id = :id and held_at is not null
+                """)
+            .param("id", id)
+            .update()
+        == 1;
+  }
+
+  /** Held jobs, oldest hold first. */
+  public List<Job> findHeld(int offset, int limit) {
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + """
+                 from jobs where held_at is not null
+                order by held_at, id
+                offset :offset rows fetch next :limit rows only
+                """)
+        .param("offset", offset)
+        .param("limit", limit)
+        .query(JobRepository::map)
+        .list();
+  }
+
+  /** Held jobs and the bytes they keep. */
+  public StatusUsage heldUsage() {
+    return jdbc.sql(
+            """
+            select count(*) as jobs, coalesce(sum(upload_bytes), 0) as upload_bytes,
+                   coalesce(sum(output_bytes), 0) as output_bytes
+              from jobs where held_at is not null
+            """)
+        .query(
+            (rs, n) ->
+                new StatusUsage(
+                    null,
+                    rs.getLong("jobs"),
+                    rs.getLong("upload_bytes"),
+                    rs.getLong("output_bytes"),
+                    0,
+                    0))
+        .single();
   }
 
   /**
@@ -579,7 +744,10 @@ public class JobRepository {
         rs.getInt("attempts"),
         rs.getObject("deleting_run_id", UUID.class),
         rs.getString("cleanup_error"),
-        rs.getInt("cleanup_attempts"));
+        rs.getInt("cleanup_attempts"),
+        instant(rs, "held_at"),
+        rs.getString("held_by"),
+        rs.getString("hold_reason"));
   }
 
   /**

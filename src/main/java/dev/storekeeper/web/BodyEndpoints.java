@@ -48,7 +48,31 @@ final class BodyEndpoints {
                 patterns("/upload", "/upload/"),
                 MediaType.MULTIPART_FORM_DATA,
                 "a multipart/form-data body with exactly one part, the file \"file\"",
-                uploads::check));
+                uploads::check),
+            new BodyEndpoint(
+                "PUT",
+                patterns("/jobs/{id}/hold"),
+                MediaType.APPLICATION_JSON,
+                "a JSON object {\"reason\": \"why the job is held\"} of at most "
+                    + MAX_JSON_BODY
+                    + " bytes",
+                BodyEndpoints::smallJson));
+  }
+
+  /** A hold's body is one short reason: a larger one is not what it claims to be. */
+  static final int MAX_JSON_BODY = 16 * 1024;
+
+  private static Optional<ProblemDetail> smallJson(HttpServletRequest request, long contentLength) {
+    if (contentLength >= 0 && contentLength <= MAX_JSON_BODY) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        ProblemType.INVALID_REQUEST.problem(
+            contentLength < 0
+                ? "Send the JSON body with a Content-Length (at most %d bytes), not chunked"
+                    .formatted(MAX_JSON_BODY)
+                : "The JSON body is %d bytes; at most %d are accepted"
+                    .formatted(contentLength, MAX_JSON_BODY)));
   }
 
   Optional<BodyEndpoint> find(HttpServletRequest request) {

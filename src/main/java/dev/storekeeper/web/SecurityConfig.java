@@ -61,8 +61,9 @@ class SecurityConfig {
 
   static final RequestMatcher ADMIN =
       new OrRequestMatcher(
-          paths("/cleanup", "/cleanup/**", "/actuator", "/actuator/**"),
-          PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.DELETE, "/jobs/*"));
+          paths("/cleanup", "/cleanup/**", "/actuator", "/actuator/**", "/holds", "/holds/**"),
+          PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.DELETE, "/jobs/*"),
+          PathPatternRequestMatcher.withDefaults().matcher("/jobs/*/hold"));
 
   @Bean
   SecurityFilterChain filterChain(

@@ -1,0 +1,19 @@
+package dev.storekeeper.cli;
+
+/** How many entries a listing command prints: 1 to 1000, as the API's pages. */
+final class PageSize extends WholeNumber {
+
+  PageSize() {
+    super(1000);
+  }
+
+  @Override
+  public Integer convert(String value) {
+    Integer size = super.convert(value);
+    if (size == 0) {
+      throw new picocli.CommandLine.TypeConversionException(
+          "must be a whole number between 1 and 1000, got \"" + value + "\"");
+    }
+    return size;
+  }
+}
