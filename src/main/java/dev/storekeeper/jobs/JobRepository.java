@@ -415,13 +415,19 @@ public class JobRepository {
 
   /** One keyset page of jobs left in {@code deleting} by any run (including crashed ones). */
   public List<Job> findDeleting(UUID afterId, int limit) {
+    return findInStatus(JobStatus.DELETING, afterId, limit);
+  }
+
+  /** One keyset page, by id, of the jobs in one status. */
+  private List<Job> findInStatus(JobStatus status, UUID afterId, int limit) {
     return jdbc.sql(
             "select "
                 + COLUMNS
                 + """
-                 from jobs where status = 'deleting' and id > :afterId
+                 from jobs where status = :status and id > :afterId
                 order by id fetch first :limit rows only
                 """)
+        .param("status", status.value())
         .param("afterId", afterId == null ? new UUID(0, 0) : afterId)
         .param("limit", limit)
         .query(JobRepository::map)
@@ -629,17 +635,7 @@ public class JobRepository {
 
   /** One keyset page of parked deletions, by id. */
   public List<Job> findStuck(UUID afterId, int limit) {
-    return jdbc.sql(
-            "select "
-                + COLUMNS
-                + """
-                 from jobs where status = 'stuck' and id > :afterId
-                order by id fetch first :limit rows only
-                """)
-        .param("afterId", afterId == null ? new UUID(0, 0) : afterId)
-        .param("limit", limit)
-        .query(JobRepository::map)
-        .list();
+    return findInStatus(JobStatus.STUCK, afterId, limit);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.storekeeper.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.storekeeper.DeepTree;
 import dev.storekeeper.storage.SafeFiles.Removal;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,11 +40,7 @@ class TreeWalkPropertyTest {
 
   @BeforeProperty
   void createAnOutsideDirectoryThatMustSurvive() throws IOException {
-    Path shm = Path.of("/dev/shm");
-    tmp =
-        Files.createTempDirectory(
-            Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")),
-            "treewalk-property-");
+    tmp = DeepTree.memoryBackedTempDir("treewalk-property-");
     outside = Files.createDirectory(tmp.resolve("outside"));
     Files.writeString(outside.resolve("keep.txt"), "keep");
   }

@@ -30,18 +30,10 @@ class TreeWalkTest {
   private Path root;
   private Path outside;
 
-  /**
-   * In memory where the machine has it: these tests are about the walk's cost, and on a disk
-   * removing 100,000 directories one by one takes a minute of waiting for the disk whatever walks
-   * them (the reliability suite measures that on disk).
-   */
+  /** In memory: the reliability suite and bench/tree-walk.sh measure the disk. */
   @BeforeEach
   void createRootAndAnOutsideTreeThatMustSurvive() throws IOException {
-    Path shm = Path.of("/dev/shm");
-    tmp =
-        Files.createTempDirectory(
-            Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")),
-            "treewalk-");
+    tmp = DeepTree.memoryBackedTempDir("treewalk-");
     root = Files.createDirectory(tmp.resolve("root"));
     outside = Files.createDirectory(tmp.resolve("outside"));
     Files.writeString(outside.resolve("keep.txt"), "keep");
