@@ -1023,7 +1023,11 @@ abstract class CleanupApiIT extends StorekeeperIT {
               .as(where + " " + parameter.path("name").asString())
               .isNotBlank();
         }
-        boolean admin = path.getKey().startsWith("/cleanup") || operation.getKey().equals("delete");
+        boolean admin =
+            path.getKey().startsWith("/cleanup")
+                || path.getKey().startsWith("/holds")
+                || path.getKey().endsWith("/hold")
+                || operation.getKey().equals("delete");
         assertThat(operation.getValue().path("security").toString().contains("admin"))
             .as(where)
             .isEqualTo(admin);
@@ -1041,6 +1045,7 @@ abstract class CleanupApiIT extends StorekeeperIT {
             "cancelled_days",
             "include_unrecognized",
             "retry_stuck",
+            "keep_last",
             "wait",
             "items_limit");
     assertThat(paths.path("/cleanup/run").path("post").path("responses").propertyNames())

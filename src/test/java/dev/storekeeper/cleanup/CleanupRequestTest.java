@@ -87,6 +87,7 @@ class CleanupRequestTest {
             entry("completed_days", 30),
             entry("failed_days", 14),
             entry("cancelled_days", 3),
+            entry("keep_last", 0),
             entry("orphan_grace_hours", 24),
             entry("include_unrecognized", true),
             entry("retry_stuck", false));
