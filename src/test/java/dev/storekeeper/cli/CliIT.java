@@ -104,6 +104,11 @@ abstract class CliIT {
     return new CliProcess(scratch).env(database.env()).unpacked(all.toArray(String[]::new));
   }
 
+  /** Any of the jar's commands, as {@code java -jar storekeeper.jar <args>}. */
+  Result command(String... args) {
+    return new CliProcess(scratch).env(database.env()).unpacked(args);
+  }
+
   static Instant ago(Duration duration) {
     return Instant.now().minus(duration);
   }
@@ -500,6 +505,54 @@ abstract class CliIT {
         .hasContent("not in uploads/");
     boolean rowLeft = database.with(db -> db.fixtures().rowExists(misplaced.id()));
     assertThat(rowLeft).isFalse();
+  }
+
+  // ---- holds -----------------------------------------------------------------------------------
+
+  @Test
+  void holdsReleasesAndListsAJobAndTheHeldJobSurvivesACleanup() {
+    CreatedJob job =
+        database.with(
+            db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create());
+
+    Result held = command("hold", job.id().toString(), "--reason", "kept for the audit");
+    Result list = command("holds", "--json");
+    Result run = cleanup();
+
+    assertThat(held.exitCode()).as("%s", held).isZero();
+    assertThat(held.stdout()).contains(job.id().toString()).contains("kept for the audit");
+    assertThat(json(list).path("total").asLong()).isEqualTo(1);
+    assertThat(run.exitCode()).isZero();
+    assertThat(intact(job)).isTrue();
+
+    Result released = command("release", job.id().toString());
+
+    assertThat(released.exitCode()).isZero();
+    assertThat(released.stdout()).contains("not held");
+    assertThat(cleanup().exitCode()).isZero();
+    assertThat(gone(job)).isTrue();
+  }
+
+  @Test
+  void holdRefusesWhatItCannotDoWithExitTwoNamingIt() {
+    CreatedJob job =
+        database.with(
+            db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(1))).create());
+
+    Result noReason = command("hold", job.id().toString());
+    Result badId = command("hold", "not-a-job", "--reason", "x");
+    Result unknown = command("hold", UUID.randomUUID().toString(), "--reason", "x");
+    Result twoLines = command("hold", job.id().toString(), "--reason", "two\nlines");
+
+    assertThat(noReason.exitCode()).isEqualTo(2);
+    assertThat(noReason.stderr()).contains("--reason");
+    assertThat(badId.exitCode()).isEqualTo(2);
+    assertThat(badId.stderr()).contains("job id");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.stderr()).contains("No job with id");
+    assertThat(twoLines.exitCode()).isEqualTo(2);
+    assertThat(twoLines.stderr()).contains("reason");
+    assertThat(json(command("holds", "--json")).path("total").asLong()).isZero();
   }
 
   /**
