@@ -9,7 +9,9 @@ import static dev.storekeeper.cleanup.QueryParameters.uuid;
 
 import dev.storekeeper.NotFoundException;
 import dev.storekeeper.cleanup.CleanupReports.ItemView;
+import dev.storekeeper.cleanup.CleanupReports.RunPage;
 import dev.storekeeper.cleanup.CleanupReports.RunReport;
+import dev.storekeeper.cleanup.CleanupReports.RunSummary;
 import dev.storekeeper.cleanup.CleanupReports.StorageStats;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -20,7 +22,6 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -93,52 +94,6 @@ class CleanupController {
     this.cleanup = cleanup;
     this.reports = reports;
   }
-
-  /** One run of the ledger in a list: its figures without its items. */
-  record RunSummary(
-      UUID runId,
-      String trigger,
-      boolean dryRun,
-      String outcome,
-      Instant startedAt,
-      Instant finishedAt,
-      Long durationMs,
-      long completedJobs,
-      long failedJobs,
-      long cancelledJobs,
-      long resumedJobs,
-      long orphanedUploads,
-      long orphanedOutputs,
-      long bytesFreed,
-      long errorCount,
-      long itemsTotal,
-      String href) {
-
-    static RunSummary of(CleanupRun run) {
-      CleanupCounts c = run.counts();
-      return new RunSummary(
-          run.id(),
-          run.trigger().value(),
-          run.dryRun(),
-          run.outcome().value(),
-          run.startedAt(),
-          run.finishedAt(),
-          run.durationMs(),
-          c.completedJobs(),
-          c.failedJobs(),
-          c.cancelledJobs(),
-          c.resumedJobs(),
-          c.orphanedUploads(),
-          c.orphanedOutputs(),
-          c.bytesFreed(),
-          c.errorCount(),
-          c.itemsRecorded(),
-          runLink(run.id()));
-    }
-  }
-
-  /** A page of the ledger, newest run first; {@code next} is the following page or null. */
-  record RunPage(long total, int offset, int limit, List<RunSummary> runs, String next) {}
 
   /** A page of a run's items in the order they were handled; {@code next} or null. */
   record ItemPage(UUID runId, List<ItemView> items, String next) {}

@@ -149,6 +149,52 @@ public class CleanupReports {
       String result,
       String error) {}
 
+  /** One run of the ledger in a list: its figures without its items. */
+  public record RunSummary(
+      UUID runId,
+      String trigger,
+      boolean dryRun,
+      String outcome,
+      Instant startedAt,
+      Instant finishedAt,
+      Long durationMs,
+      long completedJobs,
+      long failedJobs,
+      long cancelledJobs,
+      long resumedJobs,
+      long orphanedUploads,
+      long orphanedOutputs,
+      long bytesFreed,
+      long errorCount,
+      long itemsTotal,
+      String href) {
+
+    public static RunSummary of(CleanupRun run) {
+      CleanupCounts c = run.counts();
+      return new RunSummary(
+          run.id(),
+          run.trigger().value(),
+          run.dryRun(),
+          run.outcome().value(),
+          run.startedAt(),
+          run.finishedAt(),
+          run.durationMs(),
+          c.completedJobs(),
+          c.failedJobs(),
+          c.cancelledJobs(),
+          c.resumedJobs(),
+          c.orphanedUploads(),
+          c.orphanedOutputs(),
+          c.bytesFreed(),
+          c.errorCount(),
+          c.itemsRecorded(),
+          "/cleanup/runs/" + run.id());
+    }
+  }
+
+  /** A page of the ledger, newest run first; {@code next} is the following page or null. */
+  public record RunPage(long total, int offset, int limit, List<RunSummary> runs, String next) {}
+
   /** An item as every adapter shows it (API answers, {@code --json}, {@code --list}). */
   public ItemView item(CleanupItem item) {
     return new ItemView(

@@ -1,18 +1,14 @@
 package dev.storekeeper.cli;
 
 import dev.storekeeper.cleanup.AlreadyRunningException;
-import dev.storekeeper.cleanup.CleanupItem;
 import dev.storekeeper.cleanup.CleanupProgress;
-import dev.storekeeper.cleanup.CleanupReports.ItemView;
 import dev.storekeeper.cleanup.CleanupReports.RunReport;
 import dev.storekeeper.cleanup.CleanupReports.StorageStats;
 import dev.storekeeper.cleanup.CleanupRequest;
 import dev.storekeeper.cleanup.CleanupRun;
 import dev.storekeeper.cleanup.Outcome;
 import dev.storekeeper.cleanup.Trigger;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,8 +34,6 @@ import picocli.CommandLine.Option;
       "  cleanup-storage --json > run.json              the run result as JSON"
     })
 final class CleanupCommand implements Callable<Integer> {
-
-  private static final int PAGE = 500;
 
   /** As many items as the HTTP API puts in a run result; --list includes them all. */
   static final int JSON_ITEMS = 100;
@@ -180,7 +174,8 @@ final class CleanupCommand implements Callable<Integer> {
   /** The document of the HTTP API; with --list, every item instead of the first page. */
   private void printJson(CliContext context, CleanupRun run) {
     RunReport report = context.reports().report(run, 0, list ? 0 : JSON_ITEMS, true, null);
-    JsonDocument.write(context.json(), streams.out(), report, list ? pages(context, run) : null);
+    JsonDocument.write(
+        context.json(), streams.out(), report, list ? new RunItems(context, run) : null);
   }
 
   private void printReport(CliContext context, CleanupRun run, StorageStats before) {
@@ -189,32 +184,15 @@ final class CleanupCommand implements Callable<Integer> {
     output.runReport(before, report);
     if (list) {
       output.itemsHeading(report.itemsTotal());
-      forEachItem(context, run, output::item);
+      new RunItems(context, run).forEach(output::item);
     }
   }
 
   /** --quiet: the items if asked for, and the errors on stderr. */
   private void printQuietly(CliContext context, CleanupRun run) {
     if (list) {
-      forEachItem(context, run, new HumanOutput(streams.outWriter())::item);
+      new RunItems(context, run).forEach(new HumanOutput(streams.outWriter())::item);
     }
     HumanOutput.errors(streams.err(), context.reports().report(run, 0, 0, false, null));
-  }
-
-  /** Every item of the run, a page at a time: memory does not grow with the size of the run. */
-  private static void forEachItem(CliContext context, CleanupRun run, Consumer<ItemView> action) {
-    long after = 0;
-    while (true) {
-      List<CleanupItem> page = context.cleanup().items(run.id(), after, PAGE);
-      page.forEach(item -> action.accept(context.reports().item(item)));
-      if (page.size() < PAGE) {
-        return;
-      }
-      after = page.get(page.size() - 1).seq();
-    }
-  }
-
-  private static JsonDocument.Items pages(CliContext context, CleanupRun run) {
-    return action -> forEachItem(context, run, action);
   }
 }

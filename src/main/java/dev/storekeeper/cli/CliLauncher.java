@@ -42,6 +42,7 @@ public final class CliLauncher {
     commands.put("hold", HoldCommand::new);
     commands.put("release", ReleaseCommand::new);
     commands.put("holds", HoldsCommand::new);
+    commands.put("runs", RunsCommand::new);
     return Collections.unmodifiableMap(commands);
   }
 
@@ -87,14 +88,8 @@ public final class CliLauncher {
             .setExecutionExceptionHandler(CliLauncher::failed);
     // one layout for every command's help: options in declaration order, full terminal width
     commandLine.setUsageHelpAutoWidth(true);
-    commandLine
-        .getCommandSpec()
-        .usageMessage()
-        .sortOptions(false)
-        .descriptionHeading("%n")
-        .optionListHeading("%nOptions:%n")
-        .exitCodeListHeading("%nExit codes:%n")
-        .exitCodeList(ExitCodes.HELP);
+    layout(commandLine);
+    commandLine.getSubcommands().values().forEach(CliLauncher::layout);
     int exitCode;
     try {
       exitCode = commandLine.execute(Arrays.copyOfRange(args, 1, args.length));
@@ -105,6 +100,17 @@ public final class CliLauncher {
     }
     streams.flush();
     return exitCode;
+  }
+
+  private static void layout(CommandLine commandLine) {
+    commandLine
+        .getCommandSpec()
+        .usageMessage()
+        .sortOptions(false)
+        .descriptionHeading("%n")
+        .optionListHeading("%nOptions:%n")
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(ExitCodes.HELP);
   }
 
   private static int failed(Exception e, CommandLine commandLine, ParseResult parsed) {

@@ -66,12 +66,64 @@ final class HumanOutput {
   // ---- a run ------------------------------------------------------------------------------------
 
   void runReport(StorageStats before, RunReport run) {
+    out.println("Storage before:  " + storage(before));
+    out.println();
+    counts(run);
+    out.println();
+    if (run.dryRun()) {
+      out.println("Storage after:   unchanged (dry run)");
+      out.println("Would free:      " + size(run.bytesFreed()));
+    } else {
+      out.println("Storage after:   " + storage(run.storageStats()));
+      out.println("Space freed:     " + size(run.bytesFreed()));
+    }
+    out.println("Run:             " + runLine(run));
+    out.println("Duration:        " + duration(run.durationMs()));
+    errors(run);
+  }
+
+  private static String runLine(RunReport run) {
+    return run.runId() + (run.dryRun() ? " (dry run)" : "") + ", " + run.outcome();
+  }
+
+  /** A run of the ledger, as {@code runs show} prints it: no storage figures of the moment. */
+  void recordedRun(RunReport run) {
+    out.println("Run:             " + runLine(run));
+    out.println("Trigger:         " + run.trigger());
+    out.println("Started:         " + time(run.startedAt()));
+    out.println(
+        "Finished:        " + time(run.finishedAt()) + " (" + duration(run.durationMs()) + ")");
+    out.println("Parameters:      " + parameters(run.parameters()));
+    out.println();
+    counts(run);
+    if (run.heldJobs() > 0 || run.keptLastJobs() > 0) {
+      out.printf(
+          "  kept: %d held job%s, %d by keep-last%n",
+          run.heldJobs(), plural(run.heldJobs()), run.keptLastJobs());
+    }
+    out.println();
+    out.println(
+        (run.dryRun() ? "Would free:      " : "Space freed:     ") + size(run.bytesFreed()));
+    out.println("Items:           " + run.itemsTotal() + " (--list prints them)");
+    errors(run);
+  }
+
+  private static String parameters(Map<String, Object> parameters) {
+    StringBuilder text = new StringBuilder();
+    parameters.forEach(
+        (name, value) -> {
+          if (value != null) {
+            text.append(text.isEmpty() ? "" : " ").append(name).append('=').append(value);
+          }
+        });
+    return text.toString();
+  }
+
+  private void counts(RunReport run) {
     Map<String, Object> p = run.parameters();
     boolean jobs = flag(p, "old_completed");
     boolean failed = flag(p, "old_failed");
     boolean orphans = flag(p, "orphans");
-    out.println("Storage before:  " + storage(before));
-    out.println();
     out.println(run.dryRun() ? "Would delete (dry run: nothing was deleted):" : "Deleted:");
     category(
         "completed jobs", "older than " + days(p.get("completed_days")), jobs, run.completedJobs());
@@ -101,22 +153,6 @@ final class HumanOutput {
           run.dryRun() ? "would be removed" : "removed",
           flag(p, "include_unrecognized") ? "" : " (--include-unrecognized removes them)");
     }
-    out.println();
-    if (run.dryRun()) {
-      out.println("Storage after:   unchanged (dry run)");
-      out.println("Would free:      " + size(run.bytesFreed()));
-    } else {
-      out.println("Storage after:   " + storage(run.storageStats()));
-      out.println("Space freed:     " + size(run.bytesFreed()));
-    }
-    out.println(
-        "Run:             "
-            + run.runId()
-            + (run.dryRun() ? " (dry run)" : "")
-            + ", "
-            + run.outcome());
-    out.println("Duration:        " + duration(run.durationMs()));
-    errors(run);
   }
 
   private void errors(RunReport run) {
@@ -281,7 +317,7 @@ final class HumanOutput {
     return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
   }
 
-  private static String time(Instant instant) {
+  static String time(Instant instant) {
     return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 

@@ -555,6 +555,67 @@ abstract class CliIT {
     assertThat(json(command("holds", "--json")).path("total").asLong()).isZero();
   }
 
+  // ---- the ledger ------------------------------------------------------------------------------
+
+  @Test
+  void runsListsTheLedgerNewestFirstAndShowOpensOneRunWithItsItems() {
+    CreatedJob job =
+        database.with(
+            db -> db.fixtures().aJob(COMPLETED).finishedAt(ago(Duration.ofDays(40))).create());
+    String dry = json(cleanup("--dry-run", "--json")).path("run_id").asString();
+    String real = json(cleanup("--json")).path("run_id").asString();
+
+    Result list = command("runs", "--json");
+    Result limited = command("runs", "--limit", "1");
+    Result text = command("runs");
+    Result show = command("runs", "show", dry, "--list");
+    Result shown = command("runs", "show", real, "--json", "--list");
+
+    assertThat(list.exitCode()).as("%s", list).isZero();
+    JsonNode runs = json(list);
+    assertThat(runs.path("total").asLong()).isEqualTo(2);
+    assertThat(runs.path("runs").get(0).path("run_id").asString()).isEqualTo(real);
+    assertThat(runs.path("runs").get(1).path("run_id").asString()).isEqualTo(dry);
+    assertThat(runs.path("runs").get(1).path("dry_run").asBoolean()).isTrue();
+    assertThat(limited.stdout()).contains(real).doesNotContain(dry).contains("1 older (--limit)");
+    assertThat(text.stdout())
+        .contains("Runs: 2 (newest first)")
+        .containsPattern("cli +dry +succeeded +1 ")
+        .containsPattern("cli +real +succeeded +1 ");
+    assertThat(show.exitCode()).as("%s", show).isZero();
+    assertThat(show.stdout())
+        .contains("Run:             " + dry + " (dry run), succeeded")
+        .contains("Trigger:         cli")
+        .contains("Would delete (dry run: nothing was deleted):")
+        .contains(job.id().toString());
+    JsonNode report = json(shown);
+    assertThat(report.path("run_id").asString()).isEqualTo(real);
+    assertThat(report.path("completed_jobs").asLong()).isEqualTo(1);
+    assertThat(report.path("items").get(0).path("job_id").asString())
+        .isEqualTo(job.id().toString());
+    assertThat(report.path("items").get(0).path("result").asString()).isEqualTo("deleted");
+  }
+
+  @Test
+  void runsRefusesWhatItCannotShowWithExitTwoNamingIt() {
+    Result badId = command("runs", "show", "not-a-run");
+    Result unknown = command("runs", "show", UUID.randomUUID().toString());
+    Result noId = command("runs", "show");
+    Result badLimit = command("runs", "--limit", "0");
+    Result stray = command("runs", "extra");
+
+    assertThat(badId.exitCode()).isEqualTo(2);
+    assertThat(badId.stderr()).contains("run id");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.stderr()).contains("No cleanup run with id");
+    assertThat(noId.exitCode()).isEqualTo(2);
+    assertThat(noId.stderr()).contains("RUN_ID");
+    assertThat(badLimit.exitCode()).isEqualTo(2);
+    assertThat(badLimit.stderr()).contains("--limit");
+    assertThat(stray.exitCode()).isEqualTo(2);
+    assertThat(stray.stderr()).contains("extra");
+  }
+
   /**
    * A failure the command cannot explain (here the schema was changed under it) is one message on
    * stderr and exit 4: an operator's cron mail must not be a stack trace (issue 11, section 3).
