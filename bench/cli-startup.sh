@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start-up time of the operator CLI: wall time of `bin/cleanup-storage --dry-run` on an empty store
 # (embedded database, scratch DATA_DIR), RUNS times after one warm-up run; prints each run and the
-# median. The warm-up run also prepares target/cli-cds/ if the jar was rebuilt (timed separately).
+# median. `mvn package` prepares target/cli-cds/; the warm-up run (timed separately) would prepare it
+# only for a jar or JVM it was not recorded for.
 #
 #   bench/cli-startup.sh [RUNS]          default 5; needs target/storekeeper.jar (mvn package)
 #
@@ -38,7 +39,7 @@ echo "java:    $(java -version 2>&1 | head -1)"
 echo "cpus:    $(nproc)"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (before)"
 run
-echo "warm-up: ${wall}s wall, ${cpu}s cpu (includes preparing target/cli-cds/ after a build)"
+echo "warm-up: ${wall}s wall, ${cpu}s cpu (the first call after the build)"
 walls=()
 for i in $(seq "$runs"); do
   run

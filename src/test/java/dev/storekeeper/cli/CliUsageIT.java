@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -249,6 +250,52 @@ class CliUsageIT {
     assertThat(dryRun.exitCode()).as("%s", dryRun).isZero();
     assertThat(dryRun.stdout()).isEmpty();
     assertThat(dryRun.stderr()).isEmpty();
+  }
+
+  /**
+   * {@code mvn package} records the class-data archive (issue 15): an operator's first call after a
+   * build must not be the one that spends seconds preparing it.
+   */
+  @Test
+  void theBuildRecordsTheClassDataArchiveSoTheFirstCallPreparesNothing() throws IOException {
+    Path jar = CliProcess.jar();
+    Path archives = jar.resolveSibling("cli-cds");
+    String forThisJar =
+        Files.getLastModifiedTime(jar).toMillis() / 1000 + "-" + Files.size(jar) + "-";
+    List<Path> before = listing(archives);
+
+    Result dryRun =
+        new CliProcess(scratch)
+            .env("DATA_DIR", scratch.resolve("data").toString())
+            .exec(script(), "--dry-run", "--quiet");
+
+    assertThat(before)
+        .as("archives recorded by the build in %s", archives)
+        .anySatisfy(
+            dir -> {
+              assertThat(dir.getFileName().toString()).startsWith(forThisJar);
+              assertThat(dir.resolve("ready")).exists();
+              assertThat(dir.resolve("app.jsa")).isNotEmptyFile();
+            });
+    assertThat(dryRun.exitCode()).as("%s", dryRun).isZero();
+    assertThat(listing(archives)).as("nothing prepared by the call").isEqualTo(before);
+  }
+
+  private static List<Path> listing(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.sorted().toList();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "yes", "OFF", "prepare "})
+  void scriptExitsTwoNamingStorekeeperCdsWhenItIsNotAMode(String value) {
+    Result result =
+        new CliProcess(scratch).env("STOREKEEPER_CDS", value).exec(script(), "--dry-run");
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(2);
+    assertThat(result.stderr()).contains("STOREKEEPER_CDS", "on, off or prepare");
+    assertThat(result.stdout()).isEmpty();
   }
 
   @Test
