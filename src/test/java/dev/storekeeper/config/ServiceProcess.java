@@ -56,6 +56,11 @@ final class ServiceProcess implements AutoCloseable {
       command.add(java);
     }
     command.addAll(List.of("-jar", jar().toString()));
+    return launch(workDir, env, command);
+  }
+
+  /** Starts {@code command} (a launcher, or a JVM) with only PATH, LC_ALL and {@code env}. */
+  static ServiceProcess launch(Path workDir, Map<String, String> env, List<String> command) {
     try {
       Path output = Files.createTempFile(workDir, "service", ".log");
       ProcessBuilder builder =
@@ -79,14 +84,19 @@ final class ServiceProcess implements AutoCloseable {
   /** Runs the service to its end (a start that fails); at most {@code timeout}. */
   static Exited runToExit(Path workDir, Map<String, String> env, Duration timeout) {
     try (ServiceProcess service = start(workDir, env, null)) {
-      boolean ended = service.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      Duration took = Duration.ofNanos(System.nanoTime() - service.startedNanos);
-      assertThat(ended).as("ended within %s: %s", timeout, service.output()).isTrue();
-      return new Exited(service.process.exitValue(), service.output(), took);
+      return service.awaitExit(timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Waits for the process to end, at most {@code timeout}. */
+  Exited awaitExit(Duration timeout) throws InterruptedException {
+    boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+    assertThat(ended).as("ended within %s: %s", timeout, output()).isTrue();
+    return new Exited(process.exitValue(), output(), took);
   }
 
   /** Waits for the web server and returns its port. */
@@ -101,6 +111,16 @@ final class ServiceProcess implements AutoCloseable {
               return port.find() ? Integer.parseInt(port.group(1)) : null;
             },
             port -> port != null);
+  }
+
+  /** The command line the process runs now (a launcher that execs the JVM shows the JVM's). */
+  List<String> commandLine() {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "cmdline"));
+      return List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   String output() {
