@@ -86,6 +86,22 @@ public record CleanupRequest(
         keep);
   }
 
+  /** The same request as a dry run: what it would delete (the plan a confirmation shows). */
+  public CleanupRequest asDryRun() {
+    return new CleanupRequest(
+        trigger,
+        true,
+        oldCompleted,
+        oldFailed,
+        orphans,
+        completedDays,
+        failedDays,
+        cancelledDays,
+        includeUnrecognized,
+        retryStuck,
+        keepLast);
+  }
+
   private boolean all() {
     return !oldCompleted && !oldFailed && !orphans;
   }

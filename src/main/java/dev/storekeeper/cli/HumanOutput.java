@@ -116,7 +116,24 @@ final class HumanOutput {
             + ", "
             + run.outcome());
     out.println("Duration:        " + duration(run.durationMs()));
+    plan(run);
     errors(run);
+  }
+
+  private void plan(RunReport run) {
+    var plan = run.plan();
+    if (plan == null) {
+      return;
+    }
+    if (plan.isPlan()) {
+      out.printf(
+          "Plan:            %s, %d item%s to delete; apply it with --apply-plan before %s%n",
+          plan.planId(), plan.planned(), plural(plan.planned()), plan.expiresAt());
+      return;
+    }
+    out.printf(
+        "Plan applied:    %s: %d planned, %d deleted, %d skipped (no longer eligible)%n",
+        plan.planId(), plan.planned(), plan.deleted(), plan.skipped());
   }
 
   private void errors(RunReport run) {
