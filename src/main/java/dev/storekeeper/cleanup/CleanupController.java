@@ -101,6 +101,8 @@ class CleanupController {
   static final String CANCELLED_DAYS =
       "Retention for cancelled jobs in days for this run, 0..36500 (default"
           + " RETENTION_CANCELLED_DAYS)";
+  static final String ITEMS_LIMIT =
+      "How many items the answer lists, 1..1000; items_next links to the rest";
   static final String KEEP_LAST =
       "Keep this many of the most recently completed jobs whatever their age, for this"
           + " run, 0..1000000 (default RETENTION_KEEP_LAST)";
@@ -270,8 +272,7 @@ class CleanupController {
           @RequestParam(name = "wait", required = false)
           String wait,
       @Parameter(
-              description =
-                  "How many items the answer lists, 1..1000; items_next links to the rest",
+              description = CleanupController.ITEMS_LIMIT,
               schema =
                   @Schema(type = "integer", defaultValue = "100", minimum = "1", maximum = "1000"))
           @RequestParam(name = "items_limit", required = false)

@@ -369,9 +369,9 @@ public class CleanupReports {
 
   private static final int PLAN_PAGE = 500;
 
-  /** Closing the generator must not close the caller's stream. */
-  private static final class KeepOpen extends FilterOutputStream {
-    KeepOpen(OutputStream out) {
+  /** Closing a JSON generator on it does not close the caller's stream (stdout, a response). */
+  public static final class KeepOpen extends FilterOutputStream {
+    public KeepOpen(OutputStream out) {
       super(out);
     }
 

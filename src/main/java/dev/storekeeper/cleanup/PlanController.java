@@ -139,8 +139,7 @@ class PlanController {
           @RequestParam(name = "keep_last", required = false)
           String keepLast,
       @Parameter(
-              description =
-                  "How many items the answer lists, 1..1000; items_next links to the rest",
+              description = CleanupController.ITEMS_LIMIT,
               schema =
                   @Schema(type = "integer", defaultValue = "100", minimum = "1", maximum = "1000"))
           @RequestParam(name = "items_limit", required = false)
@@ -239,8 +238,7 @@ class PlanController {
           @RequestParam(name = "force", required = false)
           String force,
       @Parameter(
-              description =
-                  "How many items the answer lists, 1..1000; items_next links to the rest",
+              description = CleanupController.ITEMS_LIMIT,
               schema =
                   @Schema(type = "integer", defaultValue = "100", minimum = "1", maximum = "1000"))
           @RequestParam(name = "items_limit", required = false)
