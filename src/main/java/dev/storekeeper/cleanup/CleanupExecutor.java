@@ -209,13 +209,21 @@ class CleanupExecutor implements DisposableBean {
     List<Job> claimed = new ArrayList<>();
     byJob.forEach(
         (id, item) -> {
+          Job job = found.get(id);
           if (ids.contains(id)) {
-            claimed.add(found.get(id));
+            claimed.add(job);
+          } else if (job != null && job.status() == JobStatus.DELETING) {
+            // claimed by an apply of this plan that was killed: finish what it decided
+            claimed.add(job);
           } else {
-            skip(item, whyNotClaimed(found.get(id), status, cutoff, state), state);
+            skip(item, whyNotClaimed(job, status, cutoff, state), state);
           }
         });
-    return startJobs(claimed, job -> Category.forStatus(status), job -> planned(byJob, job), state);
+    return startJobs(
+        claimed,
+        job -> ids.contains(job.id()) ? Category.forStatus(status) : Category.RESUMED_JOB,
+        job -> planned(byJob, job),
+        state);
   }
 
   private String whyNotClaimed(Job job, JobStatus status, Instant cutoff, RunState state) {

@@ -225,6 +225,39 @@ abstract class PlansIT extends StorekeeperIT {
         .allMatch(reason -> reason.startsWith("no longer eligible"));
   }
 
+  @Test
+  void anApplyKilledMidwayIsFinishedByApplyingThePlanAgain() {
+    List<CreatedJob> planned =
+        List.of(
+            finished(COMPLETED, Duration.ofDays(40)),
+            finished(COMPLETED, Duration.ofDays(41)),
+            finished(FAILED, Duration.ofDays(40)));
+    Path orphan = fixtures.orphanUpload(now().minus(Duration.ofDays(2)));
+    CleanupRun plan = planAll();
+    CreatedJob later = finished(COMPLETED, Duration.ofDays(60));
+    executor.checkpoint =
+        step -> {
+          if (step.equals("files")) {
+            throw new SimulatedCrash();
+          }
+        };
+
+    assertThatThrownBy(() -> apply(plan)).isInstanceOf(SimulatedCrash.class);
+    executor.checkpoint = step -> {};
+    clock.advance(Duration.ofMinutes(2));
+    CleanupRun again = apply(plan);
+
+    assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(planned).allMatch(fixtures::gone);
+    assertThat(orphan).doesNotExist();
+    assertThat(fixtures.intact(later)).isTrue();
+    assertThat(
+            jdbc.sql("select count(*) from jobs where status = 'deleting'")
+                .query(Long.class)
+                .single())
+        .isZero();
+  }
+
   // ---- refusals --------------------------------------------------------------------------------
 
   @Test
