@@ -179,8 +179,12 @@ class CleanupExecutor implements DisposableBean {
         if (!resumed.isEmpty()) {
           pipeline.add(resumePlanned(resumed, state));
         }
-        applyOrphans(layout.uploadsRoot(), true, of(page, Category.ORPHAN_UPLOAD), state);
-        applyOrphans(layout.outputsRoot(), false, of(page, Category.ORPHAN_OUTPUT), state);
+        List<CleanupItem> orphans = new ArrayList<>(of(page, Category.ORPHAN_UPLOAD));
+        orphans.addAll(of(page, Category.ORPHAN_OUTPUT));
+        Set<UUID> resumedOrphans = resumeClaimedOrphans(orphans, state, pipeline);
+        orphans.removeIf(item -> resumedOrphans.contains(item.jobId()));
+        applyOrphans(layout.uploadsRoot(), true, of(orphans, Category.ORPHAN_UPLOAD), state);
+        applyOrphans(layout.outputsRoot(), false, of(orphans, Category.ORPHAN_OUTPUT), state);
         for (CleanupItem item : of(page, Category.UNRECOGNIZED)) {
           skip(item, "unrecognised entries are removed only by a run, never by a plan", state);
         }
@@ -269,6 +273,25 @@ class CleanupExecutor implements DisposableBean {
 
   private static String planned(Map<UUID, CleanupItem> byJob, Job job) {
     return "planned: " + byJob.get(job.id()).reason();
+  }
+
+  /**
+   * A plan's orphans that an apply of it claimed (their placeholder rows) and was killed before it
+   * removed them: finished like any claimed job. Returns their ids.
+   */
+  private Set<UUID> resumeClaimedOrphans(
+      List<CleanupItem> items, RunState state, Pipeline pipeline) {
+    Map<UUID, CleanupItem> byJob = new LinkedHashMap<>();
+    items.forEach(item -> byJob.putIfAbsent(item.jobId(), item));
+    List<Job> claimed =
+        jobs.findByIds(byJob.keySet()).stream()
+            .filter(job -> job.status() == JobStatus.DELETING)
+            .toList();
+    if (!claimed.isEmpty()) {
+      pipeline.add(
+          startJobs(claimed, job -> Category.RESUMED_JOB, job -> planned(byJob, job), state));
+    }
+    return claimed.stream().map(Job::id).collect(java.util.stream.Collectors.toSet());
   }
 
   /** A plan's orphans of one root, through the orphan sweep's own checks and claim. */

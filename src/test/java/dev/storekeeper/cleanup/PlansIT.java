@@ -226,6 +226,31 @@ abstract class PlansIT extends StorekeeperIT {
   }
 
   @Test
+  void orphansClaimedByAKilledApplyAreFinishedByApplyingThePlanAgain() {
+    Path upload = fixtures.orphanUpload(now().minus(Duration.ofDays(2)));
+    Path output = fixtures.orphanOutput(now().minus(Duration.ofDays(2)));
+    CleanupRun plan =
+        plan(new CleanupRequest(Trigger.CLI, true, false, false, true, null, null, null, false));
+    executor.checkpoint =
+        step -> {
+          if (step.equals("claimed")) {
+            throw new SimulatedCrash();
+          }
+        };
+
+    assertThatThrownBy(() -> apply(plan)).isInstanceOf(SimulatedCrash.class);
+    executor.checkpoint = step -> {};
+    clock.advance(Duration.ofMinutes(2));
+    CleanupRun again = apply(plan);
+
+    assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(upload).doesNotExist();
+    assertThat(output).doesNotExist();
+    assertThat(again.skippedItems()).isZero();
+    assertThat(jdbc.sql("select count(*) from jobs").query(Long.class).single()).isZero();
+  }
+
+  @Test
   void anApplyKilledMidwayIsFinishedByApplyingThePlanAgain() {
     List<CreatedJob> planned =
         List.of(
