@@ -106,8 +106,7 @@ public class CleanupService implements DisposableBean {
     return new StartedRun(prepared.state.runId, result);
   }
 
-  // ---- plans
-  // -------------------------------------------------------------------------------------
+  // ---- plans -----------------------------------------------------------------------------------
 
   /**
    * Makes a plan: a dry run of {@code request}, recorded in the ledger as a plan. What it would
@@ -249,8 +248,7 @@ public class CleanupService implements DisposableBean {
     throw new IllegalStateException("the plan's parameters have no " + name);
   }
 
-  // ---- running
-  // -----------------------------------------------------------------------------------
+  // ---- running ---------------------------------------------------------------------------------
 
   /** What a run does once it holds the lock. */
   private interface Work {

@@ -381,6 +381,31 @@ abstract class PlansIT extends StorekeeperIT {
   }
 
   @Test
+  void theOpenApiDocumentListsThePlanEndpointsAndTheirParameters() {
+    JsonNode paths = http.get("/openapi.json").json().path("paths");
+
+    assertThat(paths.path("/cleanup/plans").path("post").path("parameters"))
+        .extracting(parameter -> parameter.path("name").asString())
+        .containsExactlyInAnyOrder(
+            "orphaned_only",
+            "old_completed",
+            "old_failed",
+            "completed_days",
+            "failed_days",
+            "cancelled_days",
+            "keep_last",
+            "items_limit");
+    assertThat(paths.path("/cleanup/plans/{id}/apply").path("post").path("parameters"))
+        .extracting(parameter -> parameter.path("name").asString())
+        .containsExactlyInAnyOrder("id", "force", "items_limit");
+    assertThat(
+            paths.path("/cleanup/plans/{id}/apply").path("post").path("responses").propertyNames())
+        .contains("200", "400", "401", "403", "404", "409");
+    assertThat(paths.path("/cleanup/plans/{id}").path("get").path("responses").propertyNames())
+        .contains("200", "404", "409");
+  }
+
+  @Test
   void theApiRefusesWhatItDoesNotUnderstandAndNeedsTheAdminToken() {
     finished(COMPLETED, Duration.ofDays(40));
 
