@@ -220,6 +220,9 @@ class CleanupExecutor implements DisposableBean {
             // claimed by an apply of this plan that was killed: finish what it decided
             claimed.add(job);
           } else {
+            if (job != null && job.held()) {
+              state.heldJobs++;
+            }
             skip(item, whyNotClaimed(job, status, cutoff, state), state);
           }
         });

@@ -130,6 +130,7 @@ abstract class PlansIT extends StorekeeperIT {
     assertThat(fixtures.intact(held)).isTrue();
     assertThat(fixtures.gone(other)).isTrue();
     assertThat(applied.skippedItems()).isEqualTo(1);
+    assertThat(applied.counts().heldJobs()).isEqualTo(1);
     CleanupItem item = itemOf(applied, held.id());
     assertThat(item.result()).isEqualTo(CleanupItem.Result.KEPT);
     assertThat(item.reason()).startsWith("no longer eligible").contains("audit after the review");
