@@ -9,7 +9,7 @@ from lib.results import load  # noqa: E402 (the library lives next to this scrip
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble",
-         "localaccount", "injection", "deeptree", "flood"]
+         "localaccount", "injection", "deeptree", "flood", "apply"]
 MIB = 1024 * 1024
 
 
@@ -172,10 +172,22 @@ def flood(r):
     return tried, held
 
 
+def apply(r):
+    return (f"{r['rounds']} rounds (seed {r['seed']}): a plan of {r['expired_per_plan']:,} expired"
+            " jobs and 300 orphans saved by the CLI (`--dry-run --save-plan`); while its apply"
+            f" runs, holds placed on planned jobs ten at a time ({r['held_jobs']} of"
+            f" {r.get('holds_tried', '?')} took, the others landed after the claim) and"
+            f" {r['added_after_planning']:,} expired jobs and orphans added; {r['killed']} applies"
+            " SIGKILLed at random moments and the plan applied again",
+            f"**{r['rounds_held']}/{r['rounds']} rounds held**: nothing outside the plan gone,"
+            " every job held before its claim intact, every other planned item gone, one"
+            " finished apply per plan, no row left `deleting`, lock free")
+
+
 DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent,
             "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble,
             "localaccount": localaccount, "injection": injection, "deeptree": deeptree,
-            "flood": flood}
+            "flood": flood, "apply": apply}
 TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)",
          "race": "2. Deletion racing live work", "concurrent": "3. Concurrent runs",
@@ -184,7 +196,8 @@ TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "localaccount": "8. A local account against the embedded database",
          "injection": "9. Upload names against a shell template; secrets and the processor",
          "deeptree": "10. Deep directory trees under an expired job and as an orphan",
-         "flood": "11. Multipart floods against the spool"}
+         "flood": "11. Multipart floods against the spool",
+         "apply": "12. Plan → apply while the store changes, SIGKILLed mid-apply"}
 
 
 def command(case):

@@ -87,6 +87,27 @@ class CleanupController {
           "wait",
           "items_limit");
 
+  // descriptions of the parameters a run and a plan share
+  static final String ORPHANED_ONLY =
+      "Clean orphaned files (entries of uploads/ and outputs/ whose job has no row,"
+          + " older than ORPHAN_GRACE_HOURS)";
+  static final String OLD_COMPLETED = "Clean completed jobs older than their retention";
+  static final String OLD_FAILED = "Clean failed and cancelled jobs older than their retention";
+  static final String COMPLETED_DAYS =
+      "Retention for completed jobs in days for this run, 0..36500 (default"
+          + " RETENTION_COMPLETED_DAYS)";
+  static final String FAILED_DAYS =
+      "Retention for failed jobs in days for this run, 0..36500 (default"
+          + " RETENTION_FAILED_DAYS)";
+  static final String CANCELLED_DAYS =
+      "Retention for cancelled jobs in days for this run, 0..36500 (default"
+          + " RETENTION_CANCELLED_DAYS)";
+  static final String ITEMS_LIMIT =
+      "How many items the answer lists, 1..1000; items_next links to the rest";
+  static final String KEEP_LAST =
+      "Keep this many of the most recently completed jobs whatever their age, for this"
+          + " run, 0..1000000 (default RETENTION_KEEP_LAST)";
+
   private final CleanupService cleanup;
   private final CleanupReports reports;
 
@@ -150,40 +171,32 @@ class CleanupController {
           @RequestParam(name = "dry_run", required = false)
           String dryRun,
       @Parameter(
-              description =
-                  "Clean orphaned files (entries of uploads/ and outputs/ whose job has no row,"
-                      + " older than ORPHAN_GRACE_HOURS)",
+              description = ORPHANED_ONLY,
               schema = @Schema(type = "boolean", defaultValue = "false"))
           @RequestParam(name = "orphaned_only", required = false)
           String orphanedOnly,
       @Parameter(
-              description = "Clean completed jobs older than their retention",
+              description = OLD_COMPLETED,
               schema = @Schema(type = "boolean", defaultValue = "false"))
           @RequestParam(name = "old_completed", required = false)
           String oldCompleted,
       @Parameter(
-              description = "Clean failed and cancelled jobs older than their retention",
+              description = OLD_FAILED,
               schema = @Schema(type = "boolean", defaultValue = "false"))
           @RequestParam(name = "old_failed", required = false)
           String oldFailed,
       @Parameter(
-              description =
-                  "Retention for completed jobs in days for this run, 0..36500 (default"
-                      + " RETENTION_COMPLETED_DAYS)",
+              description = COMPLETED_DAYS,
               schema = @Schema(type = "integer", minimum = "0", maximum = "36500"))
           @RequestParam(name = "completed_days", required = false)
           String completedDays,
       @Parameter(
-              description =
-                  "Retention for failed jobs in days for this run, 0..36500 (default"
-                      + " RETENTION_FAILED_DAYS)",
+              description = FAILED_DAYS,
               schema = @Schema(type = "integer", minimum = "0", maximum = "36500"))
           @RequestParam(name = "failed_days", required = false)
           String failedDays,
       @Parameter(
-              description =
-                  "Retention for cancelled jobs in days for this run, 0..36500 (default"
-                      + " RETENTION_CANCELLED_DAYS)",
+              description = CANCELLED_DAYS,
               schema = @Schema(type = "integer", minimum = "0", maximum = "36500"))
           @RequestParam(name = "cancelled_days", required = false)
           String cancelledDays,
@@ -202,9 +215,7 @@ class CleanupController {
           @RequestParam(name = "retry_stuck", required = false)
           String retryStuck,
       @Parameter(
-              description =
-                  "Keep this many of the most recently completed jobs whatever their age, for this"
-                      + " run, 0..1000000 (default RETENTION_KEEP_LAST)",
+              description = KEEP_LAST,
               schema = @Schema(type = "integer", minimum = "0", maximum = "1000000"))
           @RequestParam(name = "keep_last", required = false)
           String keepLast,
@@ -216,8 +227,7 @@ class CleanupController {
           @RequestParam(name = "wait", required = false)
           String wait,
       @Parameter(
-              description =
-                  "How many items the answer lists, 1..1000; items_next links to the rest",
+              description = CleanupController.ITEMS_LIMIT,
               schema =
                   @Schema(type = "integer", defaultValue = "100", minimum = "1", maximum = "1000"))
           @RequestParam(name = "items_limit", required = false)
@@ -225,20 +235,17 @@ class CleanupController {
       HttpServletRequest request) {
     requireKnown(request, RUN_PARAMETERS);
     CleanupRequest cleanupRequest =
-        new CleanupRequest(
-            Trigger.API,
+        selected(
             bool("dry_run", dryRun, false),
-            bool("old_completed", oldCompleted, false),
-            bool("old_failed", oldFailed, false),
-            bool("orphaned_only", orphanedOnly, false),
-            days("completed_days", completedDays),
-            days("failed_days", failedDays),
-            days("cancelled_days", cancelledDays),
+            orphanedOnly,
+            oldCompleted,
+            oldFailed,
+            completedDays,
+            failedDays,
+            cancelledDays,
             bool("include_unrecognized", includeUnrecognized, false),
             bool("retry_stuck", retryStuck, false),
-            keepLast == null
-                ? null
-                : integer("keep_last", keepLast, 0, 0, RetentionPolicy.MAX_KEEP_LAST));
+            keepLast);
     boolean waitForIt = bool("wait", wait, true);
     int items = integer("items_limit", itemsLimit, DEFAULT_ITEMS, 1, MAX_PAGE);
     if (waitForIt) {
@@ -386,17 +393,45 @@ class CleanupController {
     return reports.report(run, 0, DEFAULT_ITEMS, false, itemsLink(run.id()));
   }
 
+  /** The request a run's (or a plan's) selector and retention parameters ask for. */
+  static CleanupRequest selected(
+      boolean dryRun,
+      String orphanedOnly,
+      String oldCompleted,
+      String oldFailed,
+      String completedDays,
+      String failedDays,
+      String cancelledDays,
+      boolean includeUnrecognized,
+      boolean retryStuck,
+      String keepLast) {
+    return new CleanupRequest(
+        Trigger.API,
+        dryRun,
+        bool("old_completed", oldCompleted, false),
+        bool("old_failed", oldFailed, false),
+        bool("orphaned_only", orphanedOnly, false),
+        days("completed_days", completedDays),
+        days("failed_days", failedDays),
+        days("cancelled_days", cancelledDays),
+        includeUnrecognized,
+        retryStuck,
+        keepLast == null
+            ? null
+            : integer("keep_last", keepLast, 0, 0, RetentionPolicy.MAX_KEEP_LAST));
+  }
+
   private CleanupRun find(UUID runId) {
     return cleanup
         .find(runId)
         .orElseThrow(() -> new NotFoundException("No cleanup run with id " + runId));
   }
 
-  private static String runLink(UUID runId) {
+  static String runLink(UUID runId) {
     return "/cleanup/runs/" + runId;
   }
 
-  private static String itemsLink(UUID runId) {
+  static String itemsLink(UUID runId) {
     return runLink(runId) + "/items";
   }
 }

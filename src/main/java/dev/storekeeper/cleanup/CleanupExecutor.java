@@ -141,6 +141,223 @@ class CleanupExecutor implements DisposableBean {
     }
   }
 
+  // ---- plans -----------------------------------------------------------------------------------
+
+  /** One page of a plan's items after a position ({@code seq}), in order. */
+  @FunctionalInterface
+  interface PlanItems {
+    List<CleanupItem> after(long seq, int limit);
+  }
+
+  /**
+   * Applies a plan: its items, and nothing else, go through the protocol. Each is re-checked where
+   * a run checks it — a job in the claim's conditional update (same status, still past the plan's
+   * retention now, finished before the plan was made so not re-run since, outside keep-last, not
+   * held), an orphan by the orphan claim (still no row or reference, still older than the grace) —
+   * and one that fails the check is kept and listed as {@code no longer eligible}. After a crash,
+   * the plan's jobs left claimed are resumed by the next run (this plan's apply or any other).
+   */
+  void applyPlan(PlanItems plan, RunState state, int batchSize, Consumer<RunState> afterBatch) {
+    Pipeline pipeline = new Pipeline(state, afterBatch);
+    try {
+      long after = 0;
+      while (!state.lockLost) {
+        List<CleanupItem> page = plan.after(after, batchSize);
+        if (page.isEmpty()) {
+          break;
+        }
+        after = page.get(page.size() - 1).seq();
+        state.plannedItems += page.size();
+        for (JobStatus status :
+            List.of(JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)) {
+          List<CleanupItem> items = of(page, Category.forStatus(status));
+          if (!items.isEmpty()) {
+            pipeline.add(claimPlanned(status, items, state));
+          }
+        }
+        List<CleanupItem> resumed = of(page, Category.RESUMED_JOB);
+        if (!resumed.isEmpty()) {
+          pipeline.add(resumePlanned(resumed, state));
+        }
+        List<CleanupItem> orphans = new ArrayList<>(of(page, Category.ORPHAN_UPLOAD));
+        orphans.addAll(of(page, Category.ORPHAN_OUTPUT));
+        Set<UUID> resumedOrphans = resumeClaimedOrphans(orphans, state, pipeline);
+        orphans.removeIf(item -> resumedOrphans.contains(item.jobId()));
+        applyOrphans(layout.uploadsRoot(), true, of(orphans, Category.ORPHAN_UPLOAD), state);
+        applyOrphans(layout.outputsRoot(), false, of(orphans, Category.ORPHAN_OUTPUT), state);
+        for (CleanupItem item : of(page, Category.UNRECOGNIZED)) {
+          skip(item, "unrecognised entries are removed only by a run, never by a plan", state);
+        }
+        afterBatch.accept(state);
+      }
+      pipeline.finishAll();
+    } finally {
+      pipeline.settle();
+    }
+  }
+
+  private static List<CleanupItem> of(List<CleanupItem> page, Category category) {
+    return page.stream().filter(item -> item.category() == category).toList();
+  }
+
+  private InFlight claimPlanned(JobStatus status, List<CleanupItem> items, RunState state) {
+    Map<UUID, CleanupItem> byJob = new LinkedHashMap<>();
+    items.forEach(item -> byJob.put(item.jobId(), item));
+    Instant cutoff = min(state.policy.cutoff(status, state.now), state.plannedAt);
+    checkpoint.accept("page");
+    Set<UUID> ids =
+        jobs.claim(byJob.keySet(), status, cutoff, keepBefore(status, state), state.runId);
+    checkpoint.accept("claimed");
+    Map<UUID, Job> found = new LinkedHashMap<>();
+    jobs.findByIds(byJob.keySet()).forEach(job -> found.put(job.id(), job));
+    List<Job> claimed = new ArrayList<>();
+    byJob.forEach(
+        (id, item) -> {
+          Job job = found.get(id);
+          if (ids.contains(id)) {
+            claimed.add(job);
+          } else if (job != null && job.status() == JobStatus.DELETING) {
+            // claimed by an apply of this plan that was killed: finish what it decided
+            claimed.add(job);
+          } else {
+            if (job != null && job.held()) {
+              state.heldJobs++;
+            }
+            skip(item, whyNotClaimed(job, status, cutoff, state), state);
+          }
+        });
+    return startJobs(
+        claimed,
+        job -> ids.contains(job.id()) ? Category.forStatus(status) : Category.RESUMED_JOB,
+        job -> planned(byJob, job),
+        state);
+  }
+
+  private String whyNotClaimed(Job job, JobStatus status, Instant cutoff, RunState state) {
+    if (job == null) {
+      return "the job no longer exists";
+    }
+    if (job.held()) {
+      return "held since %s by %s: %s".formatted(job.heldAt(), job.heldBy(), job.holdReason());
+    }
+    if (job.status() != status) {
+      return "it is %s now, not %s".formatted(job.status().value(), status.value());
+    }
+    if (job.completedAt() == null || !job.completedAt().isBefore(state.plannedAt)) {
+      return "it finished again after the plan was made";
+    }
+    if (!job.completedAt().isBefore(cutoff)) {
+      return "it is within its retention now";
+    }
+    return "it is among the %d most recently completed jobs (keep-last)"
+        .formatted(state.policy.keepLast());
+  }
+
+  /** A planned job that an earlier run claimed but did not finish deleting. */
+  private InFlight resumePlanned(List<CleanupItem> items, RunState state) {
+    Map<UUID, CleanupItem> byJob = new LinkedHashMap<>();
+    items.forEach(item -> byJob.put(item.jobId(), item));
+    List<Job> deleting = new ArrayList<>();
+    Set<UUID> seen = new HashSet<>();
+    for (Job job : jobs.findByIds(byJob.keySet())) {
+      if (job.status() == JobStatus.DELETING) {
+        deleting.add(job);
+        seen.add(job.id());
+      }
+    }
+    byJob.forEach(
+        (id, item) -> {
+          if (!seen.contains(id)) {
+            skip(item, "it is no longer waiting to be deleted", state);
+          }
+        });
+    return startJobs(deleting, job -> Category.RESUMED_JOB, job -> planned(byJob, job), state);
+  }
+
+  private static String planned(Map<UUID, CleanupItem> byJob, Job job) {
+    return "planned: " + byJob.get(job.id()).reason();
+  }
+
+  /**
+   * A plan's orphans that an apply of it claimed (their placeholder rows) and was killed before it
+   * removed them: finished like any claimed job. Returns their ids.
+   */
+  private Set<UUID> resumeClaimedOrphans(
+      List<CleanupItem> items, RunState state, Pipeline pipeline) {
+    Map<UUID, CleanupItem> byJob = new LinkedHashMap<>();
+    items.forEach(item -> byJob.putIfAbsent(item.jobId(), item));
+    List<Job> claimed =
+        jobs.findByIds(byJob.keySet()).stream()
+            .filter(job -> job.status() == JobStatus.DELETING)
+            .toList();
+    if (!claimed.isEmpty()) {
+      pipeline.add(
+          startJobs(claimed, job -> Category.RESUMED_JOB, job -> planned(byJob, job), state));
+    }
+    return claimed.stream().map(Job::id).collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** A plan's orphans of one root, through the orphan sweep's own checks and claim. */
+  private void applyOrphans(Path root, boolean uploads, List<CleanupItem> items, RunState state) {
+    List<Entry> entries = new ArrayList<>();
+    Map<UUID, List<CleanupItem>> byJob = new LinkedHashMap<>();
+    for (CleanupItem item : items) {
+      Optional<Path> name = entryIn(root, item.path());
+      Optional<UUID> id =
+          name.flatMap(
+              file ->
+                  uploads
+                      ? StorageLayout.jobIdOfUpload(file.toString())
+                      : StorageLayout.jobIdOfOutput(file.toString()));
+      if (name.isEmpty() || id.isEmpty() || !id.get().equals(item.jobId())) {
+        skip(item, "it is not an entry of " + root + " named by its job id", state);
+        continue;
+      }
+      Instant modified;
+      try {
+        modified =
+            Files.readAttributes(
+                    root.resolve(name.get()), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .lastModifiedTime()
+                .toInstant();
+      } catch (IOException | RuntimeException gone) {
+        skip(item, "it is gone", state);
+        continue;
+      }
+      String file = name.get().toString();
+      entries.add(
+          new Entry(
+              id.get(), name.get(), file, modified, uploads && StorageLayout.isTempUpload(file)));
+      byJob.computeIfAbsent(id.get(), key -> new ArrayList<>()).add(item);
+    }
+    Set<UUID> taken = orphans(root, uploads, entries, state);
+    byJob.forEach(
+        (id, planned) -> {
+          if (!taken.contains(id)) {
+            planned.forEach(
+                item ->
+                    skip(
+                        item,
+                        "a job refers to it now, or it changed within the orphan grace",
+                        state));
+          }
+        });
+  }
+
+  private static void skip(CleanupItem item, String why, RunState state) {
+    state.skippedItems++;
+    state.item(
+        item.category(),
+        item.jobId(),
+        item.path(),
+        null,
+        item.bytes(),
+        0,
+        "no longer eligible: " + why,
+        CleanupItem.Result.KEPT,
+        null);
+  }
+
   // ---- jobs ------------------------------------------------------------------------------------
 
   private void resume(RunState state, int batchSize, Consumer<RunState> afterBatch, boolean stuck) {
@@ -643,9 +860,10 @@ class CleanupExecutor implements DisposableBean {
     afterBatch.accept(state);
   }
 
-  private void orphans(Path root, boolean uploads, List<Entry> batch, RunState state) {
+  /** Handles a batch of entries named by job ids; returns the ids it took for orphans. */
+  private Set<UUID> orphans(Path root, boolean uploads, List<Entry> batch, RunState state) {
     if (batch.isEmpty()) {
-      return;
+      return Set.of();
     }
     Set<UUID> owned = jobs.existing(batch.stream().map(Entry::jobId).distinct().toList());
     Instant cutoff = state.policy.orphanCutoff(state.now);
@@ -739,6 +957,7 @@ class CleanupExecutor implements DisposableBean {
             removal.complete() ? null : failure(removal.errors(), parked.contains(id)));
       }
     }
+    return orphans.keySet();
   }
 
   /**

@@ -5,7 +5,9 @@ import dev.storekeeper.jobs.JobRepository.StatusUsage;
 import dev.storekeeper.jobs.JobStatus;
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
@@ -21,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -167,6 +171,8 @@ public class CleanupReports {
       long bytesFreed,
       long errorCount,
       long itemsTotal,
+      boolean isPlan,
+      UUID planId,
       String href) {
 
     public static RunSummary of(CleanupRun run) {
@@ -188,6 +194,8 @@ public class CleanupReports {
           c.bytesFreed(),
           c.errorCount(),
           c.itemsRecorded(),
+          run.plan(),
+          run.planId(),
           "/cleanup/runs/" + run.id());
     }
   }
@@ -240,7 +248,46 @@ public class CleanupReports {
       StorageStats storageStats,
       long itemsTotal,
       List<ItemView> items,
-      String itemsNext) {}
+      String itemsNext,
+      PlanFigures plan) {}
+
+  /**
+   * For a plan: its id, the items it would delete and until when it may be applied without force.
+   * For the apply of a plan: the plan's id and its items planned, deleted and skipped (no longer
+   * eligible). Null for every other run.
+   */
+  public record PlanFigures(
+      UUID planId,
+      boolean isPlan,
+      long planned,
+      Long deleted,
+      Long skipped,
+      Instant expiresAt,
+      String href) {}
+
+  /**
+   * A plan as exported ({@code GET /cleanup/plans/{id}}, the file {@code --save-plan} writes): what
+   * it would delete by category, and every item. {@code --apply-plan FILE} checks a file against
+   * the stored plan, so an edited file is refused rather than applied.
+   */
+  public record PlanDocument(
+      String kind,
+      UUID planId,
+      Instant madeAt,
+      Instant expiresAt,
+      Map<String, Object> parameters,
+      Map<String, CountAndBytes> summary,
+      long itemsTotal,
+      long bytesTotal,
+      List<PlanItem> items) {
+
+    /** The value of {@code kind} that marks a plan file. */
+    public static final String KIND = "storekeeper-cleanup-plan";
+  }
+
+  /** One item of a plan: what it would delete and why. */
+  public record PlanItem(
+      long seq, String category, UUID jobId, String path, long bytes, String reason) {}
 
   /** How far a run has got: items handled so far of those known so far. */
   public record Progress(long itemsDone, long itemsExpected) {}
@@ -290,7 +337,113 @@ public class CleanupReports {
         withStorage ? stats(false) : null,
         c.itemsRecorded(),
         items,
-        next);
+        next,
+        planFigures(run));
+  }
+
+  private PlanFigures planFigures(CleanupRun run) {
+    if (run.plan()) {
+      return new PlanFigures(
+          run.id(),
+          true,
+          run.plannedItems(),
+          null,
+          null,
+          cleanup.planExpiresAt(run),
+          "/cleanup/plans/" + run.id());
+    }
+    if (run.planId() == null) {
+      return null;
+    }
+    return new PlanFigures(
+        run.planId(),
+        false,
+        run.plannedItems(),
+        runs.countItems(run.id(), CleanupItem.Result.DELETED),
+        run.skippedItems(),
+        null,
+        "/cleanup/plans/" + run.planId());
+  }
+
+  /** A plan's document with an empty {@code items}: they are streamed (see {@link #planItem}). */
+  public PlanDocument plan(CleanupRun plan) {
+    Map<String, CountAndBytes> summary = new LinkedHashMap<>();
+    long bytes = 0;
+    for (Map.Entry<Category, CountAndBytes> total : cleanup.plannedTotals(plan.id()).entrySet()) {
+      summary.put(total.getKey().value(), total.getValue());
+      bytes += total.getValue().bytes();
+    }
+    return new PlanDocument(
+        PlanDocument.KIND,
+        plan.id(),
+        plan.startedAt(),
+        cleanup.planExpiresAt(plan),
+        parameters(plan.parameters()),
+        summary,
+        plan.plannedItems(),
+        bytes,
+        List.of());
+  }
+
+  /**
+   * Writes a plan's document with every item, a page at a time: memory does not grow with the size
+   * of the plan. The stream is left open.
+   */
+  public void writePlan(CleanupRun plan, OutputStream out) {
+    JsonNode tree = json.valueToTree(plan(plan));
+    try (JsonGenerator generator = json.createGenerator(new KeepOpen(out))) {
+      generator.writeStartObject();
+      for (Map.Entry<String, JsonNode> property : tree.properties()) {
+        generator.writeName(property.getKey());
+        if (!property.getKey().equals("items")) {
+          generator.writeTree(property.getValue());
+          continue;
+        }
+        generator.writeStartArray();
+        long after = 0;
+        while (true) {
+          List<CleanupItem> page = cleanup.plannedItems(plan.id(), after, PLAN_PAGE);
+          for (CleanupItem item : page) {
+            generator.writePOJO(planItem(item));
+          }
+          if (page.size() < PLAN_PAGE) {
+            break;
+          }
+          after = page.get(page.size() - 1).seq();
+        }
+        generator.writeEndArray();
+      }
+      generator.writeEndObject();
+    }
+  }
+
+  private static final int PLAN_PAGE = 500;
+
+  /** Closing a JSON generator on it does not close the caller's stream (stdout, a response). */
+  public static final class KeepOpen extends FilterOutputStream {
+    public KeepOpen(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+
+  public PlanItem planItem(CleanupItem item) {
+    return new PlanItem(
+        item.seq(),
+        item.category().value(),
+        item.jobId(),
+        layout.display(item.path()),
+        item.bytes(),
+        layout.scrub(item.reason()));
   }
 
   @SuppressWarnings("unchecked")

@@ -54,9 +54,25 @@ public record CleanupRequest(
   }
 
   public CleanupRequest withRetryStuck(boolean retry) {
+    return copy(dryRun, retry, keepLast);
+  }
+
+  /**
+   * Keeps the {@code keep} most recently completed jobs in this run (null: RETENTION_KEEP_LAST).
+   */
+  public CleanupRequest withKeepLast(Integer keep) {
+    return copy(dryRun, retryStuck, keep);
+  }
+
+  /** The same request as a dry run: what it would delete (the plan a confirmation shows). */
+  public CleanupRequest asDryRun() {
+    return copy(true, retryStuck, keepLast);
+  }
+
+  private CleanupRequest copy(boolean dry, boolean retry, Integer keep) {
     return new CleanupRequest(
         trigger,
-        dryRun,
+        dry,
         oldCompleted,
         oldFailed,
         orphans,
@@ -65,24 +81,6 @@ public record CleanupRequest(
         cancelledDays,
         includeUnrecognized,
         retry,
-        keepLast);
-  }
-
-  /**
-   * Keeps the {@code keep} most recently completed jobs in this run (null: RETENTION_KEEP_LAST).
-   */
-  public CleanupRequest withKeepLast(Integer keep) {
-    return new CleanupRequest(
-        trigger,
-        dryRun,
-        oldCompleted,
-        oldFailed,
-        orphans,
-        completedDays,
-        failedDays,
-        cancelledDays,
-        includeUnrecognized,
-        retryStuck,
         keep);
   }
 

@@ -46,6 +46,90 @@ class CleanupRunRepository {
         .update();
   }
 
+  /** Marks a run as a plan: a dry run saved for review and {@code --apply-plan}. */
+  void markPlan(UUID id) {
+    jdbc.sql("update cleanup_runs set is_plan = true where id = :id").param("id", id).update();
+  }
+
+  /** Records which plan an apply run applies. */
+  void linkPlan(UUID id, UUID planId) {
+    jdbc.sql("update cleanup_runs set plan_id = :planId where id = :id")
+        .param("id", id)
+        .param("planId", planId)
+        .update();
+  }
+
+  /** The plan figures of a plan (items it would delete) or of an apply run. */
+  void planFigures(UUID id, long planned, long skipped) {
+    jdbc.sql(
+            """
+            update cleanup_runs set planned_items = :planned, skipped_items = :skipped
+             where id = :id
+            """)
+        .param("id", id)
+        .param("planned", planned)
+        .param("skipped", skipped)
+        .update();
+  }
+
+  /** How many of a run's items ended with {@code result}. */
+  long countItems(UUID runId, CleanupItem.Result result) {
+    return jdbc.sql("select count(*) from cleanup_items where run_id = :runId and result = :result")
+        .param("runId", runId)
+        .param("result", result.value())
+        .query(Long.class)
+        .single();
+  }
+
+  /** A plan's items (what its dry run would delete) after {@code afterSeq}, in order. */
+  List<CleanupItem> plannedItems(UUID planId, long afterSeq, int limit) {
+    return jdbc.sql(
+            """
+            select seq, category, job_id, path, age_seconds, bytes, metrics, reason, result, error
+              from cleanup_items
+             where run_id = :runId and seq > :after and result = 'would_delete'
+             order by seq fetch first :limit rows only
+            """)
+        .param("runId", planId)
+        .param("after", afterSeq)
+        .param("limit", limit)
+        .query(CleanupRunRepository::mapItem)
+        .list();
+  }
+
+  /** A plan's items by category: how many and how many bytes. */
+  List<CategoryTotal> plannedTotals(UUID planId) {
+    return jdbc.sql(
+            """
+            select category, count(*) as items, coalesce(sum(bytes), 0) as bytes
+              from cleanup_items where run_id = :runId and result = 'would_delete'
+             group by category order by category
+            """)
+        .param("runId", planId)
+        .query(
+            (rs, n) ->
+                new CategoryTotal(
+                    Category.of(rs.getString("category")),
+                    rs.getLong("items"),
+                    rs.getLong("bytes")))
+        .list();
+  }
+
+  record CategoryTotal(Category category, long items, long bytes) {}
+
+  /** The apply run of a plan that finished (succeeded or partial), if any. */
+  Optional<CleanupRun> finishedApply(UUID planId) {
+    return jdbc.sql(
+            """
+            select * from cleanup_runs
+             where plan_id = :planId and outcome in ('succeeded', 'partial')
+             order by started_at fetch first 1 rows only
+            """)
+        .param("planId", planId)
+        .query(CleanupRunRepository::map)
+        .optional();
+  }
+
   /** Stores the running figures so that progress can be followed from another process. */
   void progress(UUID id, CleanupCounts counts, long itemsExpected, Instant now) {
     jdbc.sql(
@@ -169,20 +253,22 @@ class CleanupRunRepository {
         .param("runId", runId)
         .param("after", afterSeq)
         .param("limit", limit)
-        .query(
-            (rs, n) ->
-                new CleanupItem(
-                    rs.getLong("seq"),
-                    Category.of(rs.getString("category")),
-                    rs.getObject("job_id", UUID.class),
-                    rs.getString("path"),
-                    rs.getObject("age_seconds") == null ? null : rs.getLong("age_seconds"),
-                    rs.getLong("bytes"),
-                    rs.getLong("metrics"),
-                    rs.getString("reason"),
-                    CleanupItem.Result.valueOf(rs.getString("result").toUpperCase()),
-                    rs.getString("error")))
+        .query(CleanupRunRepository::mapItem)
         .list();
+  }
+
+  private static CleanupItem mapItem(ResultSet rs, int row) throws SQLException {
+    return new CleanupItem(
+        rs.getLong("seq"),
+        Category.of(rs.getString("category")),
+        rs.getObject("job_id", UUID.class),
+        rs.getString("path"),
+        rs.getObject("age_seconds") == null ? null : rs.getLong("age_seconds"),
+        rs.getLong("bytes"),
+        rs.getLong("metrics"),
+        rs.getString("reason"),
+        CleanupItem.Result.valueOf(rs.getString("result").toUpperCase()),
+        rs.getString("error"));
   }
 
   Optional<CleanupRun> find(UUID id) {
@@ -299,6 +385,10 @@ class CleanupRunRepository {
             rs.getLong("held_jobs"),
             rs.getLong("kept_last_jobs")),
         rs.getLong("items_expected"),
-        errors == null || errors.isEmpty() ? List.of() : Arrays.asList(errors.split("\n")));
+        errors == null || errors.isEmpty() ? List.of() : Arrays.asList(errors.split("\n")),
+        rs.getBoolean("is_plan"),
+        rs.getObject("plan_id", UUID.class),
+        rs.getLong("planned_items"),
+        rs.getLong("skipped_items"));
   }
 }

@@ -1,6 +1,7 @@
 package dev.storekeeper.cleanup;
 
 import dev.storekeeper.ConflictException;
+import dev.storekeeper.InvalidInputException;
 import dev.storekeeper.NotFoundException;
 import dev.storekeeper.jobs.Job;
 import dev.storekeeper.jobs.JobRepository;
@@ -10,6 +11,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +47,7 @@ public class CleanupService implements DisposableBean {
   private final CleanupRunRepository runs;
   private final JobRepository jobs;
   private final CleanupProperties properties;
+  private final PlanProperties plans;
   private final ApplicationEventPublisher events;
   private final JsonMapper json;
   private final Clock clock;
@@ -61,10 +64,12 @@ public class CleanupService implements DisposableBean {
       CleanupRunRepository runs,
       JobRepository jobs,
       CleanupProperties properties,
+      PlanProperties plans,
       ApplicationEventPublisher events,
       JsonMapper json,
       Clock clock,
       TransactionTemplate tx) {
+    this.plans = plans;
     this.executor = executor;
     this.lock = lock;
     this.runs = runs;
@@ -89,22 +94,206 @@ public class CleanupService implements DisposableBean {
 
   /** Runs to the end on the caller's thread. */
   public CleanupRun run(CleanupRequest request, CleanupProgress progress) {
-    Prepared prepared = prepare(request, progress);
-    return execute(request, prepared);
+    Prepared prepared = prepare(request, progress, NOT_A_PLAN);
+    return execute(prepared, protocol(request));
   }
 
   /** Takes the lock now (refusing at once if held) and runs in the background. */
   public StartedRun start(CleanupRequest request, CleanupProgress progress) {
-    Prepared prepared = prepare(request, progress);
+    Prepared prepared = prepare(request, progress, NOT_A_PLAN);
     CompletableFuture<CleanupRun> result =
-        CompletableFuture.supplyAsync(() -> execute(request, prepared), background);
+        CompletableFuture.supplyAsync(() -> execute(prepared, protocol(request)), background);
     return new StartedRun(prepared.state.runId, result);
   }
 
+  // ---- plans -----------------------------------------------------------------------------------
+
+  /**
+   * Makes a plan: a dry run of {@code request}, recorded in the ledger as a plan. What it would
+   * delete is what {@link #applyPlan} may delete, and nothing else.
+   */
+  public CleanupRun plan(CleanupRequest request, CleanupProgress progress) {
+    if (!request.dryRun()) {
+      throw new IllegalArgumentException("a plan is a dry run");
+    }
+    if (request.includeUnrecognized()) {
+      throw new InvalidInputException(
+          "include_unrecognized",
+          "include_unrecognized cannot be planned: entries whose names are not ours are removed"
+              + " only by a run that asks for it");
+    }
+    if (request.retryStuck()) {
+      throw new InvalidInputException(
+          "retry_stuck",
+          "retry_stuck cannot be planned: retry parked deletions with a run (retry_stuck=true)");
+    }
+    Prepared prepared = prepare(request, progress, new PlanLink(true, null, () -> {}));
+    CleanupRun made = execute(prepared, protocol(request));
+    runs.planFigures(made.id(), runs.countItems(made.id(), CleanupItem.Result.WOULD_DELETE), 0);
+    return runs.find(made.id()).orElseThrow();
+  }
+
+  /**
+   * A plan that may be applied: 404 when there is no such run, 409 when the run is not a plan or
+   * its dry run did not finish.
+   */
+  public CleanupRun findPlan(UUID planId) {
+    CleanupRun plan =
+        runs.find(planId)
+            .orElseThrow(() -> new NotFoundException("No cleanup plan with id " + planId));
+    if (!plan.plan()) {
+      throw new ConflictException(
+          "Run "
+              + planId
+              + " is not a plan: make one with a dry run and --save-plan (CLI) or"
+              + " POST /cleanup/plans");
+    }
+    if (plan.outcome() == Outcome.RUNNING) {
+      throw new ConflictException("Plan " + planId + " is still being made");
+    }
+    if (plan.outcome() == Outcome.FAILED) {
+      throw new ConflictException(
+          "Plan " + planId + " failed while it was being made; make a new plan");
+    }
+    return plan;
+  }
+
+  /** The items a plan would delete, in order, after {@code afterSeq}. */
+  public List<CleanupItem> plannedItems(UUID planId, long afterSeq, int limit) {
+    return runs.plannedItems(planId, afterSeq, limit);
+  }
+
+  /** What a plan would delete, by category. */
+  public Map<Category, CleanupReports.CountAndBytes> plannedTotals(UUID planId) {
+    Map<Category, CleanupReports.CountAndBytes> totals = new java.util.EnumMap<>(Category.class);
+    for (CleanupRunRepository.CategoryTotal total : runs.plannedTotals(planId)) {
+      totals.put(total.category(), new CleanupReports.CountAndBytes(total.items(), total.bytes()));
+    }
+    return totals;
+  }
+
+  /** When a plan may no longer be applied without force. */
+  public Instant planExpiresAt(CleanupRun plan) {
+    return plan.startedAt().plus(plans.maxAge());
+  }
+
+  /**
+   * Applies a plan through the deletion protocol: only its items, each re-checked at apply time
+   * (see {@link CleanupExecutor#applyPlan}). Refused (409) when the plan is older than
+   * PLAN_MAX_AGE_HOURS unless forced, and when an earlier apply of it finished: a plan is applied
+   * once (an apply that failed may be repeated; what it deleted is then skipped as gone).
+   */
+  public CleanupRun applyPlan(
+      UUID planId, boolean force, Trigger trigger, CleanupProgress progress) {
+    CleanupRun plan = findPlan(planId);
+    Instant now = clock.instant();
+    if (!force && now.isAfter(planExpiresAt(plan))) {
+      throw new ConflictException(
+          "Plan %s was made %s ago; plans older than PLAN_MAX_AGE_HOURS (%d) are not applied:"
+                  .formatted(
+                      planId, CleanupExecutor.ago(plan.startedAt(), now), plans.planMaxAgeHours())
+              + " make a new plan, or force it (--force, force=true)");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> parameters = json.readValue(plan.parameters(), LinkedHashMap.class);
+    RetentionPolicy policy =
+        new RetentionPolicy(
+            number(parameters, "completed_days"),
+            number(parameters, "failed_days"),
+            number(parameters, "cancelled_days"),
+            number(parameters, "orphan_grace_hours"),
+            number(parameters, "keep_last"));
+    Map<String, Object> applied = new LinkedHashMap<>();
+    applied.put("plan_id", planId.toString());
+    applied.put("force", force);
+    applied.putAll(parameters);
+    applied.put("dry_run", false);
+    PlanLink link =
+        new PlanLink(
+            false,
+            planId,
+            () ->
+                runs.finishedApply(planId)
+                    .ifPresent(
+                        earlier -> {
+                          throw new ConflictException(
+                              "Plan %s was already applied by run %s at %s; make a new plan"
+                                  .formatted(planId, earlier.id(), earlier.startedAt()));
+                        }));
+    Prepared prepared = prepare(trigger, false, policy, applied, progress, link);
+    prepared.state.plannedAt = plan.startedAt();
+    return execute(
+        prepared,
+        new Work() {
+          @Override
+          public long expected(RunState state) {
+            return plan.plannedItems();
+          }
+
+          @Override
+          public void run(RunState state) {
+            executor.applyPlan(
+                (after, limit) -> runs.plannedItems(planId, after, limit),
+                state,
+                properties.cleanupBatchSize(),
+                CleanupService.this::flush);
+          }
+        });
+  }
+
+  private static int number(Map<String, Object> parameters, String name) {
+    if (parameters.get(name) instanceof Number value) {
+      return value.intValue();
+    }
+    throw new IllegalStateException("the plan's parameters have no " + name);
+  }
+
+  // ---- running ---------------------------------------------------------------------------------
+
+  /** What a run does once it holds the lock. */
+  private interface Work {
+    long expected(RunState state);
+
+    void run(RunState state);
+  }
+
+  private Work protocol(CleanupRequest request) {
+    return new Work() {
+      @Override
+      public long expected(RunState state) {
+        return executor.expectedJobs(request, state);
+      }
+
+      @Override
+      public void run(RunState state) {
+        executor.execute(request, state, properties.cleanupBatchSize(), CleanupService.this::flush);
+      }
+    };
+  }
+
+  /**
+   * How a run relates to plans: {@code plan} marks it one; {@code planId} is the plan it applies;
+   * {@code check} runs once the lock is held, before the run is recorded.
+   */
+  private record PlanLink(boolean plan, UUID planId, Runnable check) {}
+
+  private static final PlanLink NOT_A_PLAN = new PlanLink(false, null, () -> {});
+
   private record Prepared(RunState state) {}
 
-  private Prepared prepare(CleanupRequest request, CleanupProgress progress) {
+  private Prepared prepare(CleanupRequest request, CleanupProgress progress, PlanLink link) {
     RetentionPolicy policy = policyFor(request);
+    return prepare(
+        request.trigger(), request.dryRun(), policy, request.parameters(policy), progress, link);
+  }
+
+  private Prepared prepare(
+      Trigger trigger,
+      boolean dryRun,
+      RetentionPolicy policy,
+      Map<String, Object> parameters,
+      CleanupProgress progress,
+      PlanLink link) {
     UUID runId = UUID.randomUUID();
     Instant now = clock.instant();
     Instant stale = now.minusSeconds(properties.cleanupLockLeaseSeconds());
@@ -114,19 +303,23 @@ public class CleanupService implements DisposableBean {
       throw new AlreadyRunningException(running.runId(), running.node(), running.acquiredAt());
     }
     try {
+      link.check().run();
       runs.markAbandoned(stale, now);
-      runs.insert(
-          runId,
-          request.trigger(),
-          json.writeValueAsString(request.parameters(policy)),
-          request.dryRun(),
-          node,
-          now);
+      tx.executeWithoutResult(
+          status -> {
+            runs.insert(runId, trigger, json.writeValueAsString(parameters), dryRun, node, now);
+            if (link.plan()) {
+              runs.markPlan(runId);
+            }
+            if (link.planId() != null) {
+              runs.linkPlan(runId, link.planId());
+            }
+          });
     } catch (RuntimeException | Error e) {
       lock.release(runId);
       throw e;
     }
-    RunState state = new RunState(runId, request.dryRun(), now, policy, progress);
+    RunState state = new RunState(runId, dryRun, now, policy, progress);
     state.keepLastBoundary = jobs.keepLastBoundary(policy.keepLast());
     return new Prepared(state);
   }
@@ -136,13 +329,13 @@ public class CleanupService implements DisposableBean {
    * is recorded as failed and the lock released, so no ghost run blocks the next one. A {@link
    * VirtualMachineError} (out of memory) is rethrown once that is done.
    */
-  private CleanupRun execute(CleanupRequest request, Prepared prepared) {
+  private CleanupRun execute(Prepared prepared, Work work) {
     RunState state = prepared.state;
     ScheduledFuture<?> heartbeat = startHeartbeat(state);
     try {
-      state.itemsExpected = executor.expectedJobs(request, state);
+      state.itemsExpected = work.expected(state);
       state.progress.update(0, state.itemsExpected, 0);
-      executor.execute(request, state, properties.cleanupBatchSize(), this::flush);
+      work.run(state);
       flush(state);
       if (state.lockLost) {
         state.error("lost the cleanup lock (heartbeat stale); stopped early");
@@ -185,6 +378,9 @@ public class CleanupService implements DisposableBean {
         status -> {
           runs.insertItems(state.runId, items);
           runs.progress(state.runId, state.counts(), state.itemsExpected, clock.instant());
+          if (state.plannedAt != null) {
+            runs.planFigures(state.runId, state.plannedItems, state.skippedItems);
+          }
         });
     state.progress.update(
         state.itemsRecorded(),

@@ -43,6 +43,12 @@ final class RunState {
   long heldJobs;
   long keptLastJobs;
   long itemsExpected;
+
+  /** Applying a plan: when it was made (a job that finished after it was re-run since). */
+  Instant plannedAt;
+
+  long plannedItems;
+  long skippedItems;
   private long seq;
   private final List<CleanupItem> pending = new ArrayList<>();
   final List<String> errors = new ArrayList<>();

@@ -1,14 +1,26 @@
 package dev.storekeeper.cli;
 
 import dev.storekeeper.cleanup.AlreadyRunningException;
+import dev.storekeeper.cleanup.Category;
 import dev.storekeeper.cleanup.CleanupProgress;
+import dev.storekeeper.cleanup.CleanupReports.CountAndBytes;
 import dev.storekeeper.cleanup.CleanupReports.RunReport;
 import dev.storekeeper.cleanup.CleanupReports.StorageStats;
 import dev.storekeeper.cleanup.CleanupRequest;
 import dev.storekeeper.cleanup.CleanupRun;
 import dev.storekeeper.cleanup.Outcome;
 import dev.storekeeper.cleanup.Trigger;
+import java.io.Console;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,6 +109,35 @@ final class CleanupCommand implements Callable<Integer> {
   boolean retryStuck;
 
   @Option(
+      names = "--save-plan",
+      paramLabel = "FILE",
+      description =
+          "With --dry-run: keep the dry run as a plan and write it to FILE (JSON) for review;"
+              + " --apply-plan deletes what it lists and nothing else.")
+  Path savePlan;
+
+  @Option(
+      names = "--apply-plan",
+      paramLabel = "PLAN",
+      description =
+          "Delete the items of a plan (its id, or the file --save-plan wrote) that are still"
+              + " eligible; nothing else. Its own parameters apply: no selector or retention"
+              + " option with it.")
+  String applyPlan;
+
+  @Option(
+      names = "--force",
+      description = "With --apply-plan: apply a plan older than PLAN_MAX_AGE_HOURS.")
+  boolean force;
+
+  @Option(
+      names = {"-y", "--yes"},
+      description =
+          "Do not ask for confirmation. A real run started on a terminal shows what it will"
+              + " delete and asks first; without a terminal (cron, pipes) it never asks.")
+  boolean yes;
+
+  @Option(
       names = "--list",
       description = "Print every item: id or path, age, size, reason (with --json: all items).")
   boolean list;
@@ -139,10 +180,39 @@ final class CleanupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    requireCombinable();
+    Console console = yes || dryRun ? null : System.console();
+    if (console != null && applyPlan == null && (includeUnrecognized || retryStuck)) {
+      throw new CliFailure(
+          ExitCodes.USAGE,
+          (includeUnrecognized ? "--include-unrecognized" : "--retry-stuck")
+              + " cannot be planned, so this run cannot show what it will delete before it does:"
+              + " add --yes to run it without confirmation",
+          null);
+    }
+    if (savePlan != null) {
+      PlanFile.requireWritable(savePlan);
+    }
     try (CliContext context = contexts.get()) {
       boolean human = !json && !quiet;
       StorageStats before = human ? context.reports().stats(false) : null;
-      CleanupRun run = run(context, human && streams.progress());
+      CleanupRun run;
+      if (applyPlan != null) {
+        run = applyPlan(context, planId(context), human && streams.progress());
+      } else if (console != null) {
+        Optional<CleanupRun> confirmed = confirmed(context, console);
+        if (confirmed.isEmpty()) {
+          return ExitCodes.DECLINED;
+        }
+        run = confirmed.get();
+      } else if (savePlan != null) {
+        run = withProgress(human, true, progress -> context.cleanup().plan(request(), progress));
+      } else {
+        run = run(context, human && streams.progress());
+      }
+      if (savePlan != null) {
+        PlanFile.write(context, run, savePlan);
+      }
       if (json) {
         printJson(context, run);
       } else if (human) {
@@ -155,10 +225,121 @@ final class CleanupCommand implements Callable<Integer> {
     }
   }
 
+  /** Refuses option combinations that mean nothing (exit 2, naming the options). */
+  private void requireCombinable() {
+    if (savePlan != null && !dryRun) {
+      throw usage(
+          "--save-plan needs --dry-run: a plan is a dry run kept for review (a real run on a"
+              + " terminal makes one and asks before it applies it)");
+    }
+    if (savePlan != null && (includeUnrecognized || retryStuck)) {
+      throw usage(
+          (includeUnrecognized ? "--include-unrecognized" : "--retry-stuck")
+              + " cannot be planned: use it with a run, not with --save-plan");
+    }
+    if (force && applyPlan == null) {
+      throw usage("--force applies only with --apply-plan");
+    }
+    if (applyPlan == null) {
+      return;
+    }
+    Map<String, Boolean> options = new LinkedHashMap<>();
+    options.put("--dry-run", dryRun);
+    options.put("--orphaned-only", orphanedOnly);
+    options.put("--old-completed", oldCompleted);
+    options.put("--old-failed", oldFailed);
+    options.put("--completed-days", completedDays != null);
+    options.put("--failed-days", failedDays != null);
+    options.put("--cancelled-days", cancelledDays != null);
+    options.put("--keep-last", keepLast != null);
+    options.put("--include-unrecognized", includeUnrecognized);
+    options.put("--retry-stuck", retryStuck);
+    options.forEach(
+        (option, given) -> {
+          if (given) {
+            throw usage(
+                "--apply-plan cannot be combined with "
+                    + option
+                    + ": the plan's own parameters apply (make a new plan to change them)");
+          }
+        });
+  }
+
+  private static CliFailure usage(String message) {
+    return new CliFailure(ExitCodes.USAGE, message, null);
+  }
+
+  /** The plan --apply-plan names: an id, or a plan file that matches the stored plan. */
+  private UUID planId(CliContext context) {
+    Optional<UUID> id = PlanFile.id(applyPlan);
+    if (id.isPresent()) {
+      return id.get();
+    }
+    Path file = Path.of(applyPlan);
+    UUID named = PlanFile.idIn(context.json(), file);
+    PlanFile.requireMatches(context, file, context.cleanup().findPlan(named));
+    return named;
+  }
+
+  private CleanupRun applyPlan(CliContext context, UUID planId, boolean progressBar) {
+    return withProgress(
+        progressBar,
+        false,
+        progress -> context.cleanup().applyPlan(planId, force, Trigger.CLI, progress));
+  }
+
+  /**
+   * On a terminal: makes a plan, shows it and applies exactly that plan if the operator says yes.
+   * Empty when they did not (nothing was deleted).
+   */
+  private Optional<CleanupRun> confirmed(CliContext context, Console console) {
+    CleanupRequest dry = request().asDryRun();
+    CleanupRun plan = withProgress(true, true, progress -> context.cleanup().plan(dry, progress));
+    PrintWriter tty = console.writer();
+    Map<Category, CountAndBytes> totals = context.cleanup().plannedTotals(plan.id());
+    long bytes = totals.values().stream().mapToLong(CountAndBytes::bytes).sum();
+    if (plan.plannedItems() == 0) {
+      tty.println("Nothing to delete.");
+      tty.flush();
+      return Optional.of(plan);
+    }
+    tty.println("This cleanup will delete (plan " + plan.id() + "):");
+    totals.forEach(
+        (category, total) ->
+            tty.printf(
+                "  %-15s %8d  %10s%n",
+                category.value(), total.count(), HumanOutput.size(total.bytes())));
+    tty.printf("  %-15s %8d  %10s%n", "total", plan.plannedItems(), HumanOutput.size(bytes));
+    tty.flush();
+    String answer =
+        console.readLine(
+            "Delete these %d items (%s)? [y/N] ", plan.plannedItems(), HumanOutput.size(bytes));
+    if (answer == null || !YES.contains(answer.strip().toLowerCase(Locale.ROOT))) {
+      tty.println(
+          "Not confirmed: nothing was deleted. The plan is kept; apply it later with --apply-plan "
+              + plan.id()
+              + ".");
+      tty.flush();
+      return Optional.empty();
+    }
+    return Optional.of(applyPlan(context, plan.id(), streams.progress()));
+  }
+
+  private static final Set<String> YES = Set.of("y", "yes");
+
   private CleanupRun run(CliContext context, boolean progressBar) {
-    ProgressBar bar = progressBar ? new ProgressBar(streams.err(), dryRun, System::nanoTime) : null;
+    return withProgress(
+        progressBar, dryRun, progress -> context.cleanup().run(request(), progress));
+  }
+
+  private CleanupRun withProgress(
+      boolean progressBar, boolean dry, Function<CleanupProgress, CleanupRun> work) {
+    ProgressBar bar =
+        progressBar && streams.progress()
+            ? new ProgressBar(streams.err(), dry, System::nanoTime)
+            : null;
     try {
-      return context.cleanup().run(request(), bar == null ? CleanupProgress.NONE : bar);
+      return work.apply(bar == null ? CleanupProgress.NONE : bar);
     } catch (AlreadyRunningException busy) {
       throw new CliFailure(
           ExitCodes.ALREADY_RUNNING,

@@ -2,6 +2,7 @@ package dev.storekeeper.cli;
 
 import dev.storekeeper.cleanup.CleanupProperties;
 import dev.storekeeper.cleanup.CleanupService;
+import dev.storekeeper.cleanup.PlanProperties;
 import dev.storekeeper.config.EmbeddedDatabaseSetup;
 import dev.storekeeper.jobs.JobRepository;
 import dev.storekeeper.storage.StorageLayout;
@@ -57,7 +58,11 @@ import org.springframework.context.annotation.Import;
               "dev\\.storekeeper\\.cleanup\\.CleanupTask",
               "dev\\.storekeeper\\.storage\\.StorageHealthIndicator"
             }))
-@EnableConfigurationProperties({CleanupProperties.class, StorageProperties.class})
+@EnableConfigurationProperties({
+  CleanupProperties.class,
+  PlanProperties.class,
+  StorageProperties.class
+})
 @Import(EmbeddedDatabaseSetup.class)
 class CliApplication {
 

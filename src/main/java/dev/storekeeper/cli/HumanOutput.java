@@ -79,6 +79,7 @@ final class HumanOutput {
     }
     out.println("Run:             " + runLine(run));
     out.println("Duration:        " + duration(run.durationMs()));
+    plan(run);
     errors(run);
   }
 
@@ -105,6 +106,7 @@ final class HumanOutput {
     out.println(
         (run.dryRun() ? "Would free:      " : "Space freed:     ") + size(run.bytesFreed()));
     out.println("Items:           " + run.itemsTotal() + " (--list prints them)");
+    plan(run);
     errors(run);
   }
 
@@ -153,6 +155,22 @@ final class HumanOutput {
           run.dryRun() ? "would be removed" : "removed",
           flag(p, "include_unrecognized") ? "" : " (--include-unrecognized removes them)");
     }
+  }
+
+  private void plan(RunReport run) {
+    var plan = run.plan();
+    if (plan == null) {
+      return;
+    }
+    if (plan.isPlan()) {
+      out.printf(
+          "Plan:            %s, %d item%s to delete; apply it with --apply-plan before %s%n",
+          plan.planId(), plan.planned(), plural(plan.planned()), plan.expiresAt());
+      return;
+    }
+    out.printf(
+        "Plan applied:    %s: %d planned, %d deleted, %d skipped (no longer eligible)%n",
+        plan.planId(), plan.planned(), plan.deleted(), plan.skipped());
   }
 
   private void errors(RunReport run) {

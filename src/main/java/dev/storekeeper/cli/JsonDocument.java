@@ -1,10 +1,8 @@
 package dev.storekeeper.cli;
 
 import dev.storekeeper.cleanup.CleanupReports.ItemView;
+import dev.storekeeper.cleanup.CleanupReports.KeepOpen;
 import dev.storekeeper.cleanup.CleanupReports.RunReport;
-import java.io.FilterOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -55,22 +53,5 @@ final class JsonDocument {
     }
     out.println();
     out.flush();
-  }
-
-  /** Closing the generator must not close stdout. */
-  private static final class KeepOpen extends FilterOutputStream {
-    KeepOpen(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
-    }
   }
 }

@@ -71,7 +71,7 @@ final class RunsCommand implements Callable<Integer> {
     if (runs.isEmpty()) {
       return;
     }
-    String format = "  %-20s  %-8s  %-4s  %-9s  %5s  %7s  %9s  %8s  %6s  %s%n";
+    String format = "  %-20s  %-8s  %-5s  %-9s  %5s  %7s  %9s  %8s  %6s  %s%n";
     out.printf(
         format,
         "STARTED",
@@ -90,7 +90,7 @@ final class RunsCommand implements Callable<Integer> {
           format,
           HumanOutput.time(run.startedAt()),
           run.trigger(),
-          run.dryRun() ? "dry" : "real",
+          kind(run),
           run.outcome(),
           jobs,
           run.orphanedUploads() + run.orphanedOutputs(),
@@ -102,6 +102,17 @@ final class RunsCommand implements Callable<Integer> {
     if (total > runs.size()) {
       out.println("  ... and " + (total - runs.size()) + " older (--limit)");
     }
+  }
+
+  /** A plan is a dry run kept to be applied; an apply is the real run of a plan. */
+  private static String kind(RunSummary run) {
+    if (run.isPlan()) {
+      return "plan";
+    }
+    if (run.planId() != null) {
+      return "apply";
+    }
+    return run.dryRun() ? "dry" : "real";
   }
 
   @Command(

@@ -38,6 +38,7 @@ final class SettingNames {
           "RETENTION_",
           "CLEANUP_",
           "ORPHAN_",
+          "PLAN_",
           "STORAGE_",
           "PROCESS",
           "MAX_",

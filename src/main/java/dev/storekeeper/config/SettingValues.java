@@ -1,6 +1,7 @@
 package dev.storekeeper.config;
 
 import dev.storekeeper.cleanup.CleanupProperties;
+import dev.storekeeper.cleanup.PlanProperties;
 import dev.storekeeper.processing.ProcessingProperties;
 import dev.storekeeper.storage.StorageProperties;
 import dev.storekeeper.web.WebProperties;
@@ -210,6 +211,7 @@ final class SettingValues {
   static final List<Class<?>> SETTINGS =
       List.of(
           CleanupProperties.class,
+          PlanProperties.class,
           ProcessingProperties.class,
           StorageProperties.class,
           TokenProperties.class,

@@ -70,6 +70,17 @@ public class JobRepository {
         .optional();
   }
 
+  /** The rows of these ids that exist, in any state. */
+  public List<Job> findByIds(Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql("select " + COLUMNS + " from jobs where id in (:ids)")
+        .param("ids", ids)
+        .query(JobRepository::map)
+        .list();
+  }
+
   /** Newest first; jobs being deleted are not listed. */
   public List<Job> list(JobStatus status, int skip, int limit) {
     return jdbc.sql(

@@ -164,6 +164,33 @@ final class CliProcess {
     }
   }
 
+  /**
+   * Like {@link #unpacked}, but on a pseudo-terminal ({@code script} from util-linux gives the
+   * command one for stdin, stdout and stderr), with {@code typed} fed to it as if typed. What the
+   * command wrote to the terminal is in {@code stdout}.
+   */
+  Result onTerminal(String typed, String... args) {
+    List<String> command = new ArrayList<>(Unpacked.launcher());
+    command.addAll(List.of(args));
+    StringBuilder line = new StringBuilder();
+    for (String word : command) {
+      line.append(line.length() == 0 ? "" : " ").append("'").append(word.replace("'", "'\\''"));
+      line.append("'");
+    }
+    try {
+      input = Files.createTempFile(workDir, "typed", ".txt");
+      Files.writeString(input, typed);
+      return run(List.of("script", "-qec", line.toString(), "/dev/null"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      input = null;
+    }
+  }
+
+  /** What the next command reads on stdin; nothing (/dev/null) when null. */
+  private Path input;
+
   /** Any executable, e.g. bin/cleanup-storage. */
   Result exec(Path executable, String... args) {
     List<String> command = new ArrayList<>();
@@ -181,7 +208,9 @@ final class CliProcess {
               .directory(workDir.toFile())
               .redirectOutput(out.toFile())
               .redirectError(err.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+              .redirectInput(
+                  ProcessBuilder.Redirect.from(
+                      input == null ? new java.io.File("/dev/null") : input.toFile()));
       Map<String, String> environment = builder.environment();
       environment.clear();
       environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));

@@ -143,7 +143,10 @@ class SettingsIT {
         Arguments.of(variables("MAX_CONCURRENT_JOBS=257")),
         Arguments.of(variables("MAX_UPLOAD_BYTES=0")),
         Arguments.of(variables("MAX_UPLOAD_BYTES=-1")),
-        Arguments.of(variables("MAX_UPLOAD_BYTES=")));
+        Arguments.of(variables("MAX_UPLOAD_BYTES=")),
+        Arguments.of(variables("PLAN_MAX_AGE_HOURS=0")),
+        Arguments.of(variables("PLAN_MAX_AGE_HOURS=8785")),
+        Arguments.of(variables("PLAN_MAX_AGE_HOURS=")));
   }
 
   private static Map<String, String> variables(String... assignments) {
@@ -196,6 +199,7 @@ class SettingsIT {
     "MAX_CONCURRENT_JOBS, abc, whole number",
     "MAX_UPLOAD_BYTES, 500MB, whole number",
     "PROCESSING_MAX_ATTEMPTS, three, whole number",
+    "PLAN_MAX_AGE_HOURS, 1d, whole number",
   })
   void refusesToStartNamingTheVariableThatIsNotOfItsType(
       String variable, String value, String type) {
