@@ -12,6 +12,9 @@ final class ExitCodes {
   /** The run finished, but some items could not be deleted (outcome partial), or it failed. */
   static final int INCOMPLETE = 1;
 
+  /** {@code stats --verify}: the running totals differ from the jobs they count. */
+  static final int DRIFT = 1;
+
   /** Usage error, invalid option value, or invalid configuration. */
   static final int USAGE = 2;
 
@@ -36,7 +39,8 @@ final class ExitCodes {
     list.put(
         "1",
         "Finished, but some items could not be deleted (outcome partial), or the run failed"
-            + " (outcome failed); the errors are listed.");
+            + " (outcome failed); the errors are listed. stats --verify: the running totals"
+            + " differ from the jobs (listed); --repair: they still do after the correction.");
     list.put(
         "2",
         "Usage error, invalid option value or invalid configuration; the message names the"
