@@ -1,21 +1,22 @@
--- The statement JobRepository.usage runs for GET /cleanup/stats, with the default retention.
+-- The statement JobTotalsRepository.usage runs for GET /cleanup/stats (V11's running totals), with
+-- the default retention: the totals' rows, the hours of completions before each cutoff's hour, and
+-- the jobs of each cutoff's own hour (an index-only range of jobs_status_completed_idx).
 explain (analyze, timing off)
-select 'completed' as status, count(*) as jobs, coalesce(sum(upload_bytes), 0) as upload_bytes,
-       coalesce(sum(output_bytes), 0) as output_bytes,
-       count(*) filter (where completed_at < now() - interval '30 days') as expired_jobs,
-       coalesce(sum(upload_bytes + output_bytes)
-                filter (where completed_at < now() - interval '30 days'), 0) as expired_bytes
-  from jobs where status = 'completed'
+with cutoff (status, at) as (
+  values ('completed', now() - interval '30 days'), ('failed', now() - interval '7 days'),
+         ('cancelled', now() - interval '7 days')),
+hours as (
+  select status, at, floor(extract(epoch from at) / 3600)::bigint as hour,
+         to_timestamp(floor(extract(epoch from at) / 3600) * 3600) as hour_start
+    from cutoff)
+select 'total' as part, name, sum(jobs), sum(upload_bytes), sum(output_bytes)
+  from job_totals group by name
 union all
-select 'failed', count(*), coalesce(sum(upload_bytes), 0), coalesce(sum(output_bytes), 0),
-       count(*) filter (where completed_at < now() - interval '7 days'),
-       coalesce(sum(upload_bytes + output_bytes) filter (where completed_at < now() - interval '7 days'), 0)
-  from jobs where status = 'failed'
+select 'expired', c.status, sum(c.jobs), sum(c.upload_bytes), sum(c.output_bytes)
+  from job_completions c join hours h on h.status = c.status and c.completed_hour < h.hour
+ group by c.status
 union all
-select 'cancelled', count(*), coalesce(sum(upload_bytes), 0), coalesce(sum(output_bytes), 0),
-       count(*) filter (where completed_at < now() - interval '7 days'),
-       coalesce(sum(upload_bytes + output_bytes) filter (where completed_at < now() - interval '7 days'), 0)
-  from jobs where status = 'cancelled'
-union all
-select status, count(*), coalesce(sum(upload_bytes), 0), coalesce(sum(output_bytes), 0), 0, 0
-  from jobs where status in ('pending', 'running', 'deleting') group by status;
+select 'expired', j.status, count(*), sum(j.upload_bytes), sum(j.output_bytes)
+  from hours h join jobs j on j.status = h.status and j.completed_at >= h.hour_start
+                          and j.completed_at < h.at
+ group by j.status;

@@ -68,16 +68,19 @@ public class JobTotalsService {
    */
   public record Drift(String name, Instant hour, Figures stored, Figures actual) {}
 
-  /** The result of a check: the drifts found (none when the totals are right). */
-  public record Check(Instant checkedAt, List<Drift> drifts, boolean repaired) {
-    public boolean clean() {
-      return drifts.isEmpty();
+  /**
+   * The result of a check: the drifts found ({@code clean} when none); for a repair, {@code
+   * repaired} when a second check found none left.
+   */
+  public record Check(Instant checkedAt, boolean clean, List<Drift> drifts, boolean repaired) {
+    static Check of(Instant checkedAt, List<Drift> drifts, boolean repaired) {
+      return new Check(checkedAt, drifts.isEmpty(), List.copyOf(drifts), repaired);
     }
   }
 
   /** Recomputes the totals from the jobs (reads every job) and lists what differs. */
   public Check verify() {
-    return new Check(clock.instant(), snapshot().execute(status -> drifts()), false);
+    return Check.of(clock.instant(), snapshot().execute(status -> drifts()), false);
   }
 
   /**
@@ -87,7 +90,7 @@ public class JobTotalsService {
   public Check repair() {
     List<Drift> found = snapshot().execute(status -> drifts());
     if (found.isEmpty()) {
-      return new Check(clock.instant(), found, true);
+      return Check.of(clock.instant(), found, true);
     }
     tx.executeWithoutResult(
         status -> {
@@ -102,7 +105,7 @@ public class JobTotalsService {
           }
         });
     boolean left = !snapshot().execute(status -> drifts()).isEmpty();
-    return new Check(clock.instant(), found, !left);
+    return Check.of(clock.instant(), found, !left);
   }
 
   private List<Drift> drifts() {

@@ -297,6 +297,39 @@ abstract class RunningTotalsIT extends StorekeeperIT {
     assertTotalsExact();
   }
 
+  @Test
+  void theApiChecksAndRepairsTheTotalsForTheAdminOnly() {
+    finished(COMPLETED, Duration.ofDays(40));
+    String[] admin = {"Authorization", "Bearer " + ADMIN_TOKEN};
+
+    Http.Response clean = http.get("/cleanup/stats/verify", admin);
+
+    assertThat(clean.status()).isEqualTo(200);
+    assertThat(clean.json().path("clean").asBoolean()).isTrue();
+    assertThat(clean.json().path("drifts")).isEmpty();
+
+    jdbc.sql("update job_completions set jobs = jobs + 1").update();
+    Http.Response drift = http.get("/cleanup/stats/verify", admin);
+
+    assertThat(drift.json().path("clean").asBoolean()).isFalse();
+    assertThat(drift.json().path("drifts").get(0).path("name").asString()).isEqualTo("completed");
+    assertThat(drift.json().path("drifts").get(0).path("hour").isNull()).isFalse();
+
+    assertThat(http.get("/cleanup/stats/verify").status()).isEqualTo(401);
+    assertThat(http.post("/cleanup/stats/repair").status()).isEqualTo(401);
+    Http.Response unknown = http.get("/cleanup/stats/verify?repair=true", admin);
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().path("parameter").asString()).isEqualTo("repair");
+    assertThat(totals.verify().clean()).as("nothing was corrected by refused calls").isFalse();
+
+    Http.Response repaired = http.post("/cleanup/stats/repair", admin);
+
+    assertThat(repaired.status()).isEqualTo(200);
+    assertThat(repaired.json().path("repaired").asBoolean()).isTrue();
+    assertThat(repaired.json().path("drifts")).hasSize(1);
+    assertTotalsExact();
+  }
+
   // ---- never drift under concurrency -----------------------------------------------------------
 
   @Test
