@@ -250,7 +250,7 @@ final class HumanOutput {
       out.printf(
           "  %-9s %-20s kept %d jobs, %s + %s; jobs say %d jobs, %s + %s%n",
           drift.name(),
-          drift.hour() == null ? "(all)" : "hour " + time(drift.hour()),
+          drift.span() == null ? "(all)" : drift.span() + " " + time(drift.start()),
           drift.stored().jobs(),
           size(drift.stored().uploadBytes()),
           size(drift.stored().outputBytes()),

@@ -16,9 +16,10 @@ import org.springframework.stereotype.Repository;
 
 /**
  * SQL for the running totals of {@code jobs} (V11): {@code job_totals}, jobs and bytes per status
- * (and {@code held}) in stripes, and {@code job_completions}, finished jobs per status and hour of
- * completion. Triggers keep both in the transaction of every change to {@code jobs}; this class
- * reads them, recomputes them from {@code jobs} for {@code stats --verify}, and corrects them.
+ * (and {@code held}) in stripes, and {@code job_completions}, finished jobs per status and day, and
+ * per status and hour, of completion. Triggers keep both in the transaction of every change to
+ * {@code jobs}; this class reads them, recomputes them from {@code jobs} for {@code stats
+ * --verify}, and corrects them.
  */
 @Repository
 public class JobTotalsRepository {
@@ -30,7 +31,13 @@ public class JobTotalsRepository {
   /** The name of the held jobs' totals, beside the statuses'. */
   public static final String HELD = "held";
 
+  /** The spans of {@code job_completions}. */
+  static final String DAY = "day";
+
+  static final String HOUR = "hour";
+
   private static final long HOUR_SECONDS = 3600;
+  private static final long DAY_SECONDS = 86400;
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -57,8 +64,15 @@ public class JobTotalsRepository {
     return Math.floorDiv(instant.getEpochSecond(), HOUR_SECONDS);
   }
 
-  static Instant startOf(long hour) {
-    return Instant.ofEpochSecond(hour * HOUR_SECONDS);
+  /**
+   * The day row of {@code job_completions} a completion time counts in: UTC days since the epoch.
+   */
+  static long day(Instant instant) {
+    return Math.floorDiv(instant.getEpochSecond(), DAY_SECONDS);
+  }
+
+  static Instant startOf(String span, long slot) {
+    return Instant.ofEpochSecond(slot * (DAY.equals(span) ? DAY_SECONDS : HOUR_SECONDS));
   }
 
   /** Jobs, upload bytes and output bytes of one total. */
@@ -85,8 +99,8 @@ public class JobTotalsRepository {
     }
   }
 
-  /** A row of {@code job_completions}. */
-  public record StatusHour(String status, long hour) {}
+  /** A row of {@code job_completions}: a status's day or hour, counted from the epoch. */
+  public record Slot(String status, String span, long slot) {}
 
   /**
    * Jobs and stored bytes in one status; {@code expired*}: those that finished before the status's
@@ -121,9 +135,17 @@ public class JobTotalsRepository {
             union all
             select 'expired', status, sum(jobs), sum(upload_bytes), sum(output_bytes)
               from job_completions
-             where (status = 'completed' and completed_hour < :completedHour)
-                or (status = 'failed' and completed_hour < :failedHour)
-                or (status = 'cancelled' and completed_hour < :cancelledHour)
+             where (status = 'completed'
+                    and (span = 'day' and slot < :completedDay
+                         or span = 'hour' and slot >= :completedDayHour
+                            and slot < :completedHour))
+                or (status = 'failed'
+                    and (span = 'day' and slot < :failedDay
+                         or span = 'hour' and slot >= :failedDayHour and slot < :failedHour))
+                or (status = 'cancelled'
+                    and (span = 'day' and slot < :cancelledDay
+                         or span = 'hour' and slot >= :cancelledDayHour
+                            and slot < :cancelledHour))
              group by status
             union all
             select 'expired', status, count(*), sum(upload_bytes), sum(output_bytes) from jobs
@@ -140,12 +162,9 @@ public class JobTotalsRepository {
                and completed_at < :cancelled
              group by status
             """)
-        .param("completedHour", hour(completedCutoff))
-        .param("failedHour", hour(failedCutoff))
-        .param("cancelledHour", hour(cancelledCutoff))
-        .param("completedFrom", ts(startOf(hour(completedCutoff))))
-        .param("failedFrom", ts(startOf(hour(failedCutoff))))
-        .param("cancelledFrom", ts(startOf(hour(cancelledCutoff))))
+        .params(spans("completed", completedCutoff))
+        .params(spans("failed", failedCutoff))
+        .params(spans("cancelled", cancelledCutoff))
         .param("completed", ts(completedCutoff))
         .param("failed", ts(failedCutoff))
         .param("cancelled", ts(cancelledCutoff))
@@ -169,6 +188,21 @@ public class JobTotalsRepository {
               old.uploadBytes() + old.outputBytes()));
     }
     return new Usage(statuses, totals.getOrDefault(HELD, Figures.NONE));
+  }
+
+  /** A cutoff's day, the first hour of that day, its own hour and the start of that hour. */
+  private static Map<String, Object> spans(String status, Instant cutoff) {
+    long day = day(cutoff);
+    long hour = hour(cutoff);
+    return Map.of(
+        status + "Day",
+        day,
+        status + "DayHour",
+        day * 24,
+        status + "Hour",
+        hour,
+        status + "From",
+        ts(startOf(HOUR, hour)));
   }
 
   // ---- the check -------------------------------------------------------------------------------
@@ -197,24 +231,42 @@ public class JobTotalsRepository {
   }
 
   /** The rows of {@code job_completions} as kept. */
-  Map<StatusHour, Figures> storedHours() {
-    return hours(
-        """
-        select status as k, completed_hour as slot, jobs, upload_bytes, output_bytes from job_completions
-        """);
+  Map<Slot, Figures> storedCompletions() {
+    Map<Slot, Figures> result = new HashMap<>();
+    jdbc.sql("select status, span, slot, jobs, upload_bytes, output_bytes from job_completions")
+        .query(
+            (ResultSet rs) -> {
+              result.put(
+                  new Slot(rs.getString("status"), rs.getString("span"), rs.getLong("slot")),
+                  Figures.of(rs));
+            });
+    return result;
   }
 
-  /** The rows of {@code job_completions} recomputed from {@code jobs}: reads every finished job. */
-  Map<StatusHour, Figures> actualHours() {
-    return hours(
-        """
-        select status as k, floor(extract(epoch from completed_at) / 3600) as slot,
-               count(*) as jobs, sum(upload_bytes) as upload_bytes,
-               sum(output_bytes) as output_bytes
-          from jobs
-         where status in ('completed', 'failed', 'cancelled') and completed_at is not null
-         group by status, floor(extract(epoch from completed_at) / 3600)
-        """);
+  /**
+   * The rows of {@code job_completions} recomputed from {@code jobs}: reads every finished job,
+   * grouped by hour; a day is the sum of its 24 hours.
+   */
+  Map<Slot, Figures> actualCompletions() {
+    Map<Slot, Figures> result = new HashMap<>();
+    jdbc.sql(
+            """
+            select status, floor(extract(epoch from completed_at) / 3600) as slot,
+                   count(*) as jobs, sum(upload_bytes) as upload_bytes,
+                   sum(output_bytes) as output_bytes
+              from jobs
+             where status in ('completed', 'failed', 'cancelled') and completed_at is not null
+             group by status, floor(extract(epoch from completed_at) / 3600)
+            """)
+        .query(
+            (ResultSet rs) -> {
+              String status = rs.getString("status");
+              long hour = rs.getLong("slot");
+              Figures figures = Figures.of(rs);
+              result.merge(new Slot(status, HOUR, hour), figures, Figures::plus);
+              result.merge(new Slot(status, DAY, Math.floorDiv(hour, 24)), figures, Figures::plus);
+            });
+    return result;
   }
 
   private Map<String, Figures> figures(String sql) {
@@ -223,19 +275,6 @@ public class JobTotalsRepository {
         .query(
             (ResultSet rs) -> {
               result.merge(rs.getString("k"), Figures.of(rs), Figures::plus);
-            });
-    return result;
-  }
-
-  private Map<StatusHour, Figures> hours(String sql) {
-    Map<StatusHour, Figures> result = new HashMap<>();
-    jdbc.sql(sql)
-        .query(
-            (ResultSet rs) -> {
-              result.merge(
-                  new StatusHour(rs.getString("k"), rs.getLong("slot")),
-                  Figures.of(rs),
-                  Figures::plus);
             });
     return result;
   }
@@ -267,39 +306,40 @@ public class JobTotalsRepository {
     }
   }
 
-  /** Adds a correction to one hour's row of {@code job_completions}; an emptied row goes. */
-  void correctHour(StatusHour key, Figures delta) {
+  /** Adds a correction to one row of {@code job_completions}; an emptied row goes. */
+  void correctCompletions(Slot key, Figures delta) {
     int updated =
         jdbc.sql(
                 """
                 update job_completions set jobs = jobs + :jobs, upload_bytes = upload_bytes + :up,
                                            output_bytes = output_bytes + :out
-                 where status = :status and completed_hour = :hour
+                 where status = :status and span = :span and slot = :slot
                 """)
             .params(correction(delta))
-            .param("status", key.status())
-            .param("hour", key.hour())
+            .params(slot(key))
             .update();
     if (updated == 0) {
       jdbc.sql(
               """
-              insert into job_completions (status, completed_hour, jobs, upload_bytes, output_bytes)
-              values (:status, :hour, :jobs, :up, :out)
+              insert into job_completions (status, span, slot, jobs, upload_bytes, output_bytes)
+              values (:status, :span, :slot, :jobs, :up, :out)
               """)
           .params(correction(delta))
-          .param("status", key.status())
-          .param("hour", key.hour())
+          .params(slot(key))
           .update();
     }
     jdbc.sql(
             """
             delete from job_completions
-             where status = :status and completed_hour = :hour
+             where status = :status and span = :span and slot = :slot
                and jobs = 0 and upload_bytes = 0 and output_bytes = 0
             """)
-        .param("status", key.status())
-        .param("hour", key.hour())
+        .params(slot(key))
         .update();
+  }
+
+  private static Map<String, Object> slot(Slot key) {
+    return Map.of("status", key.status(), "span", key.span(), "slot", key.slot());
   }
 
   private static Map<String, Object> correction(Figures delta) {

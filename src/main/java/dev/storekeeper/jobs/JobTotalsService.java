@@ -1,7 +1,7 @@
 package dev.storekeeper.jobs;
 
 import dev.storekeeper.jobs.JobTotalsRepository.Figures;
-import dev.storekeeper.jobs.JobTotalsRepository.StatusHour;
+import dev.storekeeper.jobs.JobTotalsRepository.Slot;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,9 +64,10 @@ public class JobTotalsService {
 
   /**
    * One total that differs from the jobs it counts: a status's (or {@code held}'s) when {@code
-   * hour} is null, else the finished jobs of {@code name} that completed in that hour.
+   * span} is null, else the finished jobs of {@code name} that completed in the day or hour ({@code
+   * span}) that begins at {@code start}.
    */
-  public record Drift(String name, Instant hour, Figures stored, Figures actual) {}
+  public record Drift(String name, String span, Instant start, Figures stored, Figures actual) {}
 
   /**
    * The result of a check: the drifts found ({@code clean} when none); for a repair, {@code
@@ -96,11 +97,14 @@ public class JobTotalsService {
         status -> {
           for (Drift drift : found) {
             Figures delta = drift.actual().minus(drift.stored());
-            if (drift.hour() == null) {
+            if (drift.span() == null) {
               totals.correctTotal(drift.name(), delta);
             } else {
-              totals.correctHour(
-                  new StatusHour(drift.name(), JobTotalsRepository.hour(drift.hour())), delta);
+              long slot =
+                  JobTotalsRepository.DAY.equals(drift.span())
+                      ? JobTotalsRepository.day(drift.start())
+                      : JobTotalsRepository.hour(drift.start());
+              totals.correctCompletions(new Slot(drift.name(), drift.span(), slot), delta);
             }
           }
         });
@@ -111,11 +115,12 @@ public class JobTotalsService {
   private List<Drift> drifts() {
     List<Drift> drifts = new ArrayList<>();
     compare(totals.storedTotals(), totals.actualTotals(), drifts);
-    compare(totals.storedHours(), totals.actualHours(), drifts);
+    compare(totals.storedCompletions(), totals.actualCompletions(), drifts);
     drifts.sort(
-        Comparator.comparing((Drift d) -> d.hour() != null)
+        Comparator.comparing((Drift d) -> d.span() != null)
             .thenComparing(Drift::name)
-            .thenComparing(d -> d.hour() == null ? Instant.EPOCH : d.hour()));
+            .thenComparing(d -> d.span() == null ? "" : d.span())
+            .thenComparing(d -> d.start() == null ? Instant.EPOCH : d.start()));
     return drifts;
   }
 
@@ -128,9 +133,14 @@ public class JobTotalsService {
       Figures real = actual.getOrDefault(key, Figures.NONE);
       if (!kept.equals(real)) {
         drifts.add(
-            key instanceof StatusHour sh
-                ? new Drift(sh.status(), JobTotalsRepository.startOf(sh.hour()), kept, real)
-                : new Drift((String) key, null, kept, real));
+            key instanceof Slot slot
+                ? new Drift(
+                    slot.status(),
+                    slot.span(),
+                    JobTotalsRepository.startOf(slot.span(), slot.slot()),
+                    kept,
+                    real)
+                : new Drift((String) key, null, null, kept, real));
       }
     }
   }

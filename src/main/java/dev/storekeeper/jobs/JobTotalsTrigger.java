@@ -30,6 +30,8 @@ import org.h2.api.Trigger;
 public final class JobTotalsTrigger implements Trigger {
 
   private static final Set<String> FINISHED = Set.of("completed", "failed", "cancelled");
+  private static final String DAY = JobTotalsRepository.DAY;
+  private static final String HOUR = JobTotalsRepository.HOUR;
 
   private int id;
   private int status;
@@ -38,12 +40,20 @@ public final class JobTotalsTrigger implements Trigger {
   private int outputBytes;
   private int heldAt;
 
-  /** A row of either table: {@code job_totals (name, stripe)} or {@code job_completions}. */
-  private record Key(boolean hours, String name, long slot) implements Comparable<Key> {
+  /**
+   * A row of either table: {@code job_totals (name, stripe)} when {@code span} is empty, else
+   * {@code job_completions (status, span, slot)}.
+   */
+  private record Key(String span, String name, long slot) implements Comparable<Key> {
+    boolean completions() {
+      return !span.isEmpty();
+    }
+
     @Override
     public int compareTo(Key other) {
-      int c = Boolean.compare(hours, other.hours);
+      int c = Boolean.compare(completions(), other.completions());
       c = c != 0 ? c : name.compareTo(other.name);
+      c = c != 0 ? c : span.compareTo(other.span);
       return c != 0 ? c : Long.compare(slot, other.slot);
     }
   }
@@ -104,17 +114,14 @@ public final class JobTotalsTrigger implements Trigger {
     long up = ((Number) row[uploadBytes]).longValue();
     long out = ((Number) row[outputBytes]).longValue();
     long stripe = JobTotalsRepository.stripe((UUID) row[id]);
-    add(changes, new Key(false, state, stripe), sign, up, out);
+    add(changes, new Key("", state, stripe), sign, up, out);
     if (row[heldAt] != null) {
-      add(changes, new Key(false, "held", stripe), sign, up, out);
+      add(changes, new Key("", JobTotalsRepository.HELD, stripe), sign, up, out);
     }
     if (FINISHED.contains(state) && row[completedAt] != null) {
-      add(
-          changes,
-          new Key(true, state, JobTotalsRepository.hour(instant(row[completedAt]))),
-          sign,
-          up,
-          out);
+      Instant at = instant(row[completedAt]);
+      add(changes, new Key(DAY, state, JobTotalsRepository.day(at)), sign, up, out);
+      add(changes, new Key(HOUR, state, JobTotalsRepository.hour(at)), sign, up, out);
     }
   }
 
@@ -126,16 +133,20 @@ public final class JobTotalsTrigger implements Trigger {
   }
 
   private static void apply(Connection conn, Key key, long[] delta) throws SQLException {
-    String table = key.hours() ? "job_completions" : "job_totals";
-    String where = key.hours() ? "status = ? and completed_hour = ?" : "name = ? and stripe = ?";
+    String table = key.completions() ? "job_completions" : "job_totals";
+    String where =
+        key.completions() ? "status = ? and span = ? and slot = ?" : "name = ? and stripe = ?";
     String update =
         "update %s set jobs = jobs + ?, upload_bytes = upload_bytes + ?,".formatted(table)
             + " output_bytes = output_bytes + ? where "
             + where;
     if (execute(conn, update, delta, key) == 0) {
       String insert =
-          "insert into %s (jobs, upload_bytes, output_bytes, %s) values (?, ?, ?, ?, ?)"
-              .formatted(table, key.hours() ? "status, completed_hour" : "name, stripe");
+          key.completions()
+              ? "insert into job_completions (jobs, upload_bytes, output_bytes, status, span, slot)"
+                  + " values (?, ?, ?, ?, ?, ?)"
+              : "insert into job_totals (jobs, upload_bytes, output_bytes, name, stripe)"
+                  + " values (?, ?, ?, ?, ?)";
       try {
         execute(conn, insert, delta, key);
       } catch (SQLException inserted) {
@@ -145,8 +156,8 @@ public final class JobTotalsTrigger implements Trigger {
         }
       }
     }
-    if (key.hours() && delta[0] < 0) {
-      // an hour left with no job goes, so that the rows before a cutoff are the uncleaned hours
+    if (key.completions() && delta[0] < 0) {
+      // a day or hour left with no job goes: the rows before a cutoff are what is not cleaned yet
       execute(
           conn,
           "delete from job_completions where "
@@ -165,6 +176,9 @@ public final class JobTotalsTrigger implements Trigger {
         ps.setLong(i++, value);
       }
       ps.setString(i++, key.name());
+      if (key.completions()) {
+        ps.setString(i++, key.span());
+      }
       ps.setLong(i, key.slot());
       return ps.executeUpdate();
     }

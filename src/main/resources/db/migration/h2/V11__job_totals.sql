@@ -13,11 +13,13 @@ create table job_totals (
 
 create table job_completions (
     status       varchar(16) not null,
-    completed_hour bigint      not null,
+    span         varchar(4)  not null,
+    slot         bigint      not null,
     jobs         bigint      not null default 0,
     upload_bytes bigint      not null default 0,
     output_bytes bigint      not null default 0,
-    primary key (status, completed_hour)
+    primary key (status, span, slot),
+    constraint job_completions_span_known check (span in ('day', 'hour'))
 );
 
 insert into job_totals (name, stripe)
@@ -39,10 +41,10 @@ update job_totals
        output_bytes = (select coalesce(sum(output_bytes), 0) from jobs where held_at is not null)
  where stripe = 0 and name = 'held';
 
-insert into job_completions (status, completed_hour, jobs, upload_bytes, output_bytes)
-select status, floor(extract(epoch from completed_at) / 3600), count(*), sum(upload_bytes),
-       sum(output_bytes)
-  from jobs
+insert into job_completions (status, span, slot, jobs, upload_bytes, output_bytes)
+select status, span.name, floor(extract(epoch from completed_at) / span.seconds), count(*),
+       sum(upload_bytes), sum(output_bytes)
+  from jobs cross join (values ('day', 86400), ('hour', 3600)) as span (name, seconds)
  where status in ('completed', 'failed', 'cancelled') and completed_at is not null
- group by 1, 2;
+ group by status, span.name, floor(extract(epoch from completed_at) / span.seconds);
 

@@ -19,18 +19,21 @@ create table job_totals (
     primary key (name, stripe)
 );
 
--- job_completions: finished jobs (completed, failed, cancelled) and their bytes per hour of
--- completed_at, as hours since the epoch. What retention would reclaim now is the sum of the hours
--- before the cutoff's hour plus the jobs of that one hour read from jobs_status_completed_idx: the
--- read is bounded by one hour's completions, not by the number of jobs. Hours that no longer hold
--- a job are deleted, so the rows before the cutoff are the hours the cleanup has not emptied yet.
+-- job_completions: finished jobs (completed, failed, cancelled) and their bytes by when they
+-- completed, twice: per day ('day', days since the epoch, UTC) and per hour ('hour', hours since the
+-- epoch). What retention would reclaim now is the days before the cutoff's day, the hours of that
+-- day before the cutoff's hour (at most 23), and the jobs of the cutoff's own hour read from
+-- jobs_status_completed_idx: bounded by one hour's completions and by the days the cleanup has not
+-- emptied yet, not by the number of jobs. A day or hour that no longer holds a job is deleted.
 create table job_completions (
     status       varchar(16) not null,
-    completed_hour bigint      not null,
+    span         varchar(4)  not null,
+    slot         bigint      not null,
     jobs         bigint      not null default 0,
     upload_bytes bigint      not null default 0,
     output_bytes bigint      not null default 0,
-    primary key (status, completed_hour)
+    primary key (status, span, slot),
+    constraint job_completions_span_known check (span in ('day', 'hour'))
 );
 
 -- No writer may slip between the fill and the triggers (another node still running the old jar).
@@ -52,12 +55,12 @@ update job_totals t
           from jobs where held_at is not null) as s
  where t.name = s.name and t.stripe = 0;
 
-insert into job_completions (status, completed_hour, jobs, upload_bytes, output_bytes)
-select status, floor(extract(epoch from completed_at) / 3600), count(*), sum(upload_bytes),
-       sum(output_bytes)
-  from jobs
+insert into job_completions (status, span, slot, jobs, upload_bytes, output_bytes)
+select status, span.name, floor(extract(epoch from completed_at) / span.seconds), count(*),
+       sum(upload_bytes), sum(output_bytes)
+  from jobs cross join (values ('day', 86400), ('hour', 3600)) as span (name, seconds)
  where status in ('completed', 'failed', 'cancelled') and completed_at is not null
- group by 1, 2;
+ group by 1, 2, 3;
 
 -- One row of a statement's changes: a row as it was counts -1, a row as it is +1.
 create type job_totals_change as (
@@ -73,14 +76,15 @@ create type job_totals_change as (
 -- Applies one statement's changes to both tables. Statement-level, so a cleanup batch that claims
 -- or deletes 1,000 jobs updates one row per status and stripe instead of 1,000, and an update that
 -- changes no counted column (progress) nets to zero and locks nothing. Rows are written in key
--- order, so two statements that both touch several rows take their locks in the same order. Hours
--- left with no job are deleted; a concurrent writer adding to one waits for the delete, then
+-- order, so two statements that both touch several rows take their locks in the same order. Days
+-- and hours left with no job are deleted; a concurrent writer adding to one waits for the delete, then
 -- inserts it again (ON CONFLICT). The transition tables differ by operation (an insert has no old
 -- rows, a delete no new ones), hence the three ways of collecting the changes.
 create function job_totals_after() returns trigger language plpgsql as $$
 declare
   changes job_totals_change[];
-  emptied bigint[];
+  emptied_days bigint[];
+  emptied_hours bigint[];
 begin
   if tg_op = 'INSERT' then
     changes := array(select (1, status, held_at is not null, get_byte(uuid_send(id), 15) & 15,
@@ -113,25 +117,28 @@ begin
        set jobs = t.jobs + excluded.jobs, upload_bytes = t.upload_bytes + excluded.upload_bytes,
            output_bytes = t.output_bytes + excluded.output_bytes
   ),
-  hours as (
-    insert into job_completions as t (status, completed_hour, jobs, upload_bytes, output_bytes)
-    select status, floor(extract(epoch from completed_at) / 3600), sum(sign),
+  spans as (
+    insert into job_completions as t (status, span, slot, jobs, upload_bytes, output_bytes)
+    select status, span.name, floor(extract(epoch from completed_at) / span.seconds), sum(sign),
            sum(sign * upload_bytes), sum(sign * output_bytes)
-      from c
+      from c cross join (values ('day', 86400), ('hour', 3600)) as span (name, seconds)
      where status in ('completed', 'failed', 'cancelled') and completed_at is not null
-     group by 1, 2
+     group by 1, 2, 3
     having sum(sign) <> 0 or sum(sign * upload_bytes) <> 0 or sum(sign * output_bytes) <> 0
-     order by 1, 2
-    on conflict (status, completed_hour) do update
+     order by 1, 2, 3
+    on conflict (status, span, slot) do update
        set jobs = t.jobs + excluded.jobs, upload_bytes = t.upload_bytes + excluded.upload_bytes,
            output_bytes = t.output_bytes + excluded.output_bytes
-    returning completed_hour, jobs, upload_bytes, output_bytes
+    returning span, slot, jobs = 0 and upload_bytes = 0 and output_bytes = 0 as empty
   )
-  select array_agg(completed_hour) filter (where jobs = 0 and upload_bytes = 0 and output_bytes = 0)
-    into emptied from hours;
-  if emptied is not null then
+  select array_agg(slot) filter (where empty and span = 'day'),
+         array_agg(slot) filter (where empty and span = 'hour')
+    into emptied_days, emptied_hours from spans;
+  if emptied_days is not null or emptied_hours is not null then
     delete from job_completions
-     where completed_hour = any(emptied) and jobs = 0 and upload_bytes = 0 and output_bytes = 0;
+     where ((span = 'day' and slot = any(emptied_days))
+            or (span = 'hour' and slot = any(emptied_hours)))
+       and jobs = 0 and upload_bytes = 0 and output_bytes = 0;
   end if;
   return null;
 end $$;

@@ -243,12 +243,15 @@ abstract class RunningTotalsIT extends StorekeeperIT {
   }
 
   @Test
-  void reclaimableCountsOnlyWhatFinishedBeforeTheCutoffInsideItsHour() {
-    // the completed cutoff falls 20 minutes into an hour
+  void reclaimableCountsOnlyWhatFinishedBeforeTheCutoffInsideItsDayAndHour() {
+    // the completed cutoff falls 20 minutes into an hour, 12 hours into a (UTC) day
     clock.set(START.plus(Duration.ofMinutes(20)));
     Instant cutoff = START.minus(Duration.ofDays(30)).plus(Duration.ofMinutes(20));
     for (Duration offset :
         List.of(
+            Duration.ofDays(-3),
+            Duration.ofHours(-13),
+            Duration.ofMinutes(-740),
             Duration.ofMinutes(-81),
             Duration.ofMinutes(-21),
             Duration.ofMinutes(-20),
@@ -256,12 +259,13 @@ abstract class RunningTotalsIT extends StorekeeperIT {
             Duration.ZERO,
             Duration.ofSeconds(1),
             Duration.ofMinutes(39).plusSeconds(59),
-            Duration.ofMinutes(40))) {
+            Duration.ofMinutes(40),
+            Duration.ofHours(12))) {
       fixtures.aJob(COMPLETED).withoutFiles().finishedAt(cutoff.plus(offset)).create();
     }
 
     assertTotalsExact();
-    assertThat(reports.stats(false).reclaimable().get("completed").count()).isEqualTo(4);
+    assertThat(reports.stats(false).reclaimable().get("completed").count()).isEqualTo(7);
   }
 
   // ---- the check and the repair ----------------------------------------------------------------
@@ -274,7 +278,11 @@ abstract class RunningTotalsIT extends StorekeeperIT {
 
     jdbc.sql("update job_totals set jobs = jobs + 5 where name = 'pending' and stripe = 3")
         .update();
-    jdbc.sql("update job_completions set output_bytes = output_bytes - 7 where status = 'failed'")
+    jdbc.sql(
+            """
+            update job_completions set output_bytes = output_bytes - 7
+             where status = 'failed' and span = 'hour'
+            """)
         .update();
     jdbc.sql("delete from job_completions where status = 'completed'").update();
 
@@ -282,17 +290,18 @@ abstract class RunningTotalsIT extends StorekeeperIT {
 
     assertThat(check.clean()).isFalse();
     assertThat(check.drifts())
-        .extracting(Drift::name, d -> d.hour() == null)
+        .extracting(Drift::name, Drift::span)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("pending", true),
-            org.assertj.core.groups.Tuple.tuple("completed", false),
-            org.assertj.core.groups.Tuple.tuple("failed", false));
+            org.assertj.core.groups.Tuple.tuple("pending", null),
+            org.assertj.core.groups.Tuple.tuple("completed", "day"),
+            org.assertj.core.groups.Tuple.tuple("completed", "hour"),
+            org.assertj.core.groups.Tuple.tuple("failed", "hour"));
     assertThat(check.drifts().get(0).stored()).isEqualTo(new Figures(5, 0, 0));
     assertThat(check.drifts().get(0).actual()).isEqualTo(Figures.NONE);
 
     Check repair = totals.repair();
 
-    assertThat(repair.drifts()).hasSize(3);
+    assertThat(repair.drifts()).hasSize(4);
     assertThat(repair.repaired()).isTrue();
     assertTotalsExact();
   }
@@ -308,12 +317,12 @@ abstract class RunningTotalsIT extends StorekeeperIT {
     assertThat(clean.json().path("clean").asBoolean()).isTrue();
     assertThat(clean.json().path("drifts")).isEmpty();
 
-    jdbc.sql("update job_completions set jobs = jobs + 1").update();
+    jdbc.sql("update job_completions set jobs = jobs + 1 where span = 'day'").update();
     Http.Response drift = http.get("/cleanup/stats/verify", admin);
 
     assertThat(drift.json().path("clean").asBoolean()).isFalse();
     assertThat(drift.json().path("drifts").get(0).path("name").asString()).isEqualTo("completed");
-    assertThat(drift.json().path("drifts").get(0).path("hour").isNull()).isFalse();
+    assertThat(drift.json().path("drifts").get(0).path("span").asString()).isEqualTo("day");
 
     assertThat(http.get("/cleanup/stats/verify").status()).isEqualTo(401);
     assertThat(http.post("/cleanup/stats/repair").status()).isEqualTo(401);
