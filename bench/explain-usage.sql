@@ -1,22 +1,41 @@
 -- The statement JobTotalsRepository.usage runs for GET /cleanup/stats (V11's running totals), with
--- the default retention: the totals' rows, the hours of completions before each cutoff's hour, and
--- the jobs of each cutoff's own hour (an index-only range of jobs_status_completed_idx).
+-- the default retention (completed 30 days, failed and cancelled 7) and the same literals it binds:
+-- the totals' rows; for each finished status the days of completions before its cutoff's day and
+-- that day's hours before the cutoff's hour; the jobs of the cutoff's own hour (an index-only range
+-- of jobs_status_completed_idx).
+select now() - interval '30 days' as completed, now() - interval '7 days' as failed \gset
+select floor(extract(epoch from :'completed'::timestamptz) / 86400)::bigint as cday,
+       floor(extract(epoch from :'completed'::timestamptz) / 3600)::bigint as chour,
+       to_timestamp(floor(extract(epoch from :'completed'::timestamptz) / 3600) * 3600) as cfrom,
+       floor(extract(epoch from :'failed'::timestamptz) / 86400)::bigint as fday,
+       floor(extract(epoch from :'failed'::timestamptz) / 3600)::bigint as fhour,
+       to_timestamp(floor(extract(epoch from :'failed'::timestamptz) / 3600) * 3600) as ffrom \gset
 explain (analyze, timing off)
-with cutoff (status, at) as (
-  values ('completed', now() - interval '30 days'), ('failed', now() - interval '7 days'),
-         ('cancelled', now() - interval '7 days')),
-hours as (
-  select status, at, floor(extract(epoch from at) / 3600)::bigint as hour,
-         to_timestamp(floor(extract(epoch from at) / 3600) * 3600) as hour_start
-    from cutoff)
-select 'total' as part, name, sum(jobs), sum(upload_bytes), sum(output_bytes)
+select 'total' as part, name, sum(jobs) as jobs, sum(upload_bytes) as upload_bytes,
+       sum(output_bytes) as output_bytes
   from job_totals group by name
 union all
-select 'expired', c.status, sum(c.jobs), sum(c.upload_bytes), sum(c.output_bytes)
-  from job_completions c join hours h on h.status = c.status and c.completed_hour < h.hour
- group by c.status
+select 'expired', status, sum(jobs), sum(upload_bytes), sum(output_bytes)
+  from job_completions
+ where (status = 'completed'
+        and (span = 'day' and slot < :cday
+             or span = 'hour' and slot >= :cday * 24 and slot < :chour))
+    or (status = 'failed'
+        and (span = 'day' and slot < :fday
+             or span = 'hour' and slot >= :fday * 24 and slot < :fhour))
+    or (status = 'cancelled'
+        and (span = 'day' and slot < :fday
+             or span = 'hour' and slot >= :fday * 24 and slot < :fhour))
+ group by status
 union all
-select 'expired', j.status, count(*), sum(j.upload_bytes), sum(j.output_bytes)
-  from hours h join jobs j on j.status = h.status and j.completed_at >= h.hour_start
-                          and j.completed_at < h.at
- group by j.status;
+select 'expired', status, count(*), sum(upload_bytes), sum(output_bytes) from jobs
+ where status = 'completed' and completed_at >= :'cfrom' and completed_at < :'completed'
+ group by status
+union all
+select 'expired', status, count(*), sum(upload_bytes), sum(output_bytes) from jobs
+ where status = 'failed' and completed_at >= :'ffrom' and completed_at < :'failed'
+ group by status
+union all
+select 'expired', status, count(*), sum(upload_bytes), sum(output_bytes) from jobs
+ where status = 'cancelled' and completed_at >= :'ffrom' and completed_at < :'failed'
+ group by status;
