@@ -4,7 +4,8 @@
 # transaction does after its insert: enqueue the processing task, commit), in three set-ups:
 #   none      - no totals triggers (the floor);
 #   stripes16 - V11 as shipped: 16 stripes per status;
-#   stripes1  - V11 with every job in stripe 0: one row per status, the row lock every upload waits on.
+#   stripes1  - V11 with every job in stripe 0: one row per status, the row lock every upload waits on;
+#   stripesN  - (BENCH_VARIANTS="none stripes64 ...") V11 with N stripes, N a power of two.
 # Prints transactions per second and latency for each. Recreates $BENCH_DB (default
 # storekeeper_contention) from the migration files.
 #
@@ -36,8 +37,11 @@ setup() {
   for f in $(ls "$migrations"/common/*.sql "$migrations"/postgresql/*.sql \
                | awk -F/ '{ v = $NF; sub(/^V/, "", v); sub(/__.*/, "", v); print v "\t" $0 }' \
                | sort -t. -k1,1n -k2,2n | cut -f2); do
-    if [[ "$1" == stripes1 && "$f" == *V11__job_totals.sql ]]; then
-      sed 's/get_byte(uuid_send(id), 15) & 15/0/g' "$f" | "${psql[@]}" -1 -d "$db" -f -
+    if [[ "$1" == stripes* && "$f" == *V11__job_totals.sql ]]; then
+      n="${1#stripes}"
+      sed -e "s/get_byte(uuid_send(id), 15) & 15/get_byte(uuid_send(id), 15) % $n/g" \
+          -e "s/generate_series(0, 15)/generate_series(0, $(( n - 1 )))/" "$f" \
+        | "${psql[@]}" -1 -d "$db" -f -
     else
       "${psql[@]}" -1 -d "$db" -f "$f"
     fi
@@ -49,14 +53,15 @@ setup() {
 }
 
 echo "== machine: $(nproc) CPUs; uptime: $(uptime)"
-for variant in none stripes16 stripes1; do
+for variant in ${BENCH_VARIANTS:-none stripes16 stripes1}; do
   setup "$variant"
   result=$(pgbench -n -h 127.0.0.1 -U postgres -c "$clients" -j "$clients" -T "$seconds" \
              -f "$script" "$db" 2>&1)
   tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$result")
   latency=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$result")
   check=$("${psql[@]}" -d "$db" -tAc \
-    "select (select count(*) from jobs) || ' jobs, totals say ' || coalesce((select sum(jobs) from job_totals where name = 'pending'), 0)")
+    "select (select count(*) from jobs) || ' jobs, totals say '
+            || coalesce((select sum(jobs) from job_totals where name = 'pending'), 0)")
   echo "$variant: clients=$clients hold_ms=$hold_ms tps=$tps latency_avg_ms=$latency ($check)"
 done
 echo "== machine after: uptime: $(uptime)"
