@@ -58,7 +58,7 @@ public final class EmbeddedDatabaseCredentials {
   /**
    * The administrator's credentials of each embedded database this process has opened, by its path:
    * for the one migration that needs them (H2 lets only its administrator create a trigger, see
-   * {@code db.migration.h2.V11_1__job_totals_trigger}). They never leave the process.
+   * {@code db.migration.h2.V11_2__job_totals_trigger}). They never leave the process.
    */
   private static final Map<Path, Credentials> ADMINISTRATORS = new ConcurrentHashMap<>();
 

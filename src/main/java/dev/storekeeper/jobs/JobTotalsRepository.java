@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -23,10 +22,6 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class JobTotalsRepository {
-
-  /** The statuses whose jobs retention deletes, counted per hour of completion. */
-  static final List<JobStatus> FINISHED =
-      List.of(JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED);
 
   /** The name of the held jobs' totals, beside the statuses'. */
   public static final String HELD = "held";
@@ -89,10 +84,6 @@ public class JobTotalsRepository {
           jobs - other.jobs, uploadBytes - other.uploadBytes, outputBytes - other.outputBytes);
     }
 
-    boolean isZero() {
-      return jobs == 0 && uploadBytes == 0 && outputBytes == 0;
-    }
-
     static Figures of(ResultSet rs) throws SQLException {
       return new Figures(
           rs.getLong("jobs"), rs.getLong("upload_bytes"), rs.getLong("output_bytes"));
@@ -119,10 +110,11 @@ public class JobTotalsRepository {
 
   /**
    * The statistics' figures in one statement, so in one snapshot, in a time that does not depend on
-   * the number of jobs: the totals' 128 rows; for what each finished status would reclaim, the
-   * hours before its cutoff's hour from {@code job_completions} (the hours the cleanup has not
-   * emptied), plus the jobs that finished in the cutoff's own hour before the cutoff, an index-only
-   * range of {@code jobs_status_completed_idx} bounded by one hour's completions.
+   * the number of jobs: the totals' 128 rows; for what each finished status would reclaim, from
+   * {@code job_completions} the days before its cutoff's day (the days the cleanup has not emptied)
+   * and that day's hours before the cutoff's hour (at most 23), plus the jobs that finished in the
+   * cutoff's own hour before the cutoff, an index-only range of {@code jobs_status_completed_idx}
+   * bounded by one hour's completions.
    */
   public Usage usage(Instant completedCutoff, Instant failedCutoff, Instant cancelledCutoff) {
     Map<String, Figures> totals = new HashMap<>();

@@ -16,7 +16,7 @@ import org.h2.api.ErrorCode;
  * migration filled the totals; nothing else writes jobs while the schema is migrated, and {@code
  * stats --verify --repair} recomputes them if anything did.
  */
-public class V11_1__job_totals_trigger extends BaseJavaMigration {
+public class V11_2__job_totals_trigger extends BaseJavaMigration {
 
   static final String CREATE =
       """
