@@ -173,7 +173,7 @@ class CleanupController {
       summary = "Check the statistics' running totals",
       description =
           "Recomputes the running totals behind the statistics (jobs and bytes per status, held"
-              + " jobs, finished jobs per hour of completion) from the jobs themselves, in one"
+              + " jobs, finished jobs per day and hour of completion) from the jobs themselves, in one"
               + " snapshot, and lists every total that differs (clean=false). Reads every job: as"
               + " slow as the statistics were before the totals. The CLI's stats --verify.")
   @ApiResponse(responseCode = "200", description = "The check; drifts is empty when clean")
