@@ -5,6 +5,8 @@
 #   bench/run.sh dry 100000      dry run, then the real run: same items?
 #   bench/run.sh memory 500000   full cleanup with -Xmx128m: peak RSS and heap
 #   bench/run.sh latency 100000  upload p50/p99 at 20/s, idle vs. during a cleanup
+#   bench/run.sh stats           GET /cleanup/stats p50/p99 at 10,000 and 1,000,000 jobs (issue 15;
+#                                bench/stats-latency.sh; database $BENCH_STATS_DB, default storekeeper_bench)
 #
 # Needs Java 17, Maven, python3, psql and PostgreSQL on 127.0.0.1:5432 (user postgres, trust).
 # Environment: BENCH_DB (storekeeper_scale), BENCH_SEED (42), BENCH_REPS (3), BENCH_OUT (bench/out:
@@ -370,6 +372,8 @@ case $what in
   memory) setup; memory "${n:-500000}" ;;
   latency) setup; latency "${n:-100000}" ;;
   generate) setup; generate "${n:-10000}" ;;
+  stats) BENCH_DB=${BENCH_STATS_DB:-storekeeper_bench} BENCH_SIZES="${n:-10000 1000000}" \
+           exec bench/stats-latency.sh ;;
   profile) setup; generate "${n:-100000}"
     JAVA_OPTS="-XX:StartFlightRecording=filename=$OUT/logs/profile-${n:-100000}.jfr,settings=profile,jdk.SocketRead#threshold=0ms,jdk.SocketWrite#threshold=0ms ${JAVA_OPTS:-}" \
       ours "$OUT/logs/profile-${n:-100000}.log"
@@ -377,5 +381,5 @@ case $what in
     echo "ours $(secs "$OURS_MS") s; profile in $OUT/logs/profile-${n:-100000}.jfr" ;;
   floor) setup; generate "${n:-10000}"; floor; check_end_state "${n:-10000}" floor
     echo "floor: sql $(secs "$FLOOR_SQL_MS") s, rm $(secs "$FLOOR_RM_MS") s" ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac

@@ -2,10 +2,17 @@
 -- service leaves them: 80% completed, 12% failed, 4% cancelled, 2% pending, 2% running; created
 -- over the last 180 days; 2 metric rows per finished job; 90 days of hourly cleanup runs in the
 -- ledger. Used by stats-latency.sh: psql -v jobs=100000 -f bench/seed-jobs.sql
+-- With -v first=N the jobs are numbered from N (default 1), so that a store can be grown in chunks
+-- (psql -v first=100001 -v jobs=200000 adds jobs 100001..200000); the ledger is seeded with job 1.
 \set ON_ERROR_STOP on
+\if :{?first}
+\else
+  \set first 1
+\endif
 -- no parallel workers while seeding: they need dynamic shared memory, which a busy machine may lack
 set max_parallel_workers_per_gather = 0;
 
+with new_jobs as (
 insert into jobs (id, filename, file_path, status, progress, created_at, started_at,
                   completed_at, upload_bytes, output_bytes, attempts)
 select id,
@@ -27,12 +34,15 @@ select id,
                     when n % 100 < 98 then 'pending'
                     else 'running' end as status,
                now() - ((n::bigint * 37) % (180 * 24 * 60)) * interval '1 minute' as created
-          from generate_series(1, :jobs) as n) as generated;
-
+          from generate_series(:first, :jobs) as n) as generated
+returning id, completed_at)
 insert into metrics (job_id, name, "value", unit, created_at)
 select id, m.name, random() * 1000, 'mm3', completed_at
-  from jobs cross join (values ('volume'), ('intensity')) as m(name)
+  from new_jobs cross join (values ('volume'), ('intensity')) as m(name)
  where completed_at is not null;
+
+select :first = 1 as first_chunk \gset
+\if :first_chunk
 
 insert into cleanup_runs (id, "trigger", parameters, dry_run, node, started_at, finished_at,
                           outcome, completed_jobs, failed_jobs, bytes_freed, items_recorded)
@@ -42,5 +52,6 @@ select gen_random_uuid(), 'schedule',
        false, 'node-a:1', now() - h * interval '1 hour', now() - h * interval '1 hour' + interval '2 seconds',
        'succeeded', 30, 5, 123456789, 35
   from generate_series(1, 90 * 24) as h;
+\endif
 
 analyze;

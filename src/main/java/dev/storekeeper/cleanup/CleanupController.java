@@ -13,6 +13,8 @@ import dev.storekeeper.cleanup.CleanupReports.RunPage;
 import dev.storekeeper.cleanup.CleanupReports.RunReport;
 import dev.storekeeper.cleanup.CleanupReports.RunSummary;
 import dev.storekeeper.cleanup.CleanupReports.StorageStats;
+import dev.storekeeper.jobs.JobTotalsService;
+import dev.storekeeper.jobs.JobTotalsService.Check;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -110,10 +112,12 @@ class CleanupController {
 
   private final CleanupService cleanup;
   private final CleanupReports reports;
+  private final JobTotalsService totals;
 
-  CleanupController(CleanupService cleanup, CleanupReports reports) {
+  CleanupController(CleanupService cleanup, CleanupReports reports, JobTotalsService totals) {
     this.cleanup = cleanup;
     this.reports = reports;
+    this.totals = totals;
   }
 
   /** A page of a run's items in the order they were handled; {@code next} or null. */
@@ -139,6 +143,33 @@ class CleanupController {
       HttpServletRequest request) {
     requireKnown(request, Set.of("scan"));
     return reports.stats(bool("scan", scan, false));
+  }
+
+  @Operation(
+      summary = "Check the statistics' running totals",
+      description =
+          "Recomputes the running totals behind the statistics (jobs and bytes per status, held"
+              + " jobs, finished jobs per day and hour of completion) from the jobs themselves, in one"
+              + " snapshot, and lists every total that differs (clean=false). Reads every job: as"
+              + " slow as the statistics were before the totals. The CLI's stats --verify.")
+  @ApiResponse(responseCode = "200", description = "The check; drifts is empty when clean")
+  @GetMapping("/cleanup/stats/verify")
+  Check verifyTotals(HttpServletRequest request) {
+    requireKnown(request, Set.of());
+    return totals.verify();
+  }
+
+  @Operation(
+      summary = "Correct the statistics' running totals",
+      description =
+          "As GET /cleanup/stats/verify, then adds the difference found to the totals (an addition,"
+              + " so writes meanwhile are kept) and checks again: repaired=true when the second"
+              + " check finds none. Run one at a time. The CLI's stats --repair.")
+  @ApiResponse(responseCode = "200", description = "The drift found and whether it is corrected")
+  @PostMapping("/cleanup/stats/repair")
+  Check repairTotals(HttpServletRequest request) {
+    requireKnown(request, Set.of());
+    return totals.repair();
   }
 
   @Operation(

@@ -1,8 +1,11 @@
 package dev.storekeeper.cleanup;
 
 import dev.storekeeper.jobs.JobRepository;
-import dev.storekeeper.jobs.JobRepository.StatusUsage;
 import dev.storekeeper.jobs.JobStatus;
+import dev.storekeeper.jobs.JobTotalsRepository;
+import dev.storekeeper.jobs.JobTotalsRepository.Figures;
+import dev.storekeeper.jobs.JobTotalsRepository.StatusUsage;
+import dev.storekeeper.jobs.JobTotalsRepository.Usage;
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
 import java.io.FilterOutputStream;
@@ -16,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Builds the documents every adapter shows: the result of a run (the same JSON from {@code POST
  * /cleanup/run} and {@code cleanup-storage --json}) and the storage statistics. Statistics come
- * from the database's accounting ({@code upload_bytes}, {@code output_bytes}, the last scan's
- * figures), so they are fast at any size; {@code scan} walks the disk for exact figures.
+ * from the database's accounting: the running totals of {@code upload_bytes} and {@code
+ * output_bytes} per status that triggers keep (V11, {@link JobTotalsRepository#usage}) and the last
+ * scan's figures, so they take the same time at any number of jobs; {@code scan} walks the disk for
+ * exact figures.
  */
 @Component
 public class CleanupReports {
@@ -41,6 +45,7 @@ public class CleanupReports {
 
   private final CleanupService cleanup;
   private final JobRepository jobs;
+  private final JobTotalsRepository totals;
   private final CleanupRunRepository runs;
   private final StorageLayout layout;
   private final Clock clock;
@@ -49,6 +54,7 @@ public class CleanupReports {
   CleanupReports(
       CleanupService cleanup,
       JobRepository jobs,
+      JobTotalsRepository totals,
       CleanupRunRepository runs,
       StorageLayout layout,
       Clock clock,
@@ -56,6 +62,7 @@ public class CleanupReports {
     this.json = json;
     this.cleanup = cleanup;
     this.jobs = jobs;
+    this.totals = totals;
     this.runs = runs;
     this.layout = layout;
     this.clock = clock;
@@ -454,12 +461,12 @@ public class CleanupReports {
   public StorageStats stats(boolean scan) {
     Instant now = clock.instant();
     RetentionPolicy policy = cleanup.properties().defaultPolicy();
-    Map<JobStatus, StatusUsage> usage = new EnumMap<>(JobStatus.class);
-    jobs.usage(
+    Usage all =
+        totals.usage(
             policy.cutoff(JobStatus.COMPLETED, now),
             policy.cutoff(JobStatus.FAILED, now),
-            policy.cutoff(JobStatus.CANCELLED, now))
-        .forEach(u -> usage.put(u.status(), u));
+            policy.cutoff(JobStatus.CANCELLED, now));
+    Map<JobStatus, StatusUsage> usage = all.statuses();
     Map<String, CountAndBytes> byStatus = new LinkedHashMap<>();
     long uploadCount = 0;
     long uploadBytes = 0;
@@ -544,11 +551,10 @@ public class CleanupReports {
             policy.orphanGraceHours(),
             policy.keepLast()),
         stuck(byStatus.get(JobStatus.STUCK.value())),
-        held());
+        held(all.held()));
   }
 
-  private CountAndBytes held() {
-    StatusUsage held = jobs.heldUsage();
+  private static CountAndBytes held(Figures held) {
     return new CountAndBytes(held.jobs(), held.uploadBytes() + held.outputBytes());
   }
 

@@ -53,7 +53,7 @@ public class HoldService {
   }
 
   public long countHeld() {
-    return jobs.heldUsage().jobs();
+    return jobs.countHeld();
   }
 
   /**

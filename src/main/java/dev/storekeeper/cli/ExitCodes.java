@@ -15,6 +15,9 @@ final class ExitCodes {
   /** Asked on a terminal, the operator did not confirm the deletion: nothing was deleted. */
   static final int DECLINED = 1;
 
+  /** {@code stats --verify}: the running totals differ from the jobs they count. */
+  static final int DRIFT = 1;
+
   /** Usage error, invalid option value, or invalid configuration. */
   static final int USAGE = 2;
 
@@ -40,7 +43,8 @@ final class ExitCodes {
         "1",
         "Finished, but some items could not be deleted (outcome partial), or the run failed"
             + " (outcome failed); the errors are listed. Also: the confirmation on a terminal"
-            + " was not given, and nothing was deleted.");
+            + " was not given, and nothing was deleted; stats --verify: the running totals"
+            + " differ from the jobs (listed); --repair: they still do after the correction.");
     list.put(
         "2",
         "Usage error, invalid option value or invalid configuration; the message names the"

@@ -7,6 +7,8 @@ import dev.storekeeper.cleanup.CleanupReports.RunReport;
 import dev.storekeeper.cleanup.CleanupReports.Scan;
 import dev.storekeeper.cleanup.CleanupReports.Scheduler;
 import dev.storekeeper.cleanup.CleanupReports.StorageStats;
+import dev.storekeeper.jobs.JobTotalsService.Check;
+import dev.storekeeper.jobs.JobTotalsService.Drift;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -288,6 +290,33 @@ final class HumanOutput {
       if (stats.stuck().count() > stats.stuck().first().size()) {
         out.printf("  ... and %d more%n", stats.stuck().count() - stats.stuck().first().size());
       }
+    }
+  }
+
+  /** The result of {@code stats --verify} or {@code --repair}. */
+  void check(Check check) {
+    if (check.clean()) {
+      out.println("Totals match the jobs (checked " + time(check.checkedAt()) + ").");
+      return;
+    }
+    out.printf("Totals differ from the jobs in %d place(s):%n", check.drifts().size());
+    for (Drift drift : check.drifts()) {
+      out.printf(
+          "  %-9s %-20s kept %d jobs, %s + %s; jobs say %d jobs, %s + %s%n",
+          drift.name(),
+          drift.span() == null ? "(all)" : drift.span() + " " + time(drift.start()),
+          drift.stored().jobs(),
+          size(drift.stored().uploadBytes()),
+          size(drift.stored().outputBytes()),
+          drift.actual().jobs(),
+          size(drift.actual().uploadBytes()),
+          size(drift.actual().outputBytes()));
+    }
+    if (check.repaired()) {
+      out.println("Corrected; a second check finds the totals right.");
+    } else {
+      out.println(
+          "Correct them with: stats --repair (one at a time; it adds the difference found)");
     }
   }
 

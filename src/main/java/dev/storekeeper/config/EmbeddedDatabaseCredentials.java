@@ -9,7 +9,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +55,13 @@ public final class EmbeddedDatabaseCredentials {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseCredentials.class);
 
+  /**
+   * The administrator's credentials of each embedded database this process has opened, by its path:
+   * for the one migration that needs them (H2 lets only its administrator create a trigger, see
+   * {@code db.migration.h2.V11_2__job_totals_trigger}). They never leave the process.
+   */
+  private static final Map<Path, Credentials> ADMINISTRATORS = new ConcurrentHashMap<>();
+
   /** A user and password to connect with. */
   public record Credentials(String user, String password) {}
 
@@ -89,6 +99,17 @@ public final class EmbeddedDatabaseCredentials {
   }
 
   /**
+   * A connection as the administrator of the embedded database at {@code url}, if this process
+   * opened it with its own credentials (empty when the operator supplied the credentials).
+   */
+  public static Optional<Connection> connectAsAdministrator(String url) throws SQLException {
+    Credentials admin = ADMINISTRATORS.get(databasePath(url));
+    return admin == null
+        ? Optional.empty()
+        : Optional.of(connect(url, admin.user(), admin.password()));
+  }
+
+  /**
    * Makes sure the embedded database at {@code url} can be used with the application user's
    * credentials, creating the database, the user or the password files as needed, and returns them.
    * For tools and tests that open the database themselves.
@@ -114,6 +135,7 @@ public final class EmbeddedDatabaseCredentials {
           database.resolveSibling(database.getFileName() + ".trace.db"));
       String password = secret(dataDir.resolve(PASSWORD_FILE));
       String adminPassword = secret(dataDir.resolve(ADMIN_PASSWORD_FILE));
+      ADMINISTRATORS.put(database, new Credentials(ADMIN, adminPassword));
       return new Opened(
           connectAsUser(url, database, dataDir, password, adminPassword),
           new Credentials(USER, password));

@@ -1,5 +1,6 @@
 package dev.storekeeper.config;
 
+import dev.storekeeper.jobs.JobTotalsTrigger;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -25,6 +26,8 @@ import org.springframework.core.env.MapPropertySource;
  */
 class StorekeeperEnvironment implements EnvironmentPostProcessor {
 
+  static final String H2_ALLOWED_CLASSES = "org.h2.*," + JobTotalsTrigger.class.getName();
+
   @Override
   public void postProcessEnvironment(
       ConfigurableEnvironment environment, SpringApplication application) {
@@ -45,7 +48,8 @@ class StorekeeperEnvironment implements EnvironmentPostProcessor {
         System.setProperty("h2.bindAddress", "127.0.0.1");
       }
       if (System.getProperty("h2.allowedClasses") == null) {
-        System.setProperty("h2.allowedClasses", "org.h2.*");
+        // H2's own classes, and the trigger that keeps the statistics' totals (V11)
+        System.setProperty("h2.allowedClasses", H2_ALLOWED_CLASSES);
       }
     }
   }

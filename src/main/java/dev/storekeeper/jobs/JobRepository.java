@@ -171,56 +171,6 @@ public class JobRepository {
         == 1;
   }
 
-  /**
-   * Jobs and stored bytes per status and, for the finished statuses, how many of them finished
-   * before that status's cutoff (what retention would reclaim now). One statement whose branches
-   * each read one status's range of {@code jobs_status_completed_idx} (V5) without touching the
-   * table, so every job is read once.
-   */
-  public List<StatusUsage> usage(
-      Instant completedCutoff, Instant failedCutoff, Instant cancelledCutoff) {
-    return jdbc.sql(
-            """
-            select 'completed' as status, count(*) as jobs,
-                   coalesce(sum(upload_bytes), 0) as upload_bytes,
-                   coalesce(sum(output_bytes), 0) as output_bytes,
-                   count(*) filter (where completed_at < :completed) as expired_jobs,
-                   coalesce(sum(upload_bytes + output_bytes)
-                            filter (where completed_at < :completed), 0) as expired_bytes
-              from jobs where status = 'completed'
-            union all
-            select 'failed', count(*), coalesce(sum(upload_bytes), 0),
-                   coalesce(sum(output_bytes), 0),
-                   count(*) filter (where completed_at < :failed),
-                   coalesce(sum(upload_bytes + output_bytes) filter (where completed_at < :failed), 0)
-              from jobs where status = 'failed'
-            union all
-            select 'cancelled', count(*), coalesce(sum(upload_bytes), 0),
-                   coalesce(sum(output_bytes), 0),
-                   count(*) filter (where completed_at < :cancelled),
-                   coalesce(sum(upload_bytes + output_bytes)
-                            filter (where completed_at < :cancelled), 0)
-              from jobs where status = 'cancelled'
-            union all
-            select status, count(*), coalesce(sum(upload_bytes), 0), coalesce(sum(output_bytes), 0),
-                   0, 0
-              from jobs where status in ('pending', 'running', 'deleting', 'stuck') group by status
-            """)
-        .param("completed", ts(completedCutoff))
-        .param("failed", ts(failedCutoff))
-        .param("cancelled", ts(cancelledCutoff))
-        .query(
-            (rs, n) ->
-                new StatusUsage(
-                    JobStatus.of(rs.getString("status")),
-                    rs.getLong("jobs"),
-                    rs.getLong("upload_bytes"),
-                    rs.getLong("output_bytes"),
-                    rs.getLong("expired_jobs"),
-                    rs.getLong("expired_bytes")))
-        .list();
-  }
-
   // ---- the cleanup protocol ------------------------------------------------------------------
 
   /**
@@ -593,23 +543,10 @@ public class JobRepository {
         .list();
   }
 
-  /** Held jobs and the bytes they keep. */
-  public StatusUsage heldUsage() {
-    return jdbc.sql(
-            """
-            select count(*) as jobs, coalesce(sum(upload_bytes), 0) as upload_bytes,
-                   coalesce(sum(output_bytes), 0) as output_bytes
-              from jobs where held_at is not null
-            """)
-        .query(
-            (rs, n) ->
-                new StatusUsage(
-                    null,
-                    rs.getLong("jobs"),
-                    rs.getLong("upload_bytes"),
-                    rs.getLong("output_bytes"),
-                    0,
-                    0))
+  /** How many jobs are held (jobs_held_idx). */
+  public long countHeld() {
+    return jdbc.sql("select count(*) from jobs where held_at is not null")
+        .query(Long.class)
         .single();
   }
 
@@ -756,16 +693,4 @@ public class JobRepository {
         rs.getString("held_by"),
         rs.getString("hold_reason"));
   }
-
-  /**
-   * Jobs and stored bytes in one status; {@code expired*}: those that finished before the status's
-   * retention cutoff (always 0 for unfinished statuses).
-   */
-  public record StatusUsage(
-      JobStatus status,
-      long jobs,
-      long uploadBytes,
-      long outputBytes,
-      long expiredJobs,
-      long expiredBytes) {}
 }

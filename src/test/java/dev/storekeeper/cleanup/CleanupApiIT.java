@@ -1009,6 +1009,8 @@ abstract class CleanupApiIT extends StorekeeperIT {
     assertThat(paths.propertyNames())
         .contains(
             "/cleanup/stats",
+            "/cleanup/stats/verify",
+            "/cleanup/stats/repair",
             "/cleanup/run",
             "/cleanup/runs",
             "/cleanup/runs/{id}",

@@ -710,4 +710,66 @@ abstract class CliIT {
         .as("with the orphan and notes.txt")
         .isEqualTo(7);
   }
+
+  // ---- stats --verify (issue 15)
+  // ------------------------------------------------------------------
+
+  @Test
+  void statsVerifyExitsZeroOnRightTotalsOneOnDriftAndRepairCorrectsIt() {
+    seed();
+
+    Result clean = stats("--verify");
+
+    assertThat(clean.exitCode()).as("%s", clean).isZero();
+    assertThat(clean.stdout()).contains("Totals match the jobs");
+
+    // drift as only a direct SQL update of the totals themselves can make it
+    database.with(
+        db ->
+            db.jdbc()
+                .sql(
+                    """
+                    update job_totals set jobs = jobs + 2, upload_bytes = upload_bytes + 99
+                     where name = 'completed' and stripe = 5
+                    """)
+                .update());
+
+    Result drift = stats("--verify", "--json");
+    Result human = stats("--verify");
+
+    assertThat(drift.exitCode()).as("%s", drift).isEqualTo(1);
+    JsonNode check = json(drift);
+    assertThat(check.path("drifts")).hasSize(1);
+    JsonNode completed = check.path("drifts").get(0);
+    assertThat(completed.path("name").asString()).isEqualTo("completed");
+    assertThat(completed.path("stored").path("jobs").asLong()).isEqualTo(4);
+    assertThat(completed.path("actual").path("jobs").asLong()).isEqualTo(2);
+    assertThat(completed.path("stored").path("upload_bytes").asLong())
+        .isEqualTo(completed.path("actual").path("upload_bytes").asLong() + 99);
+    assertThat(human.exitCode()).as("%s", human).isEqualTo(1);
+    assertThat(human.stdout())
+        .contains("Totals differ from the jobs in 1 place(s)")
+        .contains("completed")
+        .contains("stats --repair");
+    assertThat(json(stats("--json")).path("jobs").path("completed").path("count").asLong())
+        .as("what the statistics show until the repair")
+        .isEqualTo(4);
+
+    Result repaired = stats("--repair");
+
+    assertThat(repaired.exitCode()).as("%s", repaired).isZero();
+    assertThat(repaired.stdout()).contains("Corrected");
+    assertThat(stats("--verify").exitCode()).isZero();
+    assertThat(json(stats("--json")).path("jobs").path("completed").path("count").asLong())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void statsVerifyRefusesScan() {
+    Result result = stats("--verify", "--scan");
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(2);
+    assertThat(result.stderr()).contains("--scan");
+    assertThat(result.stdout()).isEmpty();
+  }
 }

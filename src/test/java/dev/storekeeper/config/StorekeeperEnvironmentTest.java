@@ -78,7 +78,8 @@ class StorekeeperEnvironmentTest {
     try {
       configured(Map.of("spring.datasource.url", "jdbc:h2:file:./data/db"));
 
-      assertThat(System.getProperty("h2.allowedClasses")).isEqualTo("org.h2.*");
+      assertThat(System.getProperty("h2.allowedClasses"))
+          .isEqualTo("org.h2.*,dev.storekeeper.jobs.JobTotalsTrigger");
       assertThat(System.getProperty("h2.bindAddress")).isEqualTo("127.0.0.1");
     } finally {
       restore("h2.allowedClasses", allowed);

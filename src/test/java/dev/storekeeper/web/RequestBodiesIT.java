@@ -109,6 +109,8 @@ abstract class RequestBodiesIT extends StorekeeperIT {
             new String[] {"POST", job + "/cancel", "no parameters"},
             new String[] {"DELETE", "/jobs/" + expired.id(), "no parameters"},
             new String[] {"GET", "/cleanup/stats", "scan"},
+            new String[] {"GET", "/cleanup/stats/verify", "no parameters"},
+            new String[] {"POST", "/cleanup/stats/repair", "no parameters"},
             new String[] {"GET", "/cleanup/runs", "limit, offset"},
             new String[] {"GET", "/health", "no parameters"},
             new String[] {"GET", "/nowhere", null});

@@ -55,6 +55,8 @@ abstract class SecurityIT extends StorekeeperIT {
         new String[] {"POST", "/cleanup/run"},
         new String[] {"POST", "/cleanup/run?dry_run=true"},
         new String[] {"GET", "/cleanup/stats"},
+        new String[] {"GET", "/cleanup/stats/verify"},
+        new String[] {"POST", "/cleanup/stats/repair"},
         new String[] {"GET", "/cleanup/runs"},
         new String[] {"GET", "/cleanup/runs/" + UUID.randomUUID()},
         new String[] {"GET", "/cleanup/runs/" + UUID.randomUUID() + "/items"},
