@@ -103,7 +103,29 @@ public class CleanupService implements DisposableBean {
 
   private record Prepared(RunState state) {}
 
+  /**
+   * A capacity run to the end on the caller's thread: deletes eligible finished jobs, oldest first,
+   * until {@code target} is freed (see {@link CleanupExecutor}). Refused like any run if the lock
+   * is held.
+   */
+  public CleanupRun runCapacity(
+      CapacityTarget target, Trigger trigger, boolean dryRun, CleanupProgress progress) {
+    CleanupRequest request = CleanupRequest.full(trigger, dryRun);
+    Prepared prepared =
+        prepare(
+            request, target.parameters(dryRun, properties.retentionKeepLast()), target, progress);
+    return execute(request, prepared);
+  }
+
   private Prepared prepare(CleanupRequest request, CleanupProgress progress) {
+    return prepare(request, request.parameters(policyFor(request)), null, progress);
+  }
+
+  private Prepared prepare(
+      CleanupRequest request,
+      Map<String, Object> parameters,
+      CapacityTarget capacity,
+      CleanupProgress progress) {
     RetentionPolicy policy = policyFor(request);
     UUID runId = UUID.randomUUID();
     Instant now = clock.instant();
@@ -118,7 +140,7 @@ public class CleanupService implements DisposableBean {
       runs.insert(
           runId,
           request.trigger(),
-          json.writeValueAsString(request.parameters(policy)),
+          json.writeValueAsString(parameters),
           request.dryRun(),
           node,
           now);
@@ -128,6 +150,7 @@ public class CleanupService implements DisposableBean {
     }
     RunState state = new RunState(runId, request.dryRun(), now, policy, progress);
     state.keepLastBoundary = jobs.keepLastBoundary(policy.keepLast());
+    state.capacity = capacity;
     return new Prepared(state);
   }
 

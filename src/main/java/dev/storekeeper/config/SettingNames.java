@@ -38,6 +38,7 @@ final class SettingNames {
           "RETENTION_",
           "CLEANUP_",
           "ORPHAN_",
+          "CAPACITY_",
           "STORAGE_",
           "PROCESS",
           "MAX_",

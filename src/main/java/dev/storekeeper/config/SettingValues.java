@@ -1,5 +1,6 @@
 package dev.storekeeper.config;
 
+import dev.storekeeper.cleanup.CapacityProperties;
 import dev.storekeeper.cleanup.CleanupProperties;
 import dev.storekeeper.processing.ProcessingProperties;
 import dev.storekeeper.storage.StorageProperties;
@@ -209,6 +210,7 @@ final class SettingValues {
    */
   static final List<Class<?>> SETTINGS =
       List.of(
+          CapacityProperties.class,
           CleanupProperties.class,
           ProcessingProperties.class,
           StorageProperties.class,

@@ -582,6 +582,13 @@ public class JobRepository {
         .list();
   }
 
+  /** Upload and output bytes of every job, as accounted in its row: what the quota measures. */
+  public long accountedBytes() {
+    return jdbc.sql("select coalesce(sum(upload_bytes + output_bytes), 0) from jobs")
+        .query(Long.class)
+        .single();
+  }
+
   /** Held jobs and the bytes they keep. */
   public StatusUsage heldUsage() {
     return jdbc.sql(
