@@ -42,6 +42,7 @@ public final class CliLauncher {
     commands.put("hold", HoldCommand::new);
     commands.put("release", ReleaseCommand::new);
     commands.put("holds", HoldsCommand::new);
+    commands.put("forecast", ForecastCommand::new);
     return Collections.unmodifiableMap(commands);
   }
 
