@@ -1013,6 +1013,7 @@ abstract class CleanupApiIT extends StorekeeperIT {
             "/cleanup/runs",
             "/cleanup/runs/{id}",
             "/cleanup/runs/{id}/items",
+            "/cleanup/forecast",
             "/jobs/{id}");
     for (var path : paths.properties()) {
       for (var operation : path.getValue().properties()) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -310,5 +311,15 @@ class CliUsageIT {
         .contains(scratch.resolve("checkout/target/storekeeper.jar") + " does not exist")
         .contains("mvn package");
     assertThat(result.stdout()).isEmpty();
+  }
+
+  @Test
+  void forecastRefusesDaysOutsideOneTo365NamingTheOption() {
+    for (String days : List.of("0", "366", "two")) {
+      Result result = run("forecast", "--days", days);
+
+      assertThat(result.exitCode()).as("--days %s: %s", days, result).isEqualTo(2);
+      assertThat(result.stderr()).contains("--days").contains("between 1 and 365");
+    }
   }
 }
