@@ -128,8 +128,16 @@ public class CapacityService implements DisposableBean {
    * now to get below the low watermark, whether or not usage has reached the high one.
    */
   public CleanupRun run(Trigger trigger, boolean dryRun, CleanupProgress progress) {
-    CapacityTarget target = CapacityTarget.of(usage.measure(), properties, clock.instant());
-    return cleanup.runCapacity(target, trigger, dryRun, progress);
+    return cleanup.runCapacity(target(), trigger, dryRun, progress);
+  }
+
+  /** {@link #run} in the background (the API's wait=false). */
+  CleanupService.StartedRun start(Trigger trigger, boolean dryRun) {
+    return cleanup.startCapacity(target(), trigger, dryRun, CleanupProgress.NONE);
+  }
+
+  private CapacityTarget target() {
+    return CapacityTarget.of(usage.measure(), properties, clock.instant());
   }
 
   /**

@@ -7,6 +7,7 @@ import static dev.storekeeper.cleanup.QueryParameters.position;
 import static dev.storekeeper.cleanup.QueryParameters.requireKnown;
 import static dev.storekeeper.cleanup.QueryParameters.uuid;
 
+import dev.storekeeper.InvalidInputException;
 import dev.storekeeper.NotFoundException;
 import dev.storekeeper.cleanup.CleanupReports.ItemView;
 import dev.storekeeper.cleanup.CleanupReports.RunReport;
@@ -84,14 +85,30 @@ class CleanupController {
           "retry_stuck",
           "keep_last",
           "wait",
-          "items_limit");
+          "items_limit",
+          "capacity");
+
+  /** What a capacity run decides for itself: asking for any of these with it is refused. */
+  private static final List<String> NOT_WITH_CAPACITY =
+      List.of(
+          "orphaned_only",
+          "old_completed",
+          "old_failed",
+          "completed_days",
+          "failed_days",
+          "cancelled_days",
+          "include_unrecognized",
+          "retry_stuck",
+          "keep_last");
 
   private final CleanupService cleanup;
   private final CleanupReports reports;
+  private final CapacityService capacity;
 
-  CleanupController(CleanupService cleanup, CleanupReports reports) {
+  CleanupController(CleanupService cleanup, CleanupReports reports, CapacityService capacity) {
     this.cleanup = cleanup;
     this.reports = reports;
+    this.capacity = capacity;
   }
 
   /** One run of the ledger in a list: its figures without its items. */
@@ -267,8 +284,23 @@ class CleanupController {
                   @Schema(type = "integer", defaultValue = "100", minimum = "1", maximum = "1000"))
           @RequestParam(name = "items_limit", required = false)
           String itemsLimit,
+      @Parameter(
+              description =
+                  "A capacity run instead: delete eligible finished jobs, oldest first, until usage"
+                      + " is below STORAGE_LOW_WATERMARK_PERCENT (with dry_run=true: what it would"
+                      + " delete now). Takes no selectors, retention overrides or keep_last",
+              schema = @Schema(type = "boolean", defaultValue = "false"))
+          @RequestParam(name = "capacity", required = false)
+          String capacityRun,
       HttpServletRequest request) {
     requireKnown(request, RUN_PARAMETERS);
+    if (bool("capacity", capacityRun, false)) {
+      return capacityRun(
+          request,
+          bool("dry_run", dryRun, false),
+          bool("wait", wait, true),
+          integer("items_limit", itemsLimit, DEFAULT_ITEMS, 1, MAX_PAGE));
+    }
     CleanupRequest cleanupRequest =
         new CleanupRequest(
             Trigger.API,
@@ -290,7 +322,28 @@ class CleanupController {
       CleanupRun run = cleanup.run(cleanupRequest, CleanupProgress.NONE);
       return ResponseEntity.ok(reports.report(run, 0, items, true, itemsLink(run.id())));
     }
-    UUID runId = cleanup.start(cleanupRequest, CleanupProgress.NONE).runId();
+    return started(cleanup.start(cleanupRequest, CleanupProgress.NONE).runId(), items);
+  }
+
+  private ResponseEntity<RunReport> capacityRun(
+      HttpServletRequest request, boolean dryRun, boolean waitForIt, int items) {
+    for (String name : NOT_WITH_CAPACITY) {
+      if (request.getParameter(name) != null) {
+        throw new InvalidInputException(
+            name,
+            name
+                + " cannot be combined with capacity=true: a capacity run deletes eligible finished"
+                + " jobs, oldest first, until usage is below the low watermark");
+      }
+    }
+    if (waitForIt) {
+      CleanupRun run = capacity.run(Trigger.API, dryRun, CleanupProgress.NONE);
+      return ResponseEntity.ok(reports.report(run, 0, items, true, itemsLink(run.id())));
+    }
+    return started(capacity.start(Trigger.API, dryRun).runId(), items);
+  }
+
+  private ResponseEntity<RunReport> started(UUID runId, int items) {
     CleanupRun run = cleanup.find(runId).orElseThrow();
     return ResponseEntity.accepted()
         .location(URI.create(runLink(runId)))

@@ -111,10 +111,26 @@ public class CleanupService implements DisposableBean {
   public CleanupRun runCapacity(
       CapacityTarget target, Trigger trigger, boolean dryRun, CleanupProgress progress) {
     CleanupRequest request = CleanupRequest.full(trigger, dryRun);
-    Prepared prepared =
-        prepare(
-            request, target.parameters(dryRun, properties.retentionKeepLast()), target, progress);
-    return execute(request, prepared);
+    return execute(request, prepareCapacity(request, target, progress));
+  }
+
+  /** {@link #runCapacity} in the background, once the lock is taken (refused at once if held). */
+  StartedRun startCapacity(
+      CapacityTarget target, Trigger trigger, boolean dryRun, CleanupProgress progress) {
+    CleanupRequest request = CleanupRequest.full(trigger, dryRun);
+    Prepared prepared = prepareCapacity(request, target, progress);
+    CompletableFuture<CleanupRun> result =
+        CompletableFuture.supplyAsync(() -> execute(request, prepared), background);
+    return new StartedRun(prepared.state.runId, result);
+  }
+
+  private Prepared prepareCapacity(
+      CleanupRequest request, CapacityTarget target, CleanupProgress progress) {
+    return prepare(
+        request,
+        target.parameters(request.dryRun(), properties.retentionKeepLast()),
+        target,
+        progress);
   }
 
   private Prepared prepare(CleanupRequest request, CleanupProgress progress) {

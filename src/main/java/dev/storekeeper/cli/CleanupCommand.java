@@ -1,6 +1,7 @@
 package dev.storekeeper.cli;
 
 import dev.storekeeper.cleanup.AlreadyRunningException;
+import dev.storekeeper.cleanup.CapacityService;
 import dev.storekeeper.cleanup.CleanupItem;
 import dev.storekeeper.cleanup.CleanupProgress;
 import dev.storekeeper.cleanup.CleanupReports.ItemView;
@@ -10,7 +11,9 @@ import dev.storekeeper.cleanup.CleanupRequest;
 import dev.storekeeper.cleanup.CleanupRun;
 import dev.storekeeper.cleanup.Outcome;
 import dev.storekeeper.cleanup.Trigger;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -103,6 +106,14 @@ final class CleanupCommand implements Callable<Integer> {
   boolean retryStuck;
 
   @Option(
+      names = "--capacity",
+      description =
+          "A capacity run instead: delete eligible finished jobs, oldest first, until usage is"
+              + " below STORAGE_LOW_WATERMARK_PERCENT (with --dry-run: what it would delete now)."
+              + " Takes no selectors, retention overrides, --keep-last or --retry-stuck.")
+  boolean capacity;
+
+  @Option(
       names = "--list",
       description = "Print every item: id or path, age, size, reason (with --json: all items).")
   boolean list;
@@ -143,8 +154,36 @@ final class CleanupCommand implements Callable<Integer> {
         keepLast);
   }
 
+  /** What a capacity run decides for itself: asking for any of it with --capacity is refused. */
+  private void refuseWithCapacity() {
+    Map<String, Boolean> given = new LinkedHashMap<>();
+    given.put("--orphaned-only", orphanedOnly);
+    given.put("--old-completed", oldCompleted);
+    given.put("--old-failed", oldFailed);
+    given.put("--completed-days", completedDays != null);
+    given.put("--failed-days", failedDays != null);
+    given.put("--cancelled-days", cancelledDays != null);
+    given.put("--include-unrecognized", includeUnrecognized);
+    given.put("--keep-last", keepLast != null);
+    given.put("--retry-stuck", retryStuck);
+    given.forEach(
+        (flag, set) -> {
+          if (set) {
+            throw new CliFailure(
+                ExitCodes.USAGE,
+                flag
+                    + " cannot be combined with --capacity: a capacity run deletes eligible"
+                    + " finished jobs, oldest first, until usage is below the low watermark",
+                null);
+          }
+        });
+  }
+
   @Override
   public Integer call() {
+    if (capacity) {
+      refuseWithCapacity();
+    }
     try (CliContext context = contexts.get()) {
       boolean human = !json && !quiet;
       StorageStats before = human ? context.reports().stats(false) : null;
@@ -164,7 +203,11 @@ final class CleanupCommand implements Callable<Integer> {
   private CleanupRun run(CliContext context, boolean progressBar) {
     ProgressBar bar = progressBar ? new ProgressBar(streams.err(), dryRun, System::nanoTime) : null;
     try {
-      return context.cleanup().run(request(), bar == null ? CleanupProgress.NONE : bar);
+      CleanupProgress progress = bar == null ? CleanupProgress.NONE : bar;
+      if (capacity) {
+        return context.bean(CapacityService.class).run(Trigger.CLI, dryRun, progress);
+      }
+      return context.cleanup().run(request(), progress);
     } catch (AlreadyRunningException busy) {
       throw new CliFailure(
           ExitCodes.ALREADY_RUNNING,

@@ -278,4 +278,36 @@ abstract class CapacityIT extends StorekeeperIT {
     assertThat(fixtures.rowExists(uploaded)).isTrue();
     assertThat(fixtures.intact(jobs.get(28))).isTrue();
   }
+
+  @Test
+  void aCapacityDryRunThroughTheApiListsWhatWouldGoAndDeletesNothing() {
+    List<CreatedJob> jobs = completed(33, 40);
+
+    Http.Response response = http.post("/cleanup/run?capacity=true&dry_run=true", ADMIN);
+
+    assertThat(response.status()).isEqualTo(200);
+    JsonNode report = response.json();
+    assertThat(report.path("trigger").asText()).isEqualTo("api");
+    assertThat(report.path("parameters").path("capacity").asBoolean()).isTrue();
+    assertThat(report.path("parameters").path("bytes_to_free").asLong()).isEqualTo(125);
+    assertThat(report.path("items")).hasSize(5);
+    report
+        .path("items")
+        .forEach(item -> assertThat(item.path("result").asText()).isEqualTo("would_delete"));
+    jobs.forEach(job -> assertThat(fixtures.intact(job)).isTrue());
+  }
+
+  @Test
+  void aCapacityRunThroughTheApiRefusesSelectorsAndOverridesNamingThem() {
+    for (String parameter :
+        List.of("keep_last=1", "completed_days=3", "orphaned_only=true", "retry_stuck=false")) {
+      Http.Response response =
+          http.post("/cleanup/run?capacity=true&dry_run=true&" + parameter, ADMIN);
+
+      assertThat(response.status()).as(parameter).isEqualTo(400);
+      assertThat(response.json().path("parameter").asText())
+          .isEqualTo(parameter.substring(0, parameter.indexOf('=')));
+    }
+    assertThat(runsRecorded()).isZero();
+  }
 }

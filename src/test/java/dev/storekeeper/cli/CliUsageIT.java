@@ -322,4 +322,12 @@ class CliUsageIT {
       assertThat(result.stderr()).contains("--days").contains("between 1 and 365");
     }
   }
+
+  @Test
+  void aCapacityRunRefusesSelectorsNamingTheFlag() {
+    Result result = run("cleanup", "--capacity", "--dry-run", "--old-failed");
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(2);
+    assertThat(result.stderr()).contains("--old-failed cannot be combined with --capacity");
+  }
 }
