@@ -12,6 +12,7 @@ import dev.storekeeper.NotFoundException;
 import dev.storekeeper.cleanup.CleanupReports.ItemView;
 import dev.storekeeper.cleanup.CleanupReports.RunReport;
 import dev.storekeeper.cleanup.CleanupReports.StorageStats;
+import dev.storekeeper.cleanup.ForecastService.Forecast;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -36,9 +37,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The HTTP adapter of the cleanup service: statistics, manual runs, the run ledger and single-job
- * deletes. It parses and checks parameters and shapes answers; every decision is the service's. All
- * of it needs the admin token (see {@code web.SecurityConfig}).
+ * The HTTP adapter of the cleanup service: statistics, the expiry forecast, manual runs (capacity
+ * runs included), the run ledger and single-job deletes. It parses and checks parameters and shapes
+ * answers; every decision is the service's. All of it needs the admin token (see {@code
+ * web.SecurityConfig}).
  */
 @RestController
 @ConditionalOnWebApplication
@@ -90,25 +92,25 @@ class CleanupController {
 
   /** What a capacity run decides for itself: asking for any of these with it is refused. */
   private static final List<String> NOT_WITH_CAPACITY =
-      List.of(
-          "orphaned_only",
-          "old_completed",
-          "old_failed",
-          "completed_days",
-          "failed_days",
-          "cancelled_days",
-          "include_unrecognized",
-          "retry_stuck",
-          "keep_last");
+      RUN_PARAMETERS.stream()
+          .filter(name -> !Set.of("dry_run", "wait", "items_limit", "capacity").contains(name))
+          .sorted()
+          .toList();
 
   private final CleanupService cleanup;
   private final CleanupReports reports;
   private final CapacityService capacity;
+  private final ForecastService forecasts;
 
-  CleanupController(CleanupService cleanup, CleanupReports reports, CapacityService capacity) {
+  CleanupController(
+      CleanupService cleanup,
+      CleanupReports reports,
+      CapacityService capacity,
+      ForecastService forecasts) {
     this.cleanup = cleanup;
     this.reports = reports;
     this.capacity = capacity;
+    this.forecasts = forecasts;
   }
 
   /** One run of the ledger in a list: its figures without its items. */
@@ -180,6 +182,28 @@ class CleanupController {
       HttpServletRequest request) {
     requireKnown(request, Set.of("scan"));
     return reports.stats(bool("scan", scan, false));
+  }
+
+  @Operation(
+      summary = "Expiry forecast",
+      description =
+          "Per UTC date from today: the jobs and bytes that pass their retention (by status), what"
+              + " keep-last and holds keep back, and projected usage against the watermarks at the"
+              + " upload rate of the last 7 days (the answer says how it is computed). From the"
+              + " database's accounting, no disk walk.")
+  @ApiResponse(responseCode = "200", description = "The forecast")
+  @GetMapping("/cleanup/forecast")
+  Forecast forecast(
+      @Parameter(
+              description = "How many days, today included (1 to 365)",
+              schema =
+                  @Schema(type = "integer", defaultValue = "14", minimum = "1", maximum = "365"))
+          @RequestParam(name = "days", required = false)
+          String days,
+      HttpServletRequest request) {
+    requireKnown(request, Set.of("days"));
+    return forecasts.forecast(
+        integer("days", days, ForecastService.DEFAULT_DAYS, 1, ForecastService.MAX_DAYS));
   }
 
   @Operation(

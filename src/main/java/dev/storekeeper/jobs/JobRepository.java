@@ -642,16 +642,14 @@ public class JobRepository {
             """)
         .param("from", ts(from))
         .param("to", ts(to))
-        .query(
-            (rs, n) ->
-                new StatusUsage(
-                    null,
-                    rs.getLong("jobs"),
-                    rs.getLong("upload_bytes"),
-                    rs.getLong("output_bytes"),
-                    0,
-                    0))
+        .query(JobRepository::totals)
         .single();
+  }
+
+  /** A count of jobs and their bytes, for no status in particular. */
+  private static StatusUsage totals(ResultSet rs, int row) throws SQLException {
+    return new StatusUsage(
+        null, rs.getLong("jobs"), rs.getLong("upload_bytes"), rs.getLong("output_bytes"), 0, 0);
   }
 
   /** Held jobs and the bytes they keep. */
@@ -662,15 +660,7 @@ public class JobRepository {
                    coalesce(sum(output_bytes), 0) as output_bytes
               from jobs where held_at is not null
             """)
-        .query(
-            (rs, n) ->
-                new StatusUsage(
-                    null,
-                    rs.getLong("jobs"),
-                    rs.getLong("upload_bytes"),
-                    rs.getLong("output_bytes"),
-                    0,
-                    0))
+        .query(JobRepository::totals)
         .single();
   }
 

@@ -8,10 +8,8 @@ import static dev.storekeeper.jobs.JobStatus.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.storekeeper.Fixtures;
 import dev.storekeeper.Fixtures.CreatedJob;
 import dev.storekeeper.Http;
-import dev.storekeeper.StorekeeperIT;
 import dev.storekeeper.jobs.JobStatus;
 import dev.storekeeper.jobs.Sql;
 import java.time.Duration;
@@ -21,54 +19,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Capacity watermarks (issue 12), driven through the quota (1000 bytes; every fixture job accounts
- * 28: an 8-byte upload and 20 bytes of outputs) and a fake filesystem view. Watermarks are the
- * defaults, 85 % and 80 %; RETENTION_MIN_HOURS 24; RETENTION_KEEP_LAST 2.
+ * Capacity watermarks (issue 12), driven through the quota and a fake filesystem view ({@link
+ * QuotaIT}). Watermarks are the defaults, 85 % and 80 %; RETENTION_MIN_HOURS 24.
  */
-@TestPropertySource(properties = {"STORAGE_QUOTA_BYTES=1000", "RETENTION_KEEP_LAST=2"})
-@Import(CapacityIT.FakeFilesystem.class)
-abstract class CapacityIT extends StorekeeperIT {
-
-  static final String[] ADMIN = {"Authorization", "Bearer " + ADMIN_TOKEN};
-
-  @TestConfiguration(proxyBeanMethods = false)
-  static class FakeFilesystem {
-    @Bean
-    @Primary
-    FakeSpace fakeSpace() {
-      return new FakeSpace();
-    }
-  }
+abstract class CapacityIT extends QuotaIT {
 
   @Autowired CapacityService capacity;
-  @Autowired CleanupService cleanup;
-  @Autowired HoldService holds;
-  @Autowired FakeSpace space;
-  Fixtures fixtures;
-  Http http;
-
-  @BeforeEach
-  void fixtures() {
-    fixtures = new Fixtures(jdbc, layout);
-    http = new Http(port);
-    space.reset();
-  }
 
   @AfterEach
   void manual() {
     capacity.automatic = false;
-    space.reset();
   }
 
   Instant daysAgo(double days) {

@@ -6,10 +6,8 @@ import static dev.storekeeper.jobs.JobStatus.FAILED;
 import static dev.storekeeper.jobs.JobStatus.PENDING;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.storekeeper.Fixtures;
 import dev.storekeeper.Fixtures.CreatedJob;
 import dev.storekeeper.Http;
-import dev.storekeeper.StorekeeperIT;
 import dev.storekeeper.cleanup.ForecastService.Day;
 import dev.storekeeper.cleanup.ForecastService.Forecast;
 import dev.storekeeper.jobs.JobStatus;
@@ -19,39 +17,20 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The expiry forecast (issue 12): what it announces for each day is what the runs of that day
  * delete, simulated by moving the clock a day at a time. Retention is the default (completed 30
- * days, failed and cancelled 7); the configuration is CapacityIT's, so both share one context.
+ * days, failed and cancelled 7).
  */
-@TestPropertySource(properties = {"STORAGE_QUOTA_BYTES=1000", "RETENTION_KEEP_LAST=2"})
-@Import(CapacityIT.FakeFilesystem.class)
-abstract class ForecastIT extends StorekeeperIT {
-
-  static final String[] ADMIN = {"Authorization", "Bearer " + ADMIN_TOKEN};
+abstract class ForecastIT extends QuotaIT {
 
   @Autowired ForecastService forecasts;
-  @Autowired CleanupService cleanup;
-  @Autowired HoldService holds;
-  @Autowired FakeSpace space;
-  Fixtures fixtures;
-  Http http;
-
-  @BeforeEach
-  void fixtures() {
-    fixtures = new Fixtures(jdbc, layout);
-    http = new Http(port);
-    space.reset();
-  }
 
   Instant startOfDay(int fromToday) {
     return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
