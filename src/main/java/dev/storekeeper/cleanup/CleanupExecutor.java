@@ -162,6 +162,7 @@ class CleanupExecutor implements DisposableBean {
           break;
         }
         after = page.get(page.size() - 1).id();
+        state.resumedAccountedBytes += page.stream().mapToLong(CleanupExecutor::accounted).sum();
         pipeline.add(
             startJobs(
                 page,
@@ -234,10 +235,11 @@ class CleanupExecutor implements DisposableBean {
    * A capacity run: deletes eligible finished jobs ({@link OldestFirst}), oldest first, until the
    * bytes freed reach the target, then stops. Each batch is cut so that its accounted bytes just
    * reach what is still missing, so the run does not overshoot by more than one job's bytes when
-   * the accounting is right, and by at most one batch when it is not. Freed bytes are counted in
-   * the currency of the measurement that started the run: bytes removed from disk for a filesystem,
-   * accounted bytes for the quota. A dry run selects exactly the same jobs. The claim re-checks
-   * status, hold, keep-last and the minimum age, so a job that changed meanwhile stays.
+   * the accounting is right, and by at most one batch when it is not. Freed bytes, the resumed
+   * deletions' included, are counted in the currency of the measurement that started the run: bytes
+   * removed from disk for a filesystem, accounted bytes for the quota. A dry run selects exactly
+   * the same jobs. The claim re-checks status, hold, keep-last and the minimum age, so a job that
+   * changed meanwhile stays.
    */
   private void capacity(RunState state, int batchSize, Consumer<RunState> afterBatch) {
     CapacityTarget target = state.capacity;
@@ -245,7 +247,9 @@ class CleanupExecutor implements DisposableBean {
         new OldestFirst(jobs, target.cutoff(), state.keepLastBoundary, batchSize);
     boolean quota = target.usage().source() == StorageUsage.Source.QUOTA;
     state.keptLastJobs += jobs.countKeptLast(target.cutoff(), state.keepLastBoundary);
-    long freed = 0;
+    // what this run resumed first counts too: the measurement included those jobs' bytes, so a
+    // run after a crash does not delete the crashed run's share a second time
+    long freed = quota ? state.resumedAccountedBytes : state.bytesFreed;
     while (!state.lockLost && freed < target.bytesToFree()) {
       List<Job> batch = new ArrayList<>();
       long planned = 0;

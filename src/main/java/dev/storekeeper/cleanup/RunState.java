@@ -28,6 +28,9 @@ final class RunState {
   /** Set for a capacity run: what it must free. */
   CapacityTarget capacity;
 
+  /** The upload and output bytes accounted to the jobs this run resumed. */
+  long resumedAccountedBytes;
+
   /** A capacity run found nothing more it may delete before reaching its target. */
   boolean capacityExhausted;
 

@@ -88,6 +88,22 @@ abstract class CapacityIT extends QuotaIT {
   }
 
   @Test
+  void countsTheDeletionsItResumesTowardsItsTarget() {
+    List<CreatedJob> jobs = completed(33, 40); // 92 %: 5 jobs must go
+    // a crashed run had claimed the three oldest
+    jdbc.sql("update jobs set status = 'deleting' where id in (:ids)")
+        .param("ids", jobs.subList(0, 3).stream().map(CreatedJob::id).toList())
+        .update();
+
+    CleanupRun run = capacity.check(Trigger.CAPACITY).orElseThrow();
+
+    assertThat(run.counts().resumedJobs()).isEqualTo(3);
+    assertThat(run.counts().completedJobs()).as("two more, not five").isEqualTo(2);
+    jobs.subList(0, 5).forEach(job -> assertThat(fixtures.gone(job)).isTrue());
+    jobs.subList(5, 33).forEach(job -> assertThat(fixtures.intact(job)).isTrue());
+  }
+
+  @Test
   void doesNothingBelowTheHighWatermark() {
     List<CreatedJob> jobs = completed(30, 40); // 840: 84 %, above low but below high
 
