@@ -9,7 +9,7 @@ from lib.results import load  # noqa: E402 (the library lives next to this scrip
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble",
-         "localaccount", "injection", "deeptree", "flood", "capacity"]
+         "localaccount", "injection", "deeptree", "flood", "capacity", "capacitycrash"]
 MIB = 1024 * 1024
 
 
@@ -186,10 +186,23 @@ def capacity(r):
     return tried, held
 
 
+def capacitycrash(r):
+    tried = (f"`cleanup --capacity` (CLI) SIGKILLed {r['kills']} times at seeded moments (run"
+             f" {r['calibration_run_s']} s): {r['jobs']} eligible jobs, quota usage"
+             f" {r['usage_before']:g} %, watermarks {r['high']} / {r['low']} %, then run to"
+             " completion")
+    held = (f"**{r['kills_held']}/{r['kills']} kills held** ({r['kills_mid_deletion']} mid-deletion,"
+            f" {r['kills_before_any_deletion']} before any): nothing visible pointed at a missing"
+            " file; afterwards exactly the oldest eligible jobs that bring usage below the low"
+            " watermark were gone, none more; held, recent and unfinished jobs intact")
+    return tried, held
+
+
 DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent,
             "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble,
             "localaccount": localaccount, "injection": injection, "deeptree": deeptree,
-            "flood": flood, "capacity": capacity}
+            "flood": flood, "capacity": capacity,
+            "capacitycrash": capacitycrash}
 TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)",
          "race": "2. Deletion racing live work", "concurrent": "3. Concurrent runs",
@@ -199,7 +212,8 @@ TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "injection": "9. Upload names against a shell template; secrets and the processor",
          "deeptree": "10. Deep directory trees under an expired job and as an orphan",
          "flood": "11. Multipart floods against the spool",
-         "capacity": "12. Capacity watermarks on a real 16 MiB filesystem"}
+         "capacity": "12. Capacity watermarks on a real 16 MiB filesystem",
+         "capacitycrash": "13. Capacity runs SIGKILLed"}
 
 
 def command(case):

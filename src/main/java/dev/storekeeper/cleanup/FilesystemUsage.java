@@ -8,8 +8,10 @@ import java.nio.file.Path;
 
 /**
  * The filesystems holding uploads and outputs, from their own statistics: used is total minus what
- * this process may still write (usable space). When uploads and outputs are on different
- * filesystems the fuller one is the measurement.
+ * this process may still write (usable space), as the kubelet and the usual node_exporter alerts
+ * count it. Blocks reserved for root, and space a thin-provisioned volume cannot give, count as
+ * used: usage may read higher than df's Use%, never lower. When uploads and outputs are on
+ * different filesystems the fuller one is the measurement.
  */
 final class FilesystemUsage implements StorageUsage {
 

@@ -13,12 +13,18 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Base of the capacity and forecast suites: a 1000-byte quota (every fixture job accounts 28 bytes:
- * an 8-byte upload and 20 bytes of outputs), RETENTION_KEEP_LAST 2, and a fake filesystem view,
- * nearly empty unless a test fills it, so that the quota decides. One Spring context for both
- * suites.
+ * Base of the capacity and forecast suites: the default watermarks (85 %, 80 %), a 1000-byte quota
+ * (every fixture job accounts 28 bytes: an 8-byte upload and 20 bytes of outputs),
+ * RETENTION_KEEP_LAST 2, and a fake filesystem view, nearly empty unless a test fills it, so that
+ * the quota decides. One Spring context for both suites.
  */
-@TestPropertySource(properties = {"STORAGE_QUOTA_BYTES=1000", "RETENTION_KEEP_LAST=2"})
+@TestPropertySource(
+    properties = {
+      "STORAGE_QUOTA_BYTES=1000",
+      "RETENTION_KEEP_LAST=2",
+      "STORAGE_HIGH_WATERMARK_PERCENT=85",
+      "STORAGE_LOW_WATERMARK_PERCENT=80"
+    })
 @Import(QuotaIT.FakeFilesystem.class)
 abstract class QuotaIT extends StorekeeperIT {
 
