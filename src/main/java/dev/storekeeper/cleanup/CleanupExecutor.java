@@ -262,7 +262,7 @@ class CleanupExecutor implements DisposableBean {
         planned += accounted(next);
       }
       if (batch.isEmpty()) {
-        state.capacityExhausted = true;
+        // nothing more may go: health and the gauges say so while usage stays above high
         return;
       }
       List<Job> claimed = batch;

@@ -31,9 +31,6 @@ final class RunState {
   /** The upload and output bytes accounted to the jobs this run resumed. */
   long resumedAccountedBytes;
 
-  /** A capacity run found nothing more it may delete before reaching its target. */
-  boolean capacityExhausted;
-
   long completedJobs;
   long failedJobs;
   long cancelledJobs;
