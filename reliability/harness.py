@@ -21,7 +21,7 @@ from lib.results import keep_as_baseline, save
 
 # "all" runs them in this order
 CASES = ["crash", "race", "concurrent", "nodes", "hostile", "dbtrouble", "localaccount",
-         "injection", "deeptree", "flood", "apply"]
+         "injection", "deeptree", "flood", "apply", "capacity", "capacitycrash"]
 
 
 def main():

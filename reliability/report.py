@@ -9,7 +9,7 @@ from lib.results import load  # noqa: E402 (the library lives next to this scrip
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble",
-         "localaccount", "injection", "deeptree", "flood", "apply"]
+         "localaccount", "injection", "deeptree", "flood", "apply", "capacity", "capacitycrash"]
 MIB = 1024 * 1024
 
 
@@ -184,10 +184,37 @@ def apply(r):
             " finished apply per plan, no row left `deleting`, lock free")
 
 
+def capacity(r):
+    tried = (f"a {r['fs_bytes'] / MIB:.0f} MiB tmpfs as `DATA_DIR`, filled to"
+             f" {r['usage_before']} % with {r['jobs']} jobs ({r['eligible']} finished 2 to 10 days"
+             " ago, inside their retention; 2 held, 2 finished 2 h ago, 1 pending, 1 running);"
+             f" watermarks {r['high']} % / {r['low']} %, `CAPACITY_CHECK_SECONDS=2`")
+    held = (f"**{r['usage_before']} % → {r['usage_after']} % in {r['seconds_to_below_low']} s**"
+            f" ({r['runs']} capacity run(s): {', '.join(r['run_outcomes'])}; {r['deleted']} jobs,"
+            f" {r['bytes_freed'] / MIB:.1f} MiB); oldest first: {r['oldest_first']}; held, recent"
+            f" and unfinished intact: {r['kept_intact']}")
+    if r["problems"]:
+        held += " — " + "; ".join(r["problems"])
+    return tried, held
+
+
+def capacitycrash(r):
+    tried = (f"`cleanup --capacity` (CLI) SIGKILLed {r['kills']} times at seeded moments (run"
+             f" {r['calibration_run_s']} s): {r['jobs']} eligible jobs, quota usage"
+             f" {r['usage_before']:g} %, watermarks {r['high']} / {r['low']} %, then run to"
+             " completion")
+    held = (f"**{r['kills_held']}/{r['kills']} kills held** ({r['kills_mid_deletion']} mid-deletion,"
+            f" {r['kills_before_any_deletion']} before any): nothing visible pointed at a missing"
+            " file; afterwards exactly the oldest eligible jobs that bring usage below the low"
+            " watermark were gone, none more; held, recent and unfinished jobs intact")
+    return tried, held
+
+
 DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent,
             "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble,
             "localaccount": localaccount, "injection": injection, "deeptree": deeptree,
-            "flood": flood, "apply": apply}
+            "flood": flood, "apply": apply, "capacity": capacity,
+            "capacitycrash": capacitycrash}
 TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)",
          "race": "2. Deletion racing live work", "concurrent": "3. Concurrent runs",
@@ -197,7 +224,9 @@ TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "injection": "9. Upload names against a shell template; secrets and the processor",
          "deeptree": "10. Deep directory trees under an expired job and as an orphan",
          "flood": "11. Multipart floods against the spool",
-         "apply": "12. Plan → apply while the store changes, SIGKILLed mid-apply"}
+         "apply": "12. Plan → apply while the store changes, SIGKILLed mid-apply",
+         "capacity": "13. Capacity watermarks on a real 16 MiB filesystem",
+         "capacitycrash": "14. Capacity runs SIGKILLed"}
 
 
 def command(case):

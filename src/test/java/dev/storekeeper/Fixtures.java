@@ -51,6 +51,11 @@ public final class Fixtures {
       return this;
     }
 
+    public JobBuilder createdAt(Instant at) {
+      this.createdAt = at;
+      return this;
+    }
+
     public JobBuilder metrics(int count) {
       this.metrics = count;
       return this;

@@ -7,12 +7,14 @@ import static dev.storekeeper.cleanup.QueryParameters.position;
 import static dev.storekeeper.cleanup.QueryParameters.requireKnown;
 import static dev.storekeeper.cleanup.QueryParameters.uuid;
 
+import dev.storekeeper.InvalidInputException;
 import dev.storekeeper.NotFoundException;
 import dev.storekeeper.cleanup.CleanupReports.ItemView;
 import dev.storekeeper.cleanup.CleanupReports.RunPage;
 import dev.storekeeper.cleanup.CleanupReports.RunReport;
 import dev.storekeeper.cleanup.CleanupReports.RunSummary;
 import dev.storekeeper.cleanup.CleanupReports.StorageStats;
+import dev.storekeeper.cleanup.ForecastService.Forecast;
 import dev.storekeeper.jobs.JobTotalsService;
 import dev.storekeeper.jobs.JobTotalsService.Check;
 import io.swagger.v3.oas.annotations.Operation;
@@ -38,9 +40,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The HTTP adapter of the cleanup service: statistics, manual runs, the run ledger and single-job
- * deletes. It parses and checks parameters and shapes answers; every decision is the service's. All
- * of it needs the admin token (see {@code web.SecurityConfig}).
+ * The HTTP adapter of the cleanup service: statistics, the expiry forecast, manual runs (capacity
+ * runs included), the run ledger and single-job deletes. It parses and checks parameters and shapes
+ * answers; every decision is the service's. All of it needs the admin token (see {@code
+ * web.SecurityConfig}).
  */
 @RestController
 @ConditionalOnWebApplication
@@ -87,7 +90,15 @@ class CleanupController {
           "retry_stuck",
           "keep_last",
           "wait",
-          "items_limit");
+          "items_limit",
+          "capacity");
+
+  /** What a capacity run decides for itself: asking for any of these with it is refused. */
+  private static final List<String> NOT_WITH_CAPACITY =
+      RUN_PARAMETERS.stream()
+          .filter(name -> !Set.of("dry_run", "wait", "items_limit", "capacity").contains(name))
+          .sorted()
+          .toList();
 
   // descriptions of the parameters a run and a plan share
   static final String ORPHANED_ONLY =
@@ -113,11 +124,20 @@ class CleanupController {
   private final CleanupService cleanup;
   private final CleanupReports reports;
   private final JobTotalsService totals;
+  private final CapacityService capacity;
+  private final ForecastService forecasts;
 
-  CleanupController(CleanupService cleanup, CleanupReports reports, JobTotalsService totals) {
+  CleanupController(
+      CleanupService cleanup,
+      CleanupReports reports,
+      JobTotalsService totals,
+      CapacityService capacity,
+      ForecastService forecasts) {
     this.cleanup = cleanup;
     this.reports = reports;
     this.totals = totals;
+    this.capacity = capacity;
+    this.forecasts = forecasts;
   }
 
   /** A page of a run's items in the order they were handled; {@code next} or null. */
@@ -170,6 +190,28 @@ class CleanupController {
   Check repairTotals(HttpServletRequest request) {
     requireKnown(request, Set.of());
     return totals.repair();
+  }
+
+  @Operation(
+      summary = "Expiry forecast",
+      description =
+          "Per UTC date from today: the jobs and bytes that pass their retention (by status), what"
+              + " keep-last and holds keep back, and projected usage against the watermarks at the"
+              + " upload rate of the last 7 days (the answer says how it is computed). From the"
+              + " database's accounting, no disk walk.")
+  @ApiResponse(responseCode = "200", description = "The forecast")
+  @GetMapping("/cleanup/forecast")
+  Forecast forecast(
+      @Parameter(
+              description = "How many days, today included (1 to 365)",
+              schema =
+                  @Schema(type = "integer", defaultValue = "14", minimum = "1", maximum = "365"))
+          @RequestParam(name = "days", required = false)
+          String days,
+      HttpServletRequest request) {
+    requireKnown(request, Set.of("days"));
+    return forecasts.forecast(
+        integer("days", days, ForecastService.DEFAULT_DAYS, 1, ForecastService.MAX_DAYS));
   }
 
   @Operation(
@@ -263,8 +305,23 @@ class CleanupController {
                   @Schema(type = "integer", defaultValue = "100", minimum = "1", maximum = "1000"))
           @RequestParam(name = "items_limit", required = false)
           String itemsLimit,
+      @Parameter(
+              description =
+                  "A capacity run instead: delete eligible finished jobs, oldest first, until usage"
+                      + " is below STORAGE_LOW_WATERMARK_PERCENT (with dry_run=true: what it would"
+                      + " delete now). Takes no selectors, retention overrides or keep_last",
+              schema = @Schema(type = "boolean", defaultValue = "false"))
+          @RequestParam(name = "capacity", required = false)
+          String capacityRun,
       HttpServletRequest request) {
     requireKnown(request, RUN_PARAMETERS);
+    if (bool("capacity", capacityRun, false)) {
+      return capacityRun(
+          request,
+          bool("dry_run", dryRun, false),
+          bool("wait", wait, true),
+          integer("items_limit", itemsLimit, DEFAULT_ITEMS, 1, MAX_PAGE));
+    }
     CleanupRequest cleanupRequest =
         selected(
             bool("dry_run", dryRun, false),
@@ -283,7 +340,28 @@ class CleanupController {
       CleanupRun run = cleanup.run(cleanupRequest, CleanupProgress.NONE);
       return ResponseEntity.ok(reports.report(run, 0, items, true, itemsLink(run.id())));
     }
-    UUID runId = cleanup.start(cleanupRequest, CleanupProgress.NONE).runId();
+    return started(cleanup.start(cleanupRequest, CleanupProgress.NONE).runId(), items);
+  }
+
+  private ResponseEntity<RunReport> capacityRun(
+      HttpServletRequest request, boolean dryRun, boolean waitForIt, int items) {
+    for (String name : NOT_WITH_CAPACITY) {
+      if (request.getParameter(name) != null) {
+        throw new InvalidInputException(
+            name,
+            name
+                + " cannot be combined with capacity=true: a capacity run deletes eligible finished"
+                + " jobs, oldest first, until usage is below the low watermark");
+      }
+    }
+    if (waitForIt) {
+      CleanupRun run = capacity.run(Trigger.API, dryRun, CleanupProgress.NONE);
+      return ResponseEntity.ok(reports.report(run, 0, items, true, itemsLink(run.id())));
+    }
+    return started(capacity.start(Trigger.API, dryRun).runId(), items);
+  }
+
+  private ResponseEntity<RunReport> started(UUID runId, int items) {
     CleanupRun run = cleanup.find(runId).orElseThrow();
     return ResponseEntity.accepted()
         .location(URI.create(runLink(runId)))

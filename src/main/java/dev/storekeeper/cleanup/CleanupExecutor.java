@@ -107,6 +107,9 @@ class CleanupExecutor implements DisposableBean {
   /** Work out how many jobs this run will handle, for progress reporting. */
   long expectedJobs(CleanupRequest request, RunState state) {
     long expected = jobs.countDeleting() + (request.retryStuck() ? jobs.countStuck() : 0);
+    if (state.capacity != null) {
+      return expected;
+    }
     for (JobStatus status : request.expiredStatuses()) {
       expected +=
           jobs.countExpired(
@@ -129,6 +132,11 @@ class CleanupExecutor implements DisposableBean {
     if (request.retryStuck() && state.dryRun) {
       // what a real run would put back in line and resume
       resume(state, batchSize, afterBatch, true);
+    }
+    if (state.capacity != null) {
+      // a capacity run frees space and nothing else: retention and orphans are the schedule's
+      capacity(state, batchSize, afterBatch);
+      return;
     }
     for (JobStatus status : request.expiredStatuses()) {
       expire(status, state, batchSize, afterBatch);
@@ -371,6 +379,7 @@ class CleanupExecutor implements DisposableBean {
           break;
         }
         after = page.get(page.size() - 1).id();
+        state.resumedAccountedBytes += page.stream().mapToLong(CleanupExecutor::accounted).sum();
         pipeline.add(
             startJobs(
                 page,
@@ -437,6 +446,76 @@ class CleanupExecutor implements DisposableBean {
     } finally {
       pipeline.settle();
     }
+  }
+
+  /**
+   * A capacity run: deletes eligible finished jobs ({@link OldestFirst}), oldest first, until the
+   * bytes freed reach the target, then stops. Each batch is cut so that its accounted bytes just
+   * reach what is still missing, so the run does not overshoot by more than one job's bytes when
+   * the accounting is right, and by at most one batch when it is not. Freed bytes, the resumed
+   * deletions' included, are counted in the currency of the measurement that started the run: bytes
+   * removed from disk for a filesystem, accounted bytes for the quota. A dry run selects exactly
+   * the same jobs. The claim re-checks status, hold, keep-last and the minimum age, so a job that
+   * changed meanwhile stays.
+   */
+  private void capacity(RunState state, int batchSize, Consumer<RunState> afterBatch) {
+    CapacityTarget target = state.capacity;
+    OldestFirst candidates =
+        new OldestFirst(jobs, target.cutoff(), state.keepLastBoundary, batchSize);
+    boolean quota = target.usage().source() == StorageUsage.Source.QUOTA;
+    state.keptLastJobs += jobs.countKeptLast(target.cutoff(), state.keepLastBoundary);
+    // what this run resumed first counts too: the measurement included those jobs' bytes, so a
+    // run after a crash does not delete the crashed run's share a second time
+    long freed = quota ? state.resumedAccountedBytes : state.bytesFreed;
+    while (!state.lockLost && freed < target.bytesToFree()) {
+      List<Job> batch = new ArrayList<>();
+      long planned = 0;
+      while (batch.size() < batchSize && freed + planned < target.bytesToFree()) {
+        Job next = candidates.next();
+        if (next == null) {
+          break;
+        }
+        batch.add(next);
+        planned += accounted(next);
+      }
+      if (batch.isEmpty()) {
+        // nothing more may go: health and the gauges say so while usage stays above high
+        return;
+      }
+      List<Job> claimed = batch;
+      if (!state.dryRun) {
+        checkpoint.accept("page");
+        claimed = claimMixed(batch, target.cutoff(), state);
+        checkpoint.accept("claimed");
+      }
+      long before = state.bytesFreed;
+      finishJobs(
+          startJobs(
+              claimed,
+              job -> Category.forStatus(job.status()),
+              job -> target.reason(job, state.now),
+              state),
+          state);
+      afterBatch.accept(state);
+      freed +=
+          quota
+              ? claimed.stream().mapToLong(CleanupExecutor::accounted).sum()
+              : state.bytesFreed - before;
+    }
+  }
+
+  private static long accounted(Job job) {
+    return job.uploadBytes() + job.outputBytes();
+  }
+
+  /** Claims a batch of jobs of several statuses: one conditional update per status. */
+  private List<Job> claimMixed(List<Job> batch, Instant cutoff, RunState state) {
+    Set<UUID> claimed = new HashSet<>();
+    for (JobStatus status : List.of(JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.COMPLETED)) {
+      List<UUID> ids = batch.stream().filter(job -> job.status() == status).map(Job::id).toList();
+      claimed.addAll(jobs.claim(ids, status, cutoff, keepBefore(status, state), state.runId));
+    }
+    return batch.stream().filter(job -> claimed.contains(job.id())).toList();
   }
 
   /** Lists the held jobs retention would otherwise delete now, as kept items of the run. */

@@ -18,16 +18,22 @@ import org.springframework.stereotype.Component;
 class CleanupHealthIndicator extends AbstractHealthIndicator {
 
   static final Status WARN =
-      new Status("WARN", "the cleanup schedule is overdue, or deletions are parked as stuck");
+      new Status(
+          "WARN",
+          "the cleanup schedule is overdue, deletions are parked as stuck, or storage is above the"
+              + " high watermark with nothing left that capacity may delete");
 
   private final CleanupReports reports;
   private final CleanupService cleanup;
+  private final CapacityService capacity;
   private final Clock clock;
 
-  CleanupHealthIndicator(CleanupReports reports, CleanupService cleanup, Clock clock) {
+  CleanupHealthIndicator(
+      CleanupReports reports, CleanupService cleanup, CapacityService capacity, Clock clock) {
     super("Cannot read the cleanup schedule");
     this.reports = reports;
     this.cleanup = cleanup;
+    this.capacity = capacity;
     this.clock = clock;
   }
 
@@ -35,8 +41,9 @@ class CleanupHealthIndicator extends AbstractHealthIndicator {
   protected void doHealthCheck(Health.Builder builder) {
     Scheduler scheduler = reports.scheduler(clock.instant());
     long stuck = cleanup.stuckCount();
+    boolean exhausted = capacity(builder);
     builder
-        .status(scheduler.overdue() || stuck > 0 ? WARN : Status.UP)
+        .status(scheduler.overdue() || stuck > 0 || exhausted ? WARN : Status.UP)
         .withDetail("enabled", scheduler.enabled())
         .withDetail("interval_hours", scheduler.intervalHours())
         .withDetail("overdue", scheduler.overdue());
@@ -70,5 +77,36 @@ class CleanupHealthIndicator extends AbstractHealthIndicator {
                   + " runs in a row and are parked: see \"stuck\" in GET /cleanup/stats, fix the"
                   + " cause, then run a cleanup with retry_stuck=true (--retry-stuck)");
     }
+  }
+
+  /**
+   * Usage against the watermarks; true when capacity is exhausted. A measurement that fails is
+   * reported, not turned into DOWN: the schedule's health does not depend on it.
+   */
+  private boolean capacity(Health.Builder builder) {
+    CapacityService.Status status;
+    try {
+      status = capacity.status();
+    } catch (RuntimeException e) {
+      builder.withDetail("capacity_error", "cannot measure storage usage: " + e.getMessage());
+      return false;
+    }
+    builder
+        .withDetail("capacity_usage_percent", status.usage().percent())
+        .withDetail("capacity_usage_source", status.usage().source().value())
+        .withDetail("capacity_high_watermark_percent", status.high())
+        .withDetail("capacity_low_watermark_percent", status.low())
+        .withDetail("capacity_eligible_jobs", status.eligibleJobs());
+    if (status.exhausted()) {
+      builder.withDetail(
+          "capacity_problem",
+          "capacity exhausted: usage %d %% (%s) ≥ high watermark %d %% and no job may be deleted"
+                  .formatted(status.usage().percent(), status.usage().where(), status.high())
+              + " (the rest are held, finished within RETENTION_MIN_HOURS, kept by"
+              + " RETENTION_KEEP_LAST, or unfinished); uploads are refused (507) once free space"
+              + " falls below STORAGE_MIN_FREE_MB: release holds, lower RETENTION_KEEP_LAST or add"
+              + " space");
+    }
+    return status.exhausted();
   }
 }

@@ -44,12 +44,79 @@ class CleanupMetrics {
   private StorageStats cached;
   private long cachedAtNanos;
   private boolean loaded;
+  private Cached<CapacityService.Status> capacityStatus;
 
-  CleanupMetrics(CleanupReports reports, MeterRegistry registry) {
+  CleanupMetrics(CleanupReports reports, CapacityService capacity, MeterRegistry registry) {
     this.reports = reports;
     this.registry = registry;
     registerGauges();
     registerCounters();
+    registerCapacityGauges(capacity);
+  }
+
+  /** Usage against the watermarks; measured at most once per {@link #STATS_TTL} too. */
+  private void registerCapacityGauges(CapacityService capacity) {
+    // gauges hold what they read weakly: the bean keeps it alive
+    capacityStatus = new Cached<>(capacity::status);
+    Cached<CapacityService.Status> status = capacityStatus;
+    Gauge.builder("storekeeper.capacity.usage.ratio", status, s -> s.value(c -> c.usage().ratio()))
+        .description(
+            "Used / total of the fullest of the filesystems of uploads and outputs and the quota")
+        .register(registry);
+    Gauge.builder(
+            "storekeeper.capacity.above.high.watermark",
+            status,
+            s -> s.value(c -> c.aboveHigh() ? 1 : 0))
+        .description("1 while usage is at or above STORAGE_HIGH_WATERMARK_PERCENT")
+        .register(registry);
+    Gauge.builder(
+            "storekeeper.capacity.exhausted", status, s -> s.value(c -> c.exhausted() ? 1 : 0))
+        .description("1 when usage is at or above the high watermark and nothing may be deleted")
+        .register(registry);
+    for (String level : List.of("high", "low")) {
+      Gauge.builder(
+              "storekeeper.capacity.watermark.ratio",
+              capacity,
+              c ->
+                  (level.equals("high")
+                          ? c.properties().storageHighWatermarkPercent()
+                          : c.properties().storageLowWatermarkPercent())
+                      / 100d)
+          .description("The configured watermarks, as ratios")
+          .tag("level", level)
+          .register(registry);
+    }
+  }
+
+  /** A value read at most once per {@link #STATS_TTL}; NaN while it cannot be read. */
+  private static final class Cached<T> {
+    private final java.util.function.Supplier<T> read;
+    private T value;
+    private long readAtNanos;
+    private boolean loaded;
+
+    Cached(java.util.function.Supplier<T> read) {
+      this.read = read;
+    }
+
+    synchronized void invalidate() {
+      loaded = false;
+    }
+
+    synchronized double value(ToDoubleFunction<T> figure) {
+      long now = System.nanoTime();
+      if (!loaded || now - readAtNanos > STATS_TTL.toNanos()) {
+        try {
+          value = read.get();
+        } catch (RuntimeException e) {
+          value = null;
+          log.warn("Capacity figures for metrics are unavailable: {}", e.toString());
+        }
+        readAtNanos = now;
+        loaded = true;
+      }
+      return value == null ? Double.NaN : figure.applyAsDouble(value);
+    }
   }
 
   private void registerGauges() {
@@ -258,6 +325,7 @@ class CleanupMetrics {
     synchronized (lock) {
       loaded = false;
     }
+    capacityStatus.invalidate();
   }
 
   private static CountAndBytes of(Map<String, CountAndBytes> figures, String key) {

@@ -281,6 +281,42 @@ public class CleanupService implements DisposableBean {
 
   private record Prepared(RunState state) {}
 
+  /**
+   * A capacity run to the end on the caller's thread: deletes eligible finished jobs, oldest first,
+   * until {@code target} is freed (see {@link CleanupExecutor}). Refused like any run if the lock
+   * is held.
+   */
+  public CleanupRun runCapacity(
+      CapacityTarget target, Trigger trigger, boolean dryRun, CleanupProgress progress) {
+    CleanupRequest request = CleanupRequest.full(trigger, dryRun);
+    return execute(prepareCapacity(request, target, progress), protocol(request));
+  }
+
+  /** {@link #runCapacity} in the background, once the lock is taken (refused at once if held). */
+  StartedRun startCapacity(
+      CapacityTarget target, Trigger trigger, boolean dryRun, CleanupProgress progress) {
+    CleanupRequest request = CleanupRequest.full(trigger, dryRun);
+    Prepared prepared = prepareCapacity(request, target, progress);
+    CompletableFuture<CleanupRun> result =
+        CompletableFuture.supplyAsync(() -> execute(prepared, protocol(request)), background);
+    return new StartedRun(prepared.state.runId, result);
+  }
+
+  private Prepared prepareCapacity(
+      CleanupRequest request, CapacityTarget target, CleanupProgress progress) {
+    Prepared prepared =
+        prepare(
+            request.trigger(),
+            request.dryRun(),
+            policyFor(request),
+            target.parameters(request.dryRun(), properties.retentionKeepLast()),
+            progress,
+            NOT_A_PLAN);
+    // set before the run's work starts (execute), which is the first to read it
+    prepared.state.capacity = target;
+    return prepared;
+  }
+
   private Prepared prepare(CleanupRequest request, CleanupProgress progress, PlanLink link) {
     RetentionPolicy policy = policyFor(request);
     return prepare(

@@ -25,6 +25,12 @@ final class RunState {
   /** Where the RETENTION_KEEP_LAST newest completed jobs begin, fixed when the run starts. */
   Position keepLastBoundary = Position.END;
 
+  /** Set for a capacity run: what it must free. */
+  CapacityTarget capacity;
+
+  /** The upload and output bytes accounted to the jobs this run resumed. */
+  long resumedAccountedBytes;
+
   long completedJobs;
   long failedJobs;
   long cancelledJobs;

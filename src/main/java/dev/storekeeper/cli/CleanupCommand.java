@@ -1,6 +1,7 @@
 package dev.storekeeper.cli;
 
 import dev.storekeeper.cleanup.AlreadyRunningException;
+import dev.storekeeper.cleanup.CapacityService;
 import dev.storekeeper.cleanup.Category;
 import dev.storekeeper.cleanup.CleanupProgress;
 import dev.storekeeper.cleanup.CleanupReports.CountAndBytes;
@@ -138,6 +139,14 @@ final class CleanupCommand implements Callable<Integer> {
   boolean yes;
 
   @Option(
+      names = "--capacity",
+      description =
+          "A capacity run instead: delete eligible finished jobs, oldest first, until usage is"
+              + " below STORAGE_LOW_WATERMARK_PERCENT (with --dry-run: what it would delete now)."
+              + " Takes no selectors, retention overrides, --keep-last or --retry-stuck.")
+  boolean capacity;
+
+  @Option(
       names = "--list",
       description = "Print every item: id or path, age, size, reason (with --json: all items).")
   boolean list;
@@ -178,14 +187,46 @@ final class CleanupCommand implements Callable<Integer> {
         keepLast);
   }
 
+  /** What a capacity run decides for itself: asking for any of it with --capacity is refused. */
+  private void refuseWithCapacity() {
+    Map<String, Boolean> given = new LinkedHashMap<>();
+    given.put("--orphaned-only", orphanedOnly);
+    given.put("--old-completed", oldCompleted);
+    given.put("--old-failed", oldFailed);
+    given.put("--completed-days", completedDays != null);
+    given.put("--failed-days", failedDays != null);
+    given.put("--cancelled-days", cancelledDays != null);
+    given.put("--include-unrecognized", includeUnrecognized);
+    given.put("--keep-last", keepLast != null);
+    given.put("--retry-stuck", retryStuck);
+    given.put("--save-plan", savePlan != null);
+    given.put("--apply-plan", applyPlan != null);
+    given.forEach(
+        (flag, set) -> {
+          if (set) {
+            throw new CliFailure(
+                ExitCodes.USAGE,
+                flag
+                    + " cannot be combined with --capacity: a capacity run deletes eligible"
+                    + " finished jobs, oldest first, until usage is below the low watermark",
+                null);
+          }
+        });
+  }
+
   @Override
   public Integer call() {
+    if (capacity) {
+      refuseWithCapacity();
+    }
     requireCombinable();
     Console console = yes || dryRun ? null : System.console();
-    if (console != null && applyPlan == null && (includeUnrecognized || retryStuck)) {
+    if (console != null && applyPlan == null && (includeUnrecognized || retryStuck || capacity)) {
       throw new CliFailure(
           ExitCodes.USAGE,
-          (includeUnrecognized ? "--include-unrecognized" : "--retry-stuck")
+          (capacity
+                  ? "--capacity"
+                  : includeUnrecognized ? "--include-unrecognized" : "--retry-stuck")
               + " cannot be planned, so this run cannot show what it will delete before it does:"
               + " add --yes to run it without confirmation",
           null);
@@ -329,7 +370,12 @@ final class CleanupCommand implements Callable<Integer> {
 
   private CleanupRun run(CliContext context, boolean progressBar) {
     return withProgress(
-        progressBar, dryRun, progress -> context.cleanup().run(request(), progress));
+        progressBar,
+        dryRun,
+        progress ->
+            capacity
+                ? context.bean(CapacityService.class).run(Trigger.CLI, dryRun, progress)
+                : context.cleanup().run(request(), progress));
   }
 
   private CleanupRun withProgress(

@@ -1,5 +1,6 @@
 package dev.storekeeper.cli;
 
+import dev.storekeeper.cleanup.CapacityProperties;
 import dev.storekeeper.cleanup.CleanupProperties;
 import dev.storekeeper.cleanup.CleanupService;
 import dev.storekeeper.cleanup.PlanProperties;
@@ -56,11 +57,13 @@ import org.springframework.context.annotation.Import;
               "dev\\.storekeeper\\.cleanup\\.CleanupMetrics",
               "dev\\.storekeeper\\.jobs\\.JobController",
               "dev\\.storekeeper\\.cleanup\\.CleanupTask",
+              "dev\\.storekeeper\\.cleanup\\.CapacityTask",
               "dev\\.storekeeper\\.storage\\.StorageHealthIndicator"
             }))
 @EnableConfigurationProperties({
   CleanupProperties.class,
   PlanProperties.class,
+  CapacityProperties.class,
   StorageProperties.class
 })
 @Import(EmbeddedDatabaseSetup.class)

@@ -43,6 +43,7 @@ public final class CliLauncher {
     commands.put("release", ReleaseCommand::new);
     commands.put("holds", HoldsCommand::new);
     commands.put("runs", RunsCommand::new);
+    commands.put("forecast", ForecastCommand::new);
     return Collections.unmodifiableMap(commands);
   }
 

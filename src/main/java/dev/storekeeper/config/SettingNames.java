@@ -39,6 +39,7 @@ final class SettingNames {
           "CLEANUP_",
           "ORPHAN_",
           "PLAN_",
+          "CAPACITY_",
           "STORAGE_",
           "PROCESS",
           "MAX_",

@@ -1,5 +1,6 @@
 package dev.storekeeper.config;
 
+import dev.storekeeper.cleanup.CapacityProperties;
 import dev.storekeeper.cleanup.CleanupProperties;
 import dev.storekeeper.cleanup.PlanProperties;
 import dev.storekeeper.processing.ProcessingProperties;
@@ -210,6 +211,7 @@ final class SettingValues {
    */
   static final List<Class<?>> SETTINGS =
       List.of(
+          CapacityProperties.class,
           CleanupProperties.class,
           PlanProperties.class,
           ProcessingProperties.class,

@@ -3,6 +3,7 @@ package dev.storekeeper.jobs;
 import static dev.storekeeper.jobs.Sql.instant;
 import static dev.storekeeper.jobs.Sql.ts;
 
+import dev.storekeeper.jobs.JobTotalsRepository.StatusUsage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -548,6 +549,82 @@ public class JobRepository {
     return jdbc.sql("select count(*) from jobs where held_at is not null")
         .query(Long.class)
         .single();
+  }
+
+  /**
+   * Upload and output bytes of every job, as accounted in its row: what the quota measures. Read
+   * from the running totals (V11), so a capacity check costs the same at any number of jobs; the
+   * 'held' name counts jobs already counted under their status.
+   */
+  public long accountedBytes() {
+    return jdbc.sql(
+            "select coalesce(sum(upload_bytes + output_bytes), 0) from job_totals"
+                + " where name <> 'held'")
+        .query(Long.class)
+        .single();
+  }
+
+  /**
+   * Jobs of one status that pass their retention day by day: {@code day} counts whole days from
+   * {@code base} (today's start minus the status's retention; day 0 includes every job already past
+   * it), up to {@code end} (excluded). {@code kind} says whether retention will delete them ({@code
+   * expiring}) or what keeps them ({@code held}; {@code kept_last}: at or after {@code
+   * keepBefore}). One grouped scan of the status's range of the completion index.
+   */
+  public List<ExpiryBucket> expiryByDay(
+      JobStatus status, Instant base, Instant end, Position keepBefore) {
+    return jdbc.sql(
+            """
+            select day_number, kind, count(*) as jobs, coalesce(sum(bytes), 0) as bytes from (
+              select greatest(0, floor((extract(epoch from completed_at) - :base) / 86400))
+                       as day_number,
+                     case when held_at is not null then 'held'
+                          when completed_at > :keepAt or (completed_at = :keepAt and id >= :keepId)
+                            then 'kept_last'
+                          else 'expiring' end as kind,
+                     upload_bytes + output_bytes as bytes
+                from jobs
+               where status = :status and completed_at is not null and completed_at < :end
+            ) passing
+            group by day_number, kind
+            order by day_number, kind
+            """)
+        .param("status", status.value())
+        .param("base", base.getEpochSecond())
+        .param("end", ts(end))
+        .param("keepAt", ts(keepBefore.completedAt()))
+        .param("keepId", keepBefore.id())
+        .query(
+            (rs, n) ->
+                new ExpiryBucket(
+                    rs.getInt("day_number"),
+                    rs.getString("kind"),
+                    rs.getLong("jobs"),
+                    rs.getLong("bytes")))
+        .list();
+  }
+
+  /** Jobs passing their retention on one day; see {@link #expiryByDay}. */
+  public record ExpiryBucket(int day, String kind, long jobs, long bytes) {}
+
+  /** Jobs created in {@code [from, to)} and the upload and output bytes they account. */
+  public StatusUsage createdBetween(Instant from, Instant to) {
+    return jdbc.sql(
+            """
+            select count(*) as jobs, coalesce(sum(upload_bytes), 0) as upload_bytes,
+                   coalesce(sum(output_bytes), 0) as output_bytes
+              from jobs where created_at >= :from and created_at < :to
+            """)
+        .param("from", ts(from))
+        .param("to", ts(to))
+        .query(JobRepository::totals)
+        .single();
+  }
+
+  /** A count of jobs and their bytes, for no status in particular. */
+  private static StatusUsage totals(ResultSet rs, int row) throws SQLException {
+    return new StatusUsage(
+        null, rs.getLong("jobs"), rs.getLong("upload_bytes"), rs.getLong("output_bytes"), 0, 0);
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -43,6 +44,7 @@ public class JobService {
   private final ProcessingQueue queue;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private final ApplicationEventPublisher events;
 
   JobService(
       JobRepository jobs,
@@ -51,7 +53,8 @@ public class JobService {
       StorageProperties storage,
       ProcessingQueue queue,
       TransactionTemplate tx,
-      Clock clock) {
+      Clock clock,
+      ApplicationEventPublisher events) {
     this.jobs = jobs;
     this.metrics = metrics;
     this.layout = layout;
@@ -59,6 +62,7 @@ public class JobService {
     this.queue = queue;
     this.tx = tx;
     this.clock = clock;
+    this.events = events;
   }
 
   /**
@@ -106,6 +110,7 @@ public class JobService {
             move(temp, target);
             queue.enqueue(id);
           });
+      announce(job);
       return job;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not store upload " + id, e);
@@ -115,6 +120,15 @@ public class JobService {
         // the transaction did not commit: its file must not outlive it
         deleteQuietly(target);
       }
+    }
+  }
+
+  /** Listeners (the capacity check) must not turn a stored upload into a failed one. */
+  private void announce(Job job) {
+    try {
+      events.publishEvent(new JobUploaded(job));
+    } catch (RuntimeException e) {
+      log.warn("A listener failed on upload {}: {}", job.id(), e.toString());
     }
   }
 

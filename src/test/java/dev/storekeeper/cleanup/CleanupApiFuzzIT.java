@@ -42,7 +42,9 @@ class CleanupApiFuzzIT {
           "include_unrecognized",
           "wait",
           "items_limit",
-          "scan");
+          "scan",
+          "capacity",
+          "days");
 
   private static RunningApp app;
   private static Http http;
@@ -68,6 +70,15 @@ class CleanupApiFuzzIT {
     Statistics.collect(response.status());
     assertThat(response.status()).as(query + " -> " + response.body()).isBetween(200, 499);
     assertThat(realRuns()).as("a real run was started by " + query).isZero();
+  }
+
+  @Property(tries = 200)
+  void theForecastNeverAnswers5xx(@ForAll("queries") String query) {
+    Http.Response response =
+        http.get("/cleanup/forecast" + (query.isEmpty() ? "" : "?" + query), ADMIN);
+
+    Statistics.collect(response.status());
+    assertThat(response.status()).as(query + " -> " + response.body()).isBetween(200, 499);
   }
 
   @Property(tries = 300)

@@ -1015,6 +1015,7 @@ abstract class CleanupApiIT extends StorekeeperIT {
             "/cleanup/runs",
             "/cleanup/runs/{id}",
             "/cleanup/runs/{id}/items",
+            "/cleanup/forecast",
             "/jobs/{id}");
     for (var path : paths.properties()) {
       for (var operation : path.getValue().properties()) {
@@ -1049,7 +1050,11 @@ abstract class CleanupApiIT extends StorekeeperIT {
             "retry_stuck",
             "keep_last",
             "wait",
-            "items_limit");
+            "items_limit",
+            "capacity");
+    assertThat(paths.path("/cleanup/forecast").path("get").path("parameters"))
+        .extracting(parameter -> parameter.path("name").asString())
+        .containsExactly("days");
     assertThat(paths.path("/cleanup/run").path("post").path("responses").propertyNames())
         .contains("200", "202", "400", "401", "403", "409");
     assertThat(

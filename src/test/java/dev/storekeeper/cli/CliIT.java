@@ -772,4 +772,29 @@ abstract class CliIT {
     assertThat(result.stderr()).contains("--scan");
     assertThat(result.stdout()).isEmpty();
   }
+
+  // ---- forecast ---------------------------------------------------------------------------------
+
+  @Test
+  void forecastPrintsWhatPassesItsRetentionEachDayAsTextOrJson() {
+    Store store = seed();
+
+    Result json = command("forecast", "--days", "3", "--json");
+    Result human = command("forecast");
+
+    assertThat(json.exitCode()).as("%s", json).isZero();
+    JsonNode forecast = json(json);
+    assertThat(forecast.path("per_day")).hasSize(3);
+    JsonNode today = forecast.path("per_day").get(0);
+    assertThat(today.path("expiring").path("completed").path("jobs").asInt()).isEqualTo(1);
+    assertThat(today.path("expiring").path("failed").path("jobs").asInt()).isEqualTo(1);
+    assertThat(today.path("expiring").path("cancelled").path("jobs").asInt()).isEqualTo(1);
+    assertThat(today.path("total").path("bytes").asLong()).isEqualTo(3 * 28);
+    assertThat(forecast.path("upload_rate").path("method").asString()).contains("divided by 7");
+    assertThat(human.exitCode()).as("%s", human).isZero();
+    assertThat(human.stdout())
+        .contains("Upload rate: ")
+        .contains("Total: 3 jobs, 84 bytes pass their retention in 14 days");
+    assertThat(intact(store.oldCompleted())).as("a forecast deletes nothing").isTrue();
+  }
 }

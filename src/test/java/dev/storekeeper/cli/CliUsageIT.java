@@ -358,4 +358,22 @@ class CliUsageIT {
         .contains("mvn package");
     assertThat(result.stdout()).isEmpty();
   }
+
+  @Test
+  void forecastRefusesDaysOutsideOneTo365NamingTheOption() {
+    for (String days : List.of("0", "366", "two")) {
+      Result result = run("forecast", "--days", days);
+
+      assertThat(result.exitCode()).as("--days %s: %s", days, result).isEqualTo(2);
+      assertThat(result.stderr()).contains("--days").contains("between 1 and 365");
+    }
+  }
+
+  @Test
+  void aCapacityRunRefusesSelectorsNamingTheFlag() {
+    Result result = run("cleanup", "--capacity", "--dry-run", "--old-failed");
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(2);
+    assertThat(result.stderr()).contains("--old-failed cannot be combined with --capacity");
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import dev.storekeeper.StorekeeperApplication;
+import dev.storekeeper.cleanup.CapacityProperties;
 import dev.storekeeper.cleanup.CleanupProperties;
 import dev.storekeeper.processing.ProcessingProperties;
 import dev.storekeeper.storage.StorageProperties;
@@ -146,7 +147,18 @@ class SettingsIT {
         Arguments.of(variables("MAX_UPLOAD_BYTES=")),
         Arguments.of(variables("PLAN_MAX_AGE_HOURS=0")),
         Arguments.of(variables("PLAN_MAX_AGE_HOURS=8785")),
-        Arguments.of(variables("PLAN_MAX_AGE_HOURS=")));
+        Arguments.of(variables("PLAN_MAX_AGE_HOURS=")),
+        Arguments.of(
+            variables(
+                "STORAGE_HIGH_WATERMARK_PERCENT=100",
+                "STORAGE_LOW_WATERMARK_PERCENT=0",
+                "CAPACITY_CHECK_SECONDS=0",
+                "RETENTION_MIN_HOURS=-1",
+                "STORAGE_QUOTA_BYTES=0")),
+        Arguments.of(
+            variables("STORAGE_HIGH_WATERMARK_PERCENT=0", "STORAGE_LOW_WATERMARK_PERCENT=100")),
+        // low must be below high: equal is refused, naming the low watermark
+        Arguments.of(variables("STORAGE_LOW_WATERMARK_PERCENT=85")));
   }
 
   private static Map<String, String> variables(String... assignments) {
@@ -200,6 +212,11 @@ class SettingsIT {
     "MAX_UPLOAD_BYTES, 500MB, whole number",
     "PROCESSING_MAX_ATTEMPTS, three, whole number",
     "PLAN_MAX_AGE_HOURS, 1d, whole number",
+    "STORAGE_HIGH_WATERMARK_PERCENT, 85%, whole number",
+    "STORAGE_LOW_WATERMARK_PERCENT, eighty, whole number",
+    "STORAGE_QUOTA_BYTES, 10GB, whole number",
+    "CAPACITY_CHECK_SECONDS, 1m, whole number",
+    "RETENTION_MIN_HOURS, 1.5, whole number",
   })
   void refusesToStartNamingTheVariableThatIsNotOfItsType(
       String variable, String value, String type) {
@@ -306,6 +323,19 @@ class SettingsIT {
   }
 
   @Test
+  void refusesALowWatermarkAboveTheHighOneNamingBoth() {
+    assertThat(
+            problems(
+                failureDescription(
+                    Map.of(
+                        "STORAGE_HIGH_WATERMARK_PERCENT", "70",
+                        "STORAGE_LOW_WATERMARK_PERCENT", "75"))))
+        .containsExactly(
+            "  - STORAGE_LOW_WATERMARK_PERCENT must be lower than STORAGE_HIGH_WATERMARK_PERCENT,"
+                + " got \"75\"");
+  }
+
+  @Test
   void acceptsAFractionOfAnHourAsInterval() {
     whenStartedWith(
         Map.of("CLEANUP_INTERVAL_HOURS", "0.25", "CLEANUP_ENABLED", "false"),
@@ -334,6 +364,12 @@ class SettingsIT {
           assertThat(processing.maxConcurrentJobs()).isEqualTo(2);
           StorageProperties storage = context.getBean(StorageProperties.class);
           assertThat(storage.maxUploadBytes()).isEqualTo(524_288_000L);
+          CapacityProperties capacity = context.getBean(CapacityProperties.class);
+          assertThat(capacity.storageHighWatermarkPercent()).isEqualTo(85);
+          assertThat(capacity.storageLowWatermarkPercent()).isEqualTo(80);
+          assertThat(capacity.storageQuotaBytes()).as("no quota unless set").isNull();
+          assertThat(capacity.checkInterval()).isEqualTo(Duration.ofSeconds(60));
+          assertThat(capacity.minAge()).isEqualTo(Duration.ofHours(24));
         });
   }
 

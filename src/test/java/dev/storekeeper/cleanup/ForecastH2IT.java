@@ -1,0 +1,6 @@
+package dev.storekeeper.cleanup;
+
+import dev.storekeeper.OnH2;
+
+@OnH2
+class ForecastH2IT extends ForecastIT {}

@@ -1,0 +1,6 @@
+package dev.storekeeper.cleanup;
+
+import dev.storekeeper.OnPostgres;
+
+@OnPostgres
+class ForecastPostgresIT extends ForecastIT {}
