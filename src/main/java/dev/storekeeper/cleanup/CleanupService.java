@@ -325,7 +325,8 @@ public class CleanupService implements DisposableBean {
     return properties;
   }
 
-  private static String nodeName() {
+  /** This node in the ledger and the usage samples: host name and process id. */
+  public static String nodeName() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();

@@ -23,7 +23,9 @@ import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -37,6 +39,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The storage dashboard: server-rendered pages over the same services the JSON API uses ({@link
@@ -63,6 +66,8 @@ class DashboardController {
   private final CleanupReports reports;
   private final HoldService holds;
   private final StorageProperties storage;
+  private final UsageHistory history;
+  private final JsonMapper json;
   private final Clock clock;
   private final Figures figures = new Figures();
 
@@ -71,7 +76,11 @@ class DashboardController {
       CleanupReports reports,
       HoldService holds,
       StorageProperties storage,
+      UsageHistory history,
+      JsonMapper json,
       Clock clock) {
+    this.history = history;
+    this.json = json;
     this.cleanup = cleanup;
     this.reports = reports;
     this.holds = holds;
@@ -125,6 +134,10 @@ class DashboardController {
     model.addAttribute(
         "nextOffset", (long) offset + RUNS_PER_PAGE < totalRuns ? offset + RUNS_PER_PAGE : null);
     model.addAttribute("holds", holds.held(0, HOLDS_LISTED));
+    UsageHistory.Chart chart = history.chart(stats.generatedAt());
+    model.addAttribute("chart", chart);
+    model.addAttribute("chartJson", chartJson(chart));
+    model.addAttribute("ages", history.ages(stats.generatedAt()));
     return "dashboard/index";
   }
 
@@ -160,9 +173,7 @@ class DashboardController {
     return act(
         redirect,
         () -> {
-          CleanupRun run =
-              cleanup.run(CleanupRequest.full(Trigger.API, true), CleanupProgress.NONE);
-          return "redirect:/dashboard/runs/" + run.id();
+          return runAndShow(true);
         });
   }
 
@@ -193,13 +204,9 @@ class DashboardController {
                 "message",
                 "That dry run is no longer current (another run started since, or it is older than"
                     + " 10 minutes): here is a new one; confirm again.");
-            CleanupRun fresh =
-                cleanup.run(CleanupRequest.full(Trigger.API, true), CleanupProgress.NONE);
-            return "redirect:/dashboard/runs/" + fresh.id();
+            return runAndShow(true);
           }
-          CleanupRun run =
-              cleanup.run(CleanupRequest.full(Trigger.API, false), CleanupProgress.NONE);
-          return "redirect:/dashboard/runs/" + run.id();
+          return runAndShow(false);
         });
   }
 
@@ -234,14 +241,46 @@ class DashboardController {
         });
   }
 
+  /** The configured cleanup, as the API runs it (trigger api); answers its page. */
+  private String runAndShow(boolean dryRun) {
+    CleanupRun run = cleanup.run(CleanupRequest.full(Trigger.API, dryRun), CleanupProgress.NONE);
+    return "redirect:/dashboard/runs/" + run.id();
+  }
+
+  /**
+   * Whether a dry run may still confirm a real run: finished, recent, and no other run started at
+   * or after it (a tie counts against it: the picture may have changed).
+   */
   private boolean confirmable(CleanupRun run) {
     if (!run.dryRun() || run.finishedAt() == null) {
       return false;
     }
-    boolean newest =
-        cleanup.list(0, 1).stream().findFirst().map(r -> r.id().equals(run.id())).orElse(false);
-    return newest
-        && Duration.between(run.finishedAt(), clock.instant()).compareTo(PREVIEW_VALID_FOR) <= 0;
+    if (Duration.between(run.finishedAt(), clock.instant()).compareTo(PREVIEW_VALID_FOR) > 0) {
+      return false;
+    }
+    List<CleanupRun> newest = cleanup.list(0, 2);
+    return newest.stream().anyMatch(r -> r.id().equals(run.id()))
+        && newest.stream()
+            .filter(r -> !r.id().equals(run.id()))
+            .allMatch(r -> r.startedAt().isBefore(run.startedAt()));
+  }
+
+  /**
+   * The chart's data as JSON for the page's script (columns, times in epoch seconds, as uPlot takes
+   * them). It goes into a non-executed {@code application/json} script element, so {@code <} is
+   * escaped: no text in it can close the element.
+   */
+  private String chartJson(UsageHistory.Chart chart) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("t", chart.hourly().stream().map(p -> p.at().getEpochSecond()).toList());
+    data.put("used", chart.hourly().stream().map(UsageHistory.Point::usedBytes).toList());
+    data.put("jobs", chart.hourly().stream().map(UsageHistory.Point::jobs).toList());
+    data.put(
+        "runs",
+        chart.runs().stream()
+            .map(r -> Map.of("t", r.at().getEpochSecond(), "freed", r.bytesFreed()))
+            .toList());
+    return json.writeValueAsString(data).replace("<", "\\u003c");
   }
 
   /** Runs an action; a refusal (bad input, a run already going on) is shown on the dashboard. */

@@ -31,6 +31,7 @@ abstract class DashboardIT extends StorekeeperIT {
   static final String ADMIN = "Bearer " + ADMIN_TOKEN;
   private static final Pattern RUN_LOCATION = Pattern.compile("/dashboard/runs/([0-9a-f-]{36})$");
 
+  @org.springframework.beans.factory.annotation.Autowired UsageSampler sampler;
   Fixtures fixtures;
   Http api;
   FormSession browser;
@@ -158,11 +159,7 @@ abstract class DashboardIT extends StorekeeperIT {
       assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
     }
     assertThat(runsInLedger()).isZero();
-    assertThat(
-            jdbc.sql("select count(*) from jobs where held_at is not null")
-                .query(Long.class)
-                .single())
-        .isZero();
+    assertThat(count("select count(*) from jobs where held_at is not null")).isZero();
   }
 
   @Test
@@ -196,6 +193,7 @@ abstract class DashboardIT extends StorekeeperIT {
     assertThat(preview).contains(old.id().toString(), "Delete these items now");
     assertThat(preview).doesNotContain(recent.id().toString());
     assertThat(fixtures.intact(old)).isTrue();
+    clock.advance(Duration.ofSeconds(30)); // read the page; the ledger orders runs by their start
 
     UUID real = runIn(browser.post("/dashboard/run", Map.of("preview", dryRun.toString())));
 
@@ -227,11 +225,7 @@ abstract class DashboardIT extends StorekeeperIT {
     UUID next = runIn(browser.post("/dashboard/run", Map.of("preview", dryRun.toString())));
 
     assertThat(fixtures.intact(old)).isTrue();
-    assertThat(
-            jdbc.sql("select count(*) from cleanup_runs where dry_run = false")
-                .query(Long.class)
-                .single())
-        .isZero();
+    assertThat(count("select count(*) from cleanup_runs where dry_run = false")).isZero();
     assertThat(browser.get("/dashboard/runs/" + next).body())
         .contains("no longer current", "Delete these items now");
   }
@@ -258,11 +252,7 @@ abstract class DashboardIT extends StorekeeperIT {
     browser.get("/dashboard");
     browser.post("/dashboard/holds/" + old.id() + "/release", Map.of());
     assertThat(browser.get("/dashboard").body()).doesNotContain("data-held=");
-    assertThat(
-            jdbc.sql("select count(*) from jobs where held_at is not null")
-                .query(Long.class)
-                .single())
-        .isZero();
+    assertThat(count("select count(*) from jobs where held_at is not null")).isZero();
   }
 
   @Test
@@ -298,8 +288,99 @@ abstract class DashboardIT extends StorekeeperIT {
     assertThat(replayed.header("Location")).endsWith("/dashboard/login");
   }
 
+  @Test
+  void aConfirmationAfterAnotherRunDeletesNothing() {
+    CreatedJob old =
+        fixtures.aJob(JobStatus.COMPLETED).finishedAt(START.minus(Duration.ofDays(60))).create();
+    browser.login(ADMIN_TOKEN);
+    browser.get("/dashboard");
+    UUID dryRun = runIn(browser.post("/dashboard/dry-run", Map.of()));
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(
+            api.post("/cleanup/run?dry_run=true&orphaned_only=true", "Authorization", ADMIN)
+                .status())
+        .isEqualTo(200);
+    clock.advance(Duration.ofSeconds(5));
+
+    runIn(browser.post("/dashboard/run", Map.of("preview", dryRun.toString())));
+
+    assertThat(fixtures.intact(old)).isTrue();
+    assertThat(count("select count(*) from cleanup_runs where dry_run = false")).isZero();
+  }
+
+  @Test
+  void usageOverTimeShowsTheSamplesOfTheWindowAndRealRunsAsMarkers() {
+    jdbc.sql("delete from usage_samples").update();
+    fixtures.aJob(JobStatus.COMPLETED).finishedAt(START.minus(Duration.ofDays(200))).create();
+    clock.set(START.minus(Duration.ofDays(100)));
+    sampler.sample();
+    clock.set(START.minus(Duration.ofDays(10)));
+    sampler.sample();
+    clock.set(START.minus(Duration.ofDays(1)));
+    sampler.sample();
+    clock.set(START);
+    JsonNode run = api.post("/cleanup/run", "Authorization", ADMIN).json();
+    api.post("/cleanup/run?dry_run=true", "Authorization", ADMIN);
+
+    assertThat(count("select count(*) from usage_samples"))
+        .as("the sample older than CLEANUP_HISTORY_DAYS (90) is forgotten")
+        .isEqualTo(2);
+    browser.login(ADMIN_TOKEN);
+    String page = browser.get("/dashboard").body();
+
+    assertThat(page)
+        .contains("data-sample=\"" + START.minus(Duration.ofDays(10)) + "\"")
+        .contains("data-sample=\"" + START.minus(Duration.ofDays(1)) + "\"")
+        .doesNotContain("data-sample=\"" + START.minus(Duration.ofDays(100)) + "\"");
+    assertThat(page).contains("data-used=\"" + 28 + "\"");
+    assertThat(page).contains("data-mark=\"" + run.get("run_id").asText() + "\"");
+    assertThat(page.split("data-mark=", -1)).as("dry runs are not drawn").hasSize(2);
+    String marker = "id=\"usage-data\">";
+    int start = page.indexOf(marker) + marker.length();
+    String data = page.substring(start, page.indexOf("</script>", start));
+    JsonNode chart = tools.jackson.databind.json.JsonMapper.builder().build().readTree(data);
+    assertThat(chart.get("t")).hasSize(2);
+    assertThat(chart.get("used").get(1).asLong()).isEqualTo(28);
+    assertThat(chart.get("runs").get(0).get("freed").asLong())
+        .isEqualTo(run.get("bytes_freed").asLong())
+        .isPositive();
+  }
+
+  @Test
+  void theAgeHistogramPlacesFinishedJobsAgainstTheirRetention() {
+    fixtures.aJob(JobStatus.COMPLETED).finishedAt(START.minus(Duration.ofDays(2))).create();
+    fixtures.aJob(JobStatus.COMPLETED).finishedAt(START.minus(Duration.ofDays(45))).create();
+    fixtures.aJob(JobStatus.FAILED).finishedAt(START.minus(Duration.ofDays(3))).create();
+    fixtures.aJob(JobStatus.FAILED).finishedAt(START.minus(Duration.ofDays(10))).create();
+    fixtures.aJob(JobStatus.CANCELLED).finishedAt(START.minus(Duration.ofDays(400))).create();
+    browser.login(ADMIN_TOKEN);
+
+    String page = browser.get("/dashboard").body();
+
+    assertThat(ageCell(page, 1, "completed")).contains("data-count=\"1\"", "inside", "1 ✓");
+    assertThat(ageCell(page, 30, "completed")).contains("data-count=\"1\"", "past", "1 ✗");
+    assertThat(ageCell(page, 14, "completed")).contains("data-count=\"0\"", "inside");
+    assertThat(ageCell(page, 1, "failed")).contains("data-count=\"1\"", "inside");
+    assertThat(ageCell(page, 7, "failed")).contains("data-count=\"1\"", "past");
+    assertThat(ageCell(page, 365, "cancelled")).contains("data-count=\"1\"", "past");
+    assertThat(ageCell(page, 0, "completed")).contains("data-count=\"0\"");
+  }
+
+  private static String ageCell(String page, int fromDays, String status) {
+    int row = page.indexOf("data-age=\"" + fromDays + "\"");
+    assertThat(row).as("age row from %d days", fromDays).isNotNegative();
+    String rest = page.substring(row, page.indexOf("</tr>", row));
+    int cell = rest.indexOf("data-status=\"" + status + "\"");
+    int start = rest.lastIndexOf("<td", cell);
+    return rest.substring(start, rest.indexOf("</td>", cell));
+  }
+
   private long runsInLedger() {
-    return jdbc.sql("select count(*) from cleanup_runs").query(Long.class).single();
+    return count("select count(*) from cleanup_runs");
+  }
+
+  private long count(String sql) {
+    return jdbc.sql(sql).query(Long.class).single();
   }
 
   private static UUID runIn(FormSession.Page redirect) {
