@@ -53,7 +53,7 @@
     ],
     axes: [
       {},
-      { scale: "bytes", values: function (u, vals) { return vals.map(size); }, size: 70 },
+      { scale: "bytes", values: function (u, vals) { return vals.map(size); }, size: 84 },
       { scale: "jobs", side: 1, grid: { show: false } }
     ],
     hooks: { draw: [drawRuns] }

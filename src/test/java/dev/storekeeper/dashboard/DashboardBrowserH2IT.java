@@ -30,6 +30,7 @@ class DashboardBrowserH2IT extends StorekeeperIT {
 
   static ChromeDriver browser;
 
+  @org.springframework.beans.factory.annotation.Autowired UsageSampleRepository samples;
   Fixtures fixtures;
   Http api;
 
@@ -58,6 +59,19 @@ class DashboardBrowserH2IT extends StorekeeperIT {
     fixtures.aJob(JobStatus.COMPLETED).finishedAt(START.minus(Duration.ofDays(60))).create();
     fixtures.aJob(JobStatus.COMPLETED).finishedAt(START.minus(Duration.ofDays(2))).create();
     fixtures.aJob(JobStatus.FAILED).finishedAt(START.minus(Duration.ofDays(9))).create();
+    jdbc.sql("delete from usage_samples").update();
+    for (int hour = 20 * 24; hour >= 1; hour -= 6) {
+      long used = (480 - hour) * 3_000_000L + (hour % 24) * 500_000L;
+      samples.insert(
+          new UsageSampleRepository.Sample(
+              "node-a",
+              START.minus(Duration.ofHours(hour)),
+              used / 4,
+              used - used / 4,
+              (480 - hour) / 3,
+              80_000_000_000L - used,
+              250_000_000_000L));
+    }
 
     open("/");
     assertThat(browser.getCurrentUrl()).endsWith("/dashboard/login");
@@ -84,7 +98,30 @@ class DashboardBrowserH2IT extends StorekeeperIT {
             "return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) +"
                 + " document.cookie");
     assertThat(stored.toString()).doesNotContain(ADMIN_TOKEN).doesNotContain("STOREKEEPER");
+    assertThat(browser.findElements(By.cssSelector("#usage-chart canvas")))
+        .as("uPlot, served from the jar, drew the chart under the page's content security policy")
+        .hasSize(1);
+    assertThat(browser.findElements(By.cssSelector("#history-table tr[data-sample]")))
+        .as("one row per UTC day of samples: 12 May 12:00 to 1 June 06:00")
+        .hasSize(21);
+    browser.executeScript("document.getElementById('history').scrollIntoView()");
+    Chromium.screenshot(browser, "dashboard-history");
+    browser.executeScript("window.scrollTo(0, 0)");
     Chromium.screenshot(browser, "dashboard");
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 2400));
+    open("/dashboard");
+    Object overflow =
+        browser.executeScript(
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth");
+    Object wide =
+        browser.executeScript(
+            "return Array.from(document.querySelectorAll('main *')).filter(e =>"
+                + " e.getBoundingClientRect().right > document.documentElement.clientWidth"
+                + " && !e.closest('.scroll')).map(e => e.tagName + '#' + e.id + '.' +"
+                + " e.className).slice(0, 8).join(' ')");
+    assertThat(overflow).as("no sideways scrolling at a phone's width: %s", wide).isEqualTo(false);
+    Chromium.screenshot(browser, "dashboard-phone");
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1600));
   }
 
   @Test
