@@ -27,9 +27,12 @@ final class FormSession {
   final CookieManager cookies = new CookieManager();
   private final HttpClient client;
   private final String base;
+  private final String[] always;
   private String csrf;
 
-  FormSession(int port) {
+  /** {@code always}: header names and values sent with every request (a proxy's, say). */
+  FormSession(int port, String... always) {
+    this.always = always;
     this.base = "http://127.0.0.1:" + port;
     this.client =
         HttpClient.newBuilder()
@@ -79,6 +82,9 @@ final class FormSession {
   }
 
   Page send(HttpRequest.Builder request, String... headers) {
+    for (int i = 0; i + 1 < always.length; i += 2) {
+      request.setHeader(always[i], always[i + 1]);
+    }
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.setHeader(headers[i], headers[i + 1]);
     }
