@@ -291,6 +291,11 @@ public class CleanupService implements DisposableBean {
     return runs.list(offset, limit);
   }
 
+  /** Real (not dry) runs started at or after {@code from}, newest first, at most {@code limit}. */
+  public List<CleanupRun> realRunsSince(Instant from, int limit) {
+    return runs.realRunsSince(from, limit);
+  }
+
   public long countRuns() {
     return runs.count();
   }

@@ -137,7 +137,7 @@ class DashboardController {
     UsageHistory.Chart chart = history.chart(stats.generatedAt());
     model.addAttribute("chart", chart);
     model.addAttribute("chartJson", chartJson(chart));
-    model.addAttribute("ages", history.ages(stats.generatedAt()));
+    model.addAttribute("ages", history.ages(stats.generatedAt(), stats.jobs()));
     return "dashboard/index";
   }
 

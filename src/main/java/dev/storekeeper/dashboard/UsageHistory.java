@@ -1,9 +1,7 @@
 package dev.storekeeper.dashboard;
 
-import dev.storekeeper.cleanup.CleanupRun;
 import dev.storekeeper.cleanup.CleanupService;
 import dev.storekeeper.cleanup.RetentionPolicy;
-import dev.storekeeper.dashboard.UsageSampleRepository.Sample;
 import dev.storekeeper.jobs.JobRepository;
 import dev.storekeeper.jobs.JobRepository.AgeCounts;
 import dev.storekeeper.jobs.JobStatus;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +29,6 @@ class UsageHistory {
 
   static final Duration WINDOW = Duration.ofDays(30);
   static final int MAX_RUN_MARKS = 1000;
-  private static final int RUN_PAGE = 200;
 
   /** Age bounds of the histogram in days; the retention cut-offs are added to them. */
   static final List<Integer> AGE_DAYS = List.of(1, 7, 14, 30, 60, 90, 180, 365);
@@ -38,7 +36,7 @@ class UsageHistory {
   private static final List<JobStatus> FINISHED =
       List.of(JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED);
 
-  /** Usage at one moment: the last sample of its hour (or day), the lowest free space in it. */
+  /** Usage in one hour (or day): the highest usage and job count, the lowest free space in it. */
   record Point(Instant at, long usedBytes, long jobs, long freeBytes) {}
 
   /** A real run drawn on the chart. */
@@ -73,49 +71,68 @@ class UsageHistory {
 
   Chart chart(Instant now) {
     Instant from = now.minus(WINDOW);
-    List<Sample> window = samples.since(from);
-    return new Chart(
-        reduce(window, ChronoUnit.HOURS), reduce(window, ChronoUnit.DAYS), runMarks(from));
+    List<Point> hourly = samples.hourly(from);
+    return new Chart(hourly, daily(hourly), runMarks(from));
   }
 
-  /** One point per period: the last sample's figures, the lowest free space of any node in it. */
-  private static List<Point> reduce(List<Sample> window, ChronoUnit period) {
-    Map<Instant, Point> points = new LinkedHashMap<>();
-    for (Sample s : window) {
-      Instant key = s.sampledAt().truncatedTo(period);
-      Point before = points.get(key);
-      long free = before == null ? s.freeBytes() : Math.min(before.freeBytes(), s.freeBytes());
-      points.put(key, new Point(s.sampledAt(), s.usedBytes(), s.jobs(), free));
+  /** One point per UTC day: the highest usage and job count, the lowest free space. */
+  private static List<Point> daily(List<Point> hourly) {
+    Map<Instant, Point> days = new LinkedHashMap<>();
+    for (Point p : hourly) {
+      days.merge(
+          p.at().truncatedTo(ChronoUnit.DAYS),
+          p,
+          (a, b) ->
+              new Point(
+                  b.at(),
+                  Math.max(a.usedBytes(), b.usedBytes()),
+                  Math.max(a.jobs(), b.jobs()),
+                  Math.min(a.freeBytes(), b.freeBytes())));
     }
-    return List.copyOf(points.values());
+    return List.copyOf(days.values());
   }
 
   private List<RunMark> runMarks(Instant from) {
-    List<RunMark> marks = new ArrayList<>();
-    for (int offset = 0; offset < MAX_RUN_MARKS; offset += RUN_PAGE) {
-      List<CleanupRun> page = cleanup.list(offset, RUN_PAGE);
-      for (CleanupRun run : page) {
-        if (run.startedAt().isBefore(from)) {
-          return marks;
-        }
-        if (!run.dryRun()) {
-          marks.add(
-              new RunMark(
-                  run.id(),
-                  run.startedAt(),
-                  run.counts().bytesFreed(),
-                  run.outcome().value(),
-                  run.trigger().value()));
-        }
-      }
-      if (page.size() < RUN_PAGE) {
-        break;
-      }
-    }
-    return marks;
+    return cleanup.realRunsSince(from, MAX_RUN_MARKS).stream()
+        .map(
+            run ->
+                new RunMark(
+                    run.id(),
+                    run.startedAt(),
+                    run.counts().bytesFreed(),
+                    run.outcome().value(),
+                    run.trigger().value()))
+        .toList();
   }
 
-  List<AgeBucket> ages(Instant now) {
+  /**
+   * The age profile is one pass over every finished job, and it changes only as jobs finish, are
+   * deleted or grow older: it is recomputed when the jobs' counts by status change, and otherwise
+   * at most once per this period.
+   */
+  static final Duration AGES_FRESH_FOR = Duration.ofMinutes(1);
+
+  private record CachedAges(Instant at, Object jobsKey, List<AgeBucket> buckets) {}
+
+  private final AtomicReference<CachedAges> cachedAges = new AtomicReference<>();
+
+  /**
+   * The age profile at {@code now}; {@code jobsKey} is the jobs' counts by status at {@code now}.
+   */
+  List<AgeBucket> ages(Instant now, Object jobsKey) {
+    CachedAges cached = cachedAges.get();
+    if (cached != null
+        && cached.jobsKey().equals(jobsKey)
+        && !now.isBefore(cached.at())
+        && Duration.between(cached.at(), now).compareTo(AGES_FRESH_FOR) < 0) {
+      return cached.buckets();
+    }
+    List<AgeBucket> buckets = ages(now);
+    cachedAges.set(new CachedAges(now, jobsKey, buckets));
+    return buckets;
+  }
+
+  private List<AgeBucket> ages(Instant now) {
     RetentionPolicy policy = cleanup.properties().defaultPolicy();
     Map<JobStatus, Integer> retention = new EnumMap<>(JobStatus.class);
     retention.put(JobStatus.COMPLETED, policy.completedDays());

@@ -55,24 +55,28 @@ class UsageSampleRepository {
     }
   }
 
-  /** Samples taken at or after {@code from}, oldest first; bounded by the retention of samples. */
-  List<Sample> since(Instant from) {
+  /**
+   * Samples since {@code from} reduced to one row per hour in the database, so the page reads at
+   * most one row per hour whatever the number of nodes: the highest usage and job count of the
+   * hour, the lowest free space of any node in it.
+   */
+  List<UsageHistory.Point> hourly(Instant from) {
     return jdbc.sql(
             """
-            select node, sampled_at, upload_bytes, output_bytes, jobs, free_bytes, total_bytes
-              from usage_samples where sampled_at >= :from order by sampled_at, node
+            select date_trunc('hour', sampled_at) as sampled_hour,
+                   max(upload_bytes + output_bytes) as used, max(jobs) as jobs,
+                   min(free_bytes) as free
+              from usage_samples where sampled_at >= :from
+             group by date_trunc('hour', sampled_at) order by sampled_hour
             """)
         .param("from", ts(from))
         .query(
             (rs, n) ->
-                new Sample(
-                    rs.getString("node"),
-                    instant(rs, "sampled_at"),
-                    rs.getLong("upload_bytes"),
-                    rs.getLong("output_bytes"),
+                new UsageHistory.Point(
+                    instant(rs, "sampled_hour"),
+                    rs.getLong("used"),
                     rs.getLong("jobs"),
-                    rs.getLong("free_bytes"),
-                    rs.getLong("total_bytes")))
+                    rs.getLong("free")))
         .list();
   }
 

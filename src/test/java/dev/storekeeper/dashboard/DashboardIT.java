@@ -353,6 +353,7 @@ abstract class DashboardIT extends StorekeeperIT {
     fixtures.aJob(JobStatus.FAILED).finishedAt(START.minus(Duration.ofDays(3))).create();
     fixtures.aJob(JobStatus.FAILED).finishedAt(START.minus(Duration.ofDays(10))).create();
     fixtures.aJob(JobStatus.CANCELLED).finishedAt(START.minus(Duration.ofDays(400))).create();
+    clock.advance(UsageHistory.AGES_FRESH_FOR); // a later instant than other tests' pages
     browser.login(ADMIN_TOKEN);
 
     String page = browser.get("/dashboard").body();
@@ -364,6 +365,12 @@ abstract class DashboardIT extends StorekeeperIT {
     assertThat(ageCell(page, 7, "failed")).contains("data-count=\"1\"", "past");
     assertThat(ageCell(page, 365, "cancelled")).contains("data-count=\"1\"", "past");
     assertThat(ageCell(page, 0, "completed")).contains("data-count=\"0\"");
+
+    fixtures.aJob(JobStatus.COMPLETED).finishedAt(clock.instant().minusSeconds(60)).create();
+    String after = browser.get("/dashboard").body();
+    assertThat(ageCell(after, 0, "completed"))
+        .as("a job that finished since is counted at once")
+        .contains("data-count=\"1\"");
   }
 
   private static String ageCell(String page, int fromDays, String status) {
