@@ -64,9 +64,10 @@ echo "== machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
 echo "== GET /cleanup/stats (the JSON the page's usage panels come from)"
 java bench/StatsLatency.java "$base/cleanup/stats" "$token" "$calls" "$warmup" "$target_ms" || status=1
-echo "== GET /dashboard (the whole page, rendered)"
-java bench/DashboardLatency.java "$base" "$token" /dashboard "$calls" "$warmup" "$target_ms" || status=1
+session=$(java bench/DashboardLogin.java "$base" "$token")
+echo "== GET /dashboard (the whole page, rendered, with a session from the login form)"
+java bench/StatsLatency.java "$base/dashboard" "$session" "$calls" "$warmup" "$target_ms" || status=1
 echo "== GET /dashboard/runs/$run_id (one run with its first 100 items)"
-java bench/DashboardLatency.java "$base" "$token" "/dashboard/runs/$run_id" "$calls" "$warmup" "$target_ms" || status=1
+java bench/StatsLatency.java "$base/dashboard/runs/$run_id" "$session" "$calls" "$warmup" "$target_ms" || status=1
 echo "== machine after: load average $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$status"
