@@ -10,6 +10,9 @@ import java.util.Arrays;
  * {@code warmup} calls that are not counted) and prints nearest-rank percentiles in ms.
  *
  * <p>java bench/StatsLatency.java URL TOKEN CALLS WARMUP TARGET_P99_MS
+ *
+ * <p>TOKEN is sent as {@code Authorization: Bearer TOKEN}; {@code cookie:NAME=VALUE} sends that
+ * cookie instead (a dashboard session, see DashboardLogin.java).
  */
 public class StatsLatency {
 
@@ -21,7 +24,9 @@ public class StatsLatency {
     double target = Double.parseDouble(args[4]);
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest request =
-        HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token).GET().build();
+        token.startsWith("cookie:")
+            ? HttpRequest.newBuilder(url).header("Cookie", token.substring(7)).GET().build()
+            : HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token).GET().build();
 
     long first = 0;
     for (int i = 0; i < warmup; i++) {

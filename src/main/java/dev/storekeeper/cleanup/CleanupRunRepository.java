@@ -290,6 +290,19 @@ class CleanupRunRepository {
         .list();
   }
 
+  /** Runs that were not dry runs, started at or after {@code from}, newest first. */
+  List<CleanupRun> realRunsSince(Instant from, int limit) {
+    return jdbc.sql(
+            """
+            select * from cleanup_runs where dry_run = false and started_at >= :from
+             order by started_at desc, id desc fetch first :limit rows only
+            """)
+        .param("from", ts(from))
+        .param("limit", limit)
+        .query(CleanupRunRepository::map)
+        .list();
+  }
+
   long count() {
     return jdbc.sql("select count(*) from cleanup_runs").query(Long.class).single();
   }

@@ -523,6 +523,11 @@ public class CleanupService implements DisposableBean {
     return runs.list(offset, limit);
   }
 
+  /** Real (not dry) runs started at or after {@code from}, newest first, at most {@code limit}. */
+  public List<CleanupRun> realRunsSince(Instant from, int limit) {
+    return runs.realRunsSince(from, limit);
+  }
+
   public long countRuns() {
     return runs.count();
   }
@@ -557,7 +562,8 @@ public class CleanupService implements DisposableBean {
     return properties;
   }
 
-  private static String nodeName() {
+  /** This node in the ledger and the usage samples: host name and process id. */
+  public static String nodeName() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();

@@ -13,7 +13,7 @@ import java.util.UUID;
  * digits inside their range, a parameter may appear once, and a name the endpoint does not take is
  * refused rather than ignored (a mistyped {@code dryrun=true} must not become a real run).
  */
-final class QueryParameters {
+public final class QueryParameters {
 
   static final int MAX_DAYS = 36500;
   private static final int MAX_ECHO = 60;
@@ -21,7 +21,7 @@ final class QueryParameters {
   private QueryParameters() {}
 
   /** Refuses names the endpoint does not take and names given more than once. */
-  static void requireKnown(HttpServletRequest request, Set<String> allowed) {
+  public static void requireKnown(HttpServletRequest request, Set<String> allowed) {
     for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
       String name = parameter.getKey();
       if (!allowed.contains(name)) {
@@ -62,21 +62,21 @@ final class QueryParameters {
     return (int) number(name, value, 0, MAX_DAYS, "a whole number of days");
   }
 
-  static int integer(String name, String value, int fallback, int min, int max) {
+  public static int integer(String name, String value, int fallback, int min, int max) {
     if (value == null) {
       return fallback;
     }
     return (int) number(name, value, min, max, "a whole number");
   }
 
-  static long position(String name, String value) {
+  public static long position(String name, String value) {
     if (value == null) {
       return 0;
     }
     return number(name, value, 0, Long.MAX_VALUE, "a whole number");
   }
 
-  static UUID uuid(String name, String value) {
+  public static UUID uuid(String name, String value) {
     try {
       if (value.length() == 36) {
         return UUID.fromString(value);

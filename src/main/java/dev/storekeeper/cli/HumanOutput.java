@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * The text an operator reads: a run's report, the storage statistics and item lines. It renders the
  * same documents {@code --json} prints; it computes nothing of its own.
  */
-final class HumanOutput {
+public final class HumanOutput {
 
   private static final String[] UNITS = {"B", "KB", "MB", "GB", "TB", "PB"};
 
@@ -31,7 +31,7 @@ final class HumanOutput {
   }
 
   /** 0 B, 999 B, 1.0 KB, 12.3 MB: powers of 1024, like the size_mb/size_gb figures. */
-  static String size(long bytes) {
+  public static String size(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
     }
@@ -44,7 +44,7 @@ final class HumanOutput {
     return String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
   }
 
-  static String age(Long seconds) {
+  public static String age(Long seconds) {
     if (seconds == null) {
       return "-";
     }
@@ -58,7 +58,7 @@ final class HumanOutput {
     return seconds / 60 + " min";
   }
 
-  static String duration(Long millis) {
+  public static String duration(Long millis) {
     if (millis == null) {
       return "-";
     }

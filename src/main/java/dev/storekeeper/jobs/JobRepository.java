@@ -172,6 +172,59 @@ public class JobRepository {
         == 1;
   }
 
+  /** How many instants {@link #ageCounts} takes: the dashboard's age bounds and cut-offs fit. */
+  public static final int AGE_BOUNDS = 12;
+
+  /**
+   * Finished jobs of one status, and how many of them finished before each bound given to {@link
+   * #ageCounts} (same order).
+   */
+  public record AgeCounts(JobStatus status, long jobs, long[] finishedBefore) {}
+
+  /**
+   * The age profile of finished jobs: per finished status, how many finished before each of exactly
+   * {@link #AGE_BOUNDS} instants. One pass over {@code jobs_status_completed_idx}, like {@link
+   * #usage}.
+   */
+  public List<AgeCounts> ageCounts(List<Instant> bounds) {
+    if (bounds.size() != AGE_BOUNDS) {
+      throw new IllegalArgumentException(
+          "Expected " + AGE_BOUNDS + " age bounds, got " + bounds.size());
+    }
+    var statement =
+        jdbc.sql(
+            """
+            select status, count(*) as jobs,
+                   count(*) filter (where completed_at < :b0) as b0,
+                   count(*) filter (where completed_at < :b1) as b1,
+                   count(*) filter (where completed_at < :b2) as b2,
+                   count(*) filter (where completed_at < :b3) as b3,
+                   count(*) filter (where completed_at < :b4) as b4,
+                   count(*) filter (where completed_at < :b5) as b5,
+                   count(*) filter (where completed_at < :b6) as b6,
+                   count(*) filter (where completed_at < :b7) as b7,
+                   count(*) filter (where completed_at < :b8) as b8,
+                   count(*) filter (where completed_at < :b9) as b9,
+                   count(*) filter (where completed_at < :b10) as b10,
+                   count(*) filter (where completed_at < :b11) as b11
+              from jobs where status in ('completed', 'failed', 'cancelled') group by status
+            """);
+    for (int i = 0; i < AGE_BOUNDS; i++) {
+      statement = statement.param("b" + i, ts(bounds.get(i)));
+    }
+    return statement
+        .query(
+            (rs, n) -> {
+              long[] before = new long[AGE_BOUNDS];
+              for (int i = 0; i < AGE_BOUNDS; i++) {
+                before[i] = rs.getLong("b" + i);
+              }
+              return new AgeCounts(
+                  JobStatus.of(rs.getString("status")), rs.getLong("jobs"), before);
+            })
+        .list();
+  }
+
   // ---- the cleanup protocol ------------------------------------------------------------------
 
   /**

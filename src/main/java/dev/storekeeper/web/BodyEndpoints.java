@@ -56,10 +56,21 @@ final class BodyEndpoints {
                 "a JSON object {\"reason\": \"why the job is held\"} of at most "
                     + MAX_JSON_BODY
                     + " bytes",
+                BodyEndpoints::smallJson),
+            new BodyEndpoint(
+                "POST",
+                patterns("/dashboard/**"),
+                MediaType.APPLICATION_FORM_URLENCODED,
+                "an HTML form (application/x-www-form-urlencoded) of at most "
+                    + MAX_JSON_BODY
+                    + " bytes",
                 BodyEndpoints::smallJson));
   }
 
-  /** A hold's body is one short reason: a larger one is not what it claims to be. */
+  /**
+   * A hold's body is one short reason, a dashboard form a token, a job id and a reason: a larger
+   * one is not what it claims to be.
+   */
   static final int MAX_JSON_BODY = 16 * 1024;
 
   private static Optional<ProblemDetail> smallJson(HttpServletRequest request, long contentLength) {
@@ -69,9 +80,9 @@ final class BodyEndpoints {
     return Optional.of(
         ProblemType.INVALID_REQUEST.problem(
             contentLength < 0
-                ? "Send the JSON body with a Content-Length (at most %d bytes), not chunked"
+                ? "Send the body with a Content-Length (at most %d bytes), not chunked"
                     .formatted(MAX_JSON_BODY)
-                : "The JSON body is %d bytes; at most %d are accepted"
+                : "The body is %d bytes; at most %d are accepted"
                     .formatted(contentLength, MAX_JSON_BODY)));
   }
 

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ProblemDetail;
@@ -65,11 +66,20 @@ class SecurityConfig {
           PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.DELETE, "/jobs/*"),
           PathPatternRequestMatcher.withDefaults().matcher("/jobs/*/hold"));
 
+  /**
+   * One count of wrong tokens per address, shared by the bearer header and the dashboard's login
+   * form, so that the form is not a second, unlimited door for guessing the admin token.
+   */
   @Bean
+  FailedAttempts failedAttempts(WebProperties web, Clock clock) {
+    return new FailedAttempts(web.authFailuresPerMinute(), clock);
+  }
+
+  @Bean
+  @Order(2)
   SecurityFilterChain filterChain(
-      HttpSecurity http, AdminToken admin, ClientAccess clients, WebProperties web, Clock clock)
+      HttpSecurity http, AdminToken admin, ClientAccess clients, FailedAttempts failures)
       throws Exception {
-    FailedAttempts failures = new FailedAttempts(web.authFailuresPerMinute(), clock);
     http.csrf(csrf -> csrf.disable())
         .cors(cors -> cors.disable()) // CORS, if configured, is answered before security
         .httpBasic(basic -> basic.disable())

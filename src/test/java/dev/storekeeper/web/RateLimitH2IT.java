@@ -92,4 +92,18 @@ class RateLimitH2IT extends StorekeeperIT {
       clock.advance(Duration.ofSeconds(10));
     }
   }
+
+  @Test
+  void wrongTokensAtTheDashboardLoginCountAgainstTheSameLimit() {
+    dev.storekeeper.dashboard.LoginForm form = new dev.storekeeper.dashboard.LoginForm(port);
+    for (int i = 1; i <= 10; i++) {
+      assertThat(form.login("wrong-" + i)).as("attempt %d", i).endsWith("/dashboard/login?error");
+    }
+
+    assertThat(form.login(ADMIN_TOKEN)).endsWith("/dashboard/login?blocked");
+    assertThat(stats(ADMIN_TOKEN).status()).isEqualTo(429);
+
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(form.login(ADMIN_TOKEN)).endsWith("/dashboard");
+  }
 }

@@ -1,0 +1,6 @@
+package dev.storekeeper.dashboard;
+
+import dev.storekeeper.OnPostgres;
+
+@OnPostgres
+class DashboardPostgresIT extends DashboardIT {}
