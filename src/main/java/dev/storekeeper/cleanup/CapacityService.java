@@ -73,6 +73,32 @@ public class CapacityService implements DisposableBean {
   public record Status(
       Usage usage, int high, int low, boolean aboveHigh, long eligibleJobs, boolean exhausted) {}
 
+  /**
+   * Usage against the watermarks as a page shows it: measured, but without counting what capacity
+   * may delete (that count reads the expired range of the jobs; {@link #status} does it).
+   */
+  public record Glance(
+      String source,
+      long usedBytes,
+      long totalBytes,
+      int usagePercent,
+      int high,
+      int low,
+      boolean aboveHigh) {}
+
+  public Glance glance() {
+    Usage now = usage.measure();
+    CapacityTarget target = CapacityTarget.of(now, properties, clock.instant());
+    return new Glance(
+        now.source().value(),
+        now.usedBytes(),
+        now.totalBytes(),
+        now.percent(),
+        target.high(),
+        target.low(),
+        target.aboveHigh());
+  }
+
   public Status status() {
     Usage now = usage.measure();
     CapacityTarget target = CapacityTarget.of(now, properties, clock.instant());

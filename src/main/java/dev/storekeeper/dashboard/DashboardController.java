@@ -7,6 +7,7 @@ import static dev.storekeeper.cleanup.QueryParameters.uuid;
 
 import dev.storekeeper.NotFoundException;
 import dev.storekeeper.StorekeeperException;
+import dev.storekeeper.cleanup.CapacityService;
 import dev.storekeeper.cleanup.CleanupItem;
 import dev.storekeeper.cleanup.CleanupProgress;
 import dev.storekeeper.cleanup.CleanupReports;
@@ -16,6 +17,7 @@ import dev.storekeeper.cleanup.CleanupReports.StorageStats;
 import dev.storekeeper.cleanup.CleanupRequest;
 import dev.storekeeper.cleanup.CleanupRun;
 import dev.storekeeper.cleanup.CleanupService;
+import dev.storekeeper.cleanup.ForecastService;
 import dev.storekeeper.cleanup.HoldService;
 import dev.storekeeper.cleanup.Trigger;
 import dev.storekeeper.storage.StorageProperties;
@@ -65,6 +67,8 @@ class DashboardController {
   private final CleanupService cleanup;
   private final CleanupReports reports;
   private final HoldService holds;
+  private final CapacityService capacity;
+  private final ForecastService forecasts;
   private final StorageProperties storage;
   private final UsageHistory history;
   private final JsonMapper json;
@@ -75,6 +79,8 @@ class DashboardController {
       CleanupService cleanup,
       CleanupReports reports,
       HoldService holds,
+      CapacityService capacity,
+      ForecastService forecasts,
       StorageProperties storage,
       UsageHistory history,
       JsonMapper json,
@@ -84,6 +90,8 @@ class DashboardController {
     this.cleanup = cleanup;
     this.reports = reports;
     this.holds = holds;
+    this.capacity = capacity;
+    this.forecasts = forecasts;
     this.storage = storage;
     this.clock = clock;
   }
@@ -127,6 +135,10 @@ class DashboardController {
     model.addAttribute("minFreeBytes", minFree);
     model.addAttribute("belowMinFree", stats.disk().freeBytes() < minFree);
     model.addAttribute("attention", Attention.of(stats, minFree, figures));
+    CapacityService.Glance usage = capacity.glance();
+    model.addAttribute("capacity", usage);
+    // what capacity may still delete is counted only when it matters: at or above high
+    model.addAttribute("capacityExhausted", usage.aboveHigh() && capacity.status().exhausted());
     model.addAttribute("runs", runs);
     model.addAttribute("totalRuns", totalRuns);
     model.addAttribute("runsOffset", offset);
@@ -139,6 +151,19 @@ class DashboardController {
     model.addAttribute("chartJson", chartJson(chart));
     model.addAttribute("ages", history.ages(stats.generatedAt(), stats.jobs()));
     return "dashboard/index";
+  }
+
+  /** The expiry forecast (GET /cleanup/forecast) as a table, on its own page: it reads the jobs. */
+  @GetMapping("/dashboard/forecast")
+  String forecast(
+      @RequestParam(name = "days", required = false) String days,
+      HttpServletRequest request,
+      Model model) {
+    requireKnown(request, Set.of("days"));
+    int span = integer("days", days, ForecastService.DEFAULT_DAYS, 1, ForecastService.MAX_DAYS);
+    model.addAttribute("f", figures);
+    model.addAttribute("forecast", forecasts.forecast(span));
+    return "dashboard/forecast";
   }
 
   @GetMapping("/dashboard/runs/{id}")

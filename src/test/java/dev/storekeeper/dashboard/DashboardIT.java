@@ -143,6 +143,54 @@ abstract class DashboardIT extends StorekeeperIT {
   }
 
   @Test
+  void thePageShowsUsageAgainstTheCapacityWatermarks() {
+    browser.login(ADMIN_TOKEN);
+
+    String page = browser.get("/dashboard").body();
+
+    Matcher capacity =
+        Pattern.compile(
+                "id=\"usage-capacity\"\\s+data-percent=\"(\\d+)\" data-high=\"99\" data-low=\"80\""
+                    + " data-source=\"(filesystem|quota)\"")
+            .matcher(page);
+    assertThat(capacity.find()).as("the capacity line with the watermarks in force").isTrue();
+    int percent = Integer.parseInt(capacity.group(1));
+    assertThat(percent).isBetween(0, 100);
+    assertThat(page)
+        .contains(percent < 99 ? "✓ below the high watermark" : "⚠ at or above the high watermark")
+        .contains("id=\"capacity-meter\"");
+  }
+
+  @Test
+  void theForecastPageShowsWhatTheForecastEndpointAnswers() {
+    // completed retention is 30 days: these pass it in 2 and 5 days
+    fixtures.aJob(JobStatus.COMPLETED).finishedAt(START.minus(Duration.ofDays(28))).create();
+    fixtures.aJob(JobStatus.COMPLETED).finishedAt(START.minus(Duration.ofDays(25))).create();
+    browser.login(ADMIN_TOKEN);
+
+    String page = browser.get("/dashboard/forecast?days=7").body();
+    JsonNode forecast =
+        api.get("/cleanup/forecast?days=7", "Authorization", ADMIN).json().get("per_day");
+    FormSession.Page refused = browser.get("/dashboard/forecast?days=0");
+
+    assertThat(forecast).hasSize(7);
+    long listed = 0;
+    for (JsonNode day : forecast) {
+      long jobs = day.get("total").get("jobs").asLong();
+      listed += jobs;
+      assertThat(page)
+          .contains(
+              "data-date=\"%s\" data-jobs=\"%d\" data-bytes=\"%d\""
+                  .formatted(
+                      day.get("date").asString(), jobs, day.get("total").get("bytes").asLong()));
+    }
+    assertThat(listed).isEqualTo(2);
+    assertThat(page).contains("Upload rate:");
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.body()).contains("\"parameter\":\"days\"");
+  }
+
+  @Test
   void aSessionCookieWithoutTheCsrfTokenCannotPost() {
     CreatedJob old =
         fixtures.aJob(JobStatus.COMPLETED).finishedAt(START.minus(Duration.ofDays(60))).create();
