@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -133,6 +134,7 @@ class DashboardBrowserH2IT extends StorekeeperIT {
     logIn();
 
     browser.findElement(By.id("dry-run")).click();
+    awaitHeading("Dry run");
 
     assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Dry run");
     assertThat(browser.findElements(By.cssSelector("tr[data-job='" + old.id() + "']"))).hasSize(1);
@@ -143,6 +145,7 @@ class DashboardBrowserH2IT extends StorekeeperIT {
     clock.advance(Duration.ofSeconds(30)); // read the page; the ledger orders runs by their start
 
     browser.findElement(By.id("confirm-run")).click();
+    awaitHeading("Run");
 
     assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Run");
     assertThat(browser.findElement(By.id("run-outcome")).getText()).isEqualTo("succeeded");
@@ -170,13 +173,16 @@ class DashboardBrowserH2IT extends StorekeeperIT {
     browser.executeScript(
         "document.querySelectorAll('input[name=_csrf]').forEach(e => e.remove())");
     browser.findElement(By.id("dry-run")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(driver -> driver.getPageSource().contains("CSRF token is missing"));
 
     assertThat(browser.getPageSource()).contains("CSRF token is missing");
     assertThat(jdbc.sql("select count(*) from cleanup_runs").query(Long.class).single()).isZero();
 
     open("/dashboard");
     browser.findElement(By.cssSelector("form.logout button")).click();
-    assertThat(browser.getCurrentUrl()).endsWith("/dashboard/login?logout");
+    // the click returns once the form is submitted, not once the redirect after it has loaded
+    awaitUrlEndingWith("/dashboard/login?logout");
     open("/dashboard");
     assertThat(browser.getCurrentUrl()).endsWith("/dashboard/login");
   }
@@ -185,6 +191,18 @@ class DashboardBrowserH2IT extends StorekeeperIT {
     open("/dashboard/login");
     browser.findElement(By.id("token")).sendKeys(ADMIN_TOKEN);
     browser.findElement(By.cssSelector("#login-form button")).click();
+    awaitUrlEndingWith("/dashboard");
+  }
+
+  /** Waits for the page a click leads to: clicks return before the next page has loaded. */
+  private static void awaitHeading(String prefix) {
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(driver -> driver.findElement(By.tagName("h1")).getText().startsWith(prefix));
+  }
+
+  private static void awaitUrlEndingWith(String suffix) {
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(driver -> driver.getCurrentUrl().endsWith(suffix));
   }
 
   private void open(String path) {
