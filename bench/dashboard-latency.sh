@@ -26,28 +26,8 @@ token="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 psql=(psql -X -q -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1)
 base="http://127.0.0.1:$port"
 
-mkdir -p "$out"
-if [[ ! -f "$jar" ]]; then
-  mvn -B -q package -DskipTests
-fi
-
-echo "== database $db: recreated"
-"${psql[@]}" -d postgres -c "drop database if exists $db" -c "create database $db"
-
-echo "== service on port $port (log: $out/service.log)"
-rm -rf "$out/data"
-SERVER_PORT="$port" DATA_DIR="$out/data" ADMIN_TOKEN="$token" CLEANUP_ENABLED=false \
-  SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$db" SPRING_DATASOURCE_USERNAME=postgres \
-  SPRING_DATASOURCE_PASSWORD= \
-  java -jar "$jar" >"$out/service.log" 2>&1 &
-service=$!
-trap 'kill "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  if curl -fs -o /dev/null "$base/health"; then break; fi
-  if ! kill -0 "$service" 2>/dev/null; then echo "the service stopped; see $out/service.log" >&2; exit 2; fi
-  sleep 1
-done
-curl -fs -o /dev/null "$base/health"
+# shellcheck source=lib/service-on-postgres.sh
+. bench/lib/service-on-postgres.sh
 
 echo "== seeding $jobs jobs and 30 days of usage samples"
 "${psql[@]}" -d "$db" -v jobs="$jobs" -f bench/seed-jobs.sql

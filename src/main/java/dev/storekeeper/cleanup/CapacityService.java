@@ -74,8 +74,9 @@ public class CapacityService implements DisposableBean {
       Usage usage, int high, int low, boolean aboveHigh, long eligibleJobs, boolean exhausted) {}
 
   /**
-   * Usage against the watermarks as a page shows it: measured, but without counting what capacity
-   * may delete (that count reads the expired range of the jobs; {@link #status} does it).
+   * Usage against the watermarks as a page shows it, from one measurement. What capacity may still
+   * delete is counted (it reads the expired range of the jobs) only at or above the high watermark,
+   * the only place where {@code exhausted} can be true.
    */
   public record Glance(
       String source,
@@ -84,11 +85,13 @@ public class CapacityService implements DisposableBean {
       int usagePercent,
       int high,
       int low,
-      boolean aboveHigh) {}
+      boolean aboveHigh,
+      boolean exhausted) {}
 
   public Glance glance() {
     Usage now = usage.measure();
     CapacityTarget target = CapacityTarget.of(now, properties, clock.instant());
+    boolean above = target.aboveHigh();
     return new Glance(
         now.source().value(),
         now.usedBytes(),
@@ -96,7 +99,8 @@ public class CapacityService implements DisposableBean {
         now.percent(),
         target.high(),
         target.low(),
-        target.aboveHigh());
+        above,
+        above && eligibleJobs(target.cutoff()) == 0);
   }
 
   public Status status() {

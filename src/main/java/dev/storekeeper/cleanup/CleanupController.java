@@ -1,8 +1,10 @@
 package dev.storekeeper.cleanup;
 
+import static dev.storekeeper.cleanup.QueryParameters.MAX_PAGE;
 import static dev.storekeeper.cleanup.QueryParameters.bool;
 import static dev.storekeeper.cleanup.QueryParameters.days;
 import static dev.storekeeper.cleanup.QueryParameters.integer;
+import static dev.storekeeper.cleanup.QueryParameters.nextPage;
 import static dev.storekeeper.cleanup.QueryParameters.position;
 import static dev.storekeeper.cleanup.QueryParameters.requireKnown;
 import static dev.storekeeper.cleanup.QueryParameters.uuid;
@@ -75,7 +77,6 @@ import org.springframework.web.bind.annotation.RestController;
 class CleanupController {
 
   private static final int DEFAULT_ITEMS = 100;
-  private static final int MAX_PAGE = 1000;
   private static final int DEFAULT_RUNS = 50;
   private static final Set<String> RUN_PARAMETERS =
       Set.of(
@@ -393,11 +394,7 @@ class CleanupController {
     int size = integer("limit", limit, DEFAULT_RUNS, 1, MAX_PAGE);
     long total = cleanup.countRuns();
     List<RunSummary> page = cleanup.list(skip, size).stream().map(RunSummary::of).toList();
-    String next =
-        (long) skip + size < total
-            ? "/cleanup/runs?offset=" + (skip + size) + "&limit=" + size
-            : null;
-    return new RunPage(total, skip, size, page, next);
+    return new RunPage(total, skip, size, page, nextPage("/cleanup/runs", skip, size, total));
   }
 
   @Operation(

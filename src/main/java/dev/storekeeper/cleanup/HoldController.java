@@ -1,6 +1,8 @@
 package dev.storekeeper.cleanup;
 
+import static dev.storekeeper.cleanup.QueryParameters.MAX_PAGE;
 import static dev.storekeeper.cleanup.QueryParameters.integer;
+import static dev.storekeeper.cleanup.QueryParameters.nextPage;
 import static dev.storekeeper.cleanup.QueryParameters.requireKnown;
 import static dev.storekeeper.cleanup.QueryParameters.uuid;
 
@@ -40,7 +42,6 @@ import tools.jackson.databind.JsonNode;
 class HoldController {
 
   private static final int DEFAULT_PAGE = 100;
-  private static final int MAX_PAGE = 1000;
 
   private final HoldService holds;
 
@@ -127,9 +128,7 @@ class HoldController {
     int size = integer("limit", limit, DEFAULT_PAGE, 1, MAX_PAGE);
     long total = holds.countHeld();
     List<HoldView> page = holds.held(skip, size).stream().map(HoldView::of).toList();
-    String next =
-        (long) skip + size < total ? "/holds?offset=" + (skip + size) + "&limit=" + size : null;
-    return new HoldPage(total, skip, size, page, next);
+    return new HoldPage(total, skip, size, page, nextPage("/holds", skip, size, total));
   }
 
   private static String reasonOf(JsonNode body) {

@@ -1,5 +1,6 @@
 package dev.storekeeper.cleanup;
 
+import static dev.storekeeper.cleanup.QueryParameters.MAX_PAGE;
 import static dev.storekeeper.cleanup.QueryParameters.bool;
 import static dev.storekeeper.cleanup.QueryParameters.integer;
 import static dev.storekeeper.cleanup.QueryParameters.requireKnown;
@@ -65,7 +66,6 @@ import org.springframework.web.bind.annotation.RestController;
 class PlanController {
 
   private static final int DEFAULT_ITEMS = 100;
-  private static final int MAX_PAGE = 1000;
   private static final Set<String> PLAN_PARAMETERS =
       Set.of(
           "orphaned_only",

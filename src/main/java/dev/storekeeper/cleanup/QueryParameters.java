@@ -15,6 +15,17 @@ import java.util.UUID;
  */
 public final class QueryParameters {
 
+  /** The largest page any list endpoint answers. */
+  public static final int MAX_PAGE = 1000;
+
+  /**
+   * The link to the page after {@code [skip, skip + size)} of an offset-paged list at {@code path},
+   * or null when that page was the last.
+   */
+  static String nextPage(String path, int skip, int size, long total) {
+    return (long) skip + size < total ? path + "?offset=" + (skip + size) + "&limit=" + size : null;
+  }
+
   static final int MAX_DAYS = 36500;
   private static final int MAX_ECHO = 60;
 

@@ -135,10 +135,7 @@ class DashboardController {
     model.addAttribute("minFreeBytes", minFree);
     model.addAttribute("belowMinFree", stats.disk().freeBytes() < minFree);
     model.addAttribute("attention", Attention.of(stats, minFree, figures));
-    CapacityService.Glance usage = capacity.glance();
-    model.addAttribute("capacity", usage);
-    // what capacity may still delete is counted only when it matters: at or above high
-    model.addAttribute("capacityExhausted", usage.aboveHigh() && capacity.status().exhausted());
+    model.addAttribute("capacity", capacity.glance());
     model.addAttribute("runs", runs);
     model.addAttribute("totalRuns", totalRuns);
     model.addAttribute("runsOffset", offset);
