@@ -112,6 +112,11 @@ abstract class RequestBodiesIT extends StorekeeperIT {
             new String[] {"GET", "/cleanup/stats/verify", "no parameters"},
             new String[] {"POST", "/cleanup/stats/repair", "no parameters"},
             new String[] {"GET", "/cleanup/runs", "limit, offset"},
+            new String[] {"GET", "/cleanup/forecast", "days"},
+            new String[] {"POST", "/cleanup/plans", "cancelled_days"},
+            new String[] {"POST", "/cleanup/plans/" + pending.id() + "/apply", "force"},
+            new String[] {"GET", "/holds", "limit, offset"},
+            new String[] {"DELETE", job + "/hold", "no parameters"},
             new String[] {"GET", "/health", "no parameters"},
             new String[] {"GET", "/nowhere", null});
     for (String[] endpoint : endpoints) {
