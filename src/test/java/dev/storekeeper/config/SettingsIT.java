@@ -413,7 +413,14 @@ class SettingsIT {
           "ADMIN_PASSWORD",
           "API_KEY",
           "retention_failed_days",
-          "CLENUP_ENABLED"
+          "CLENUP_ENABLED",
+          "STORAGE_HIGH_WATERMARK",
+          "STORAGE_LOW_WATERMARK_PCT",
+          "STORAGE_QUOTA",
+          "CAPACITY_CHECK_SECS",
+          "RETENTION_KEEP",
+          "RETENTION_MIN_HOUR",
+          "PLAN_MAX_AGE"
         })
     void anyNameWithOurPrefixesOrNearOneOfOursMustBeASetting(String name) {
       assertThat(problems(failureDescription(Map.of(name, "1"))))
