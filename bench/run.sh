@@ -3,7 +3,8 @@
 #
 #   bench/run.sh full 100000     full cleanup, median of 3, floor and ours interleaved
 #   bench/run.sh dry 100000      dry run, then the real run: same items?
-#   bench/run.sh memory 500000   full cleanup with -Xmx128m: peak RSS and heap
+#   bench/run.sh memory 500000   full cleanup on disk with -Xmx$BENCH_XMX (128m): peak RSS, heap, ratio
+#   bench/run.sh million         the same at 1,000,000 jobs with -Xmx64m (issue 15; about an hour)
 #   bench/run.sh latency 100000  upload p50/p99 at 20/s, idle vs. during a cleanup
 #   bench/run.sh stats           GET /cleanup/stats p50/p99 at 10,000 and 1,000,000 jobs (issue 15;
 #                                bench/stats-latency.sh; database $BENCH_STATS_DB, default storekeeper_bench)
@@ -280,16 +281,21 @@ memory() {
   local n=$1
   # 525,000 output trees need 3.7 million inodes, more than /dev/shm has: use the disk
   export DATA_DIR=${BENCH_DATA:-$OUT/data}
-  printf '\nMemory, N=%d, -Xmx128m, seed %s, ours=%s, %s, commit %s\n' "$n" "$SEED" "$OURS" \
+  local xmx=${BENCH_XMX:-128m}
+  printf '\nMemory, N=%d, -Xmx%s, on disk (%s), seed %s, ours=%s, %s, commit %s\n' "$n" "$xmx" "$DATA_DIR" "$SEED" "$OURS" \
     "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+  local g0
+  g0=$(ms)
   generate "$n"
+  log "generated $n jobs in $(secs $(($(ms) - g0))) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
   floor
   check_end_state "$n" floor
   local floor_total=$((FLOOR_SQL_MS + FLOOR_RM_MS))
+  log "floor $(secs "$floor_total") s; load $(cut -d' ' -f1-3 /proc/loadavg)"
   generate "$n"
   local gclog=$OUT/logs/memory-$n-gc.log
   rm -f "$gclog"
-  JAVA_OPTS="-Xmx128m -Xlog:gc:file=$gclog ${JAVA_OPTS:-}" ours_time "$OUT/logs/memory-$n.log"
+  JAVA_OPTS="-Xmx$xmx -Xlog:gc:file=$gclog ${JAVA_OPTS:-}" ours_time "$OUT/logs/memory-$n.log"
   check_end_state "$n" ours
   local items
   items=$(check_ledger "$RUN_ID" deleted)
@@ -298,10 +304,11 @@ memory() {
   heap=$(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$gclog" | sed 's/M->.*//' | sort -n | tail -1)
   local committed
   committed=$(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$gclog" | sed 's/.*(\([0-9]*\)M)/\1/' | sort -n | tail -1)
-  printf '%-28s %12s %10s %14s %14s %s\n' what wall peak_rss heap_used_max heap_committed items
-  printf '%-28s %12s %10s %14s %14s %s\n' "floor (psql + rm -rf)" "$(secs "$floor_total")" - - - -
-  printf '%-28s %12s %10s %14s %14s %s\n' "ours -Xmx128m" "$(secs "$OURS_MS")" "$((RSS_KB / 1024)) MiB" \
-    "${heap:-?} MiB" "${committed:-?} MiB" "$items"
+  printf '%-28s %12s %7s %10s %14s %14s %s\n' what wall ratio peak_rss heap_used_max heap_committed items
+  printf '%-28s %12s %7s %10s %14s %14s %s\n' "floor (psql + rm -rf)" "$(secs "$floor_total")" 1.00 - - - -
+  printf '%-28s %12s %7s %10s %14s %14s %s\n' "ours -Xmx$xmx" "$(secs "$OURS_MS")" "$(ratio "$OURS_MS" "$floor_total")" \
+    "$((RSS_KB / 1024)) MiB" "${heap:-?} MiB" "${committed:-?} MiB" "$items"
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 # ours with /usr/bin/time -v: sets OURS_MS, RUN_ID, RSS_KB
@@ -370,6 +377,7 @@ case $what in
   full) setup; full "${n:-100000}" ;;
   dry) setup; dry "${n:-100000}" ;;
   memory) setup; memory "${n:-500000}" ;;
+  million) setup; BENCH_XMX=${BENCH_XMX:-64m} memory "${n:-1000000}" ;;
   latency) setup; latency "${n:-100000}" ;;
   generate) setup; generate "${n:-10000}" ;;
   stats) BENCH_DB=${BENCH_STATS_DB:-storekeeper_bench} BENCH_SIZES="${n:-10000 1000000}" \
