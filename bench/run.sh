@@ -5,7 +5,8 @@
 #   bench/run.sh dry 100000      dry run, then the real run: same items?
 #   bench/run.sh memory 500000   full cleanup on disk with -Xmx$BENCH_XMX (128m): peak RSS, heap, ratio
 #   bench/run.sh million         the same at 1,000,000 jobs with -Xmx64m (issue 15; about an hour)
-#   bench/run.sh latency 100000  upload p50/p99 at 20/s, idle vs. during a cleanup
+#   bench/run.sh latency 100000  upload p50/p99 at 60/s, idle vs. during a cleanup (the CLI's; with
+#                                BENCH_CLEANUP=service the service's own run, as the schedule starts it)
 #   bench/run.sh stats           GET /cleanup/stats p50/p99 at 10,000 and 1,000,000 jobs (issue 15;
 #                                bench/stats-latency.sh; database $BENCH_STATS_DB, default storekeeper_bench)
 #
@@ -329,10 +330,11 @@ ours_time() {
 
 latency() {
   local n=$1 port=${BENCH_PORT:-18080}
-  printf '\nUpload latency under cleanup, N=%d, 500 uploads at %s/s, ours=%s, %s, commit %s\n' "$n" \
-    "${BENCH_UPLOAD_RATE:-60}" "$OURS" "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+  printf '\nUpload latency under cleanup, N=%d, 500 uploads at %s/s, cleanup by the %s, ours=%s, %s, commit %s\n' "$n" \
+    "${BENCH_UPLOAD_RATE:-60}" "${BENCH_CLEANUP:-cli}" "$OURS" "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
   generate "$n"
-  SERVER_PORT=$port ADMIN_TOKEN=bench-token-0123456789abcdef0123456789 PROCESSOR=profile CLEANUP_ENABLED=false \
+  LATENCY_TOKEN=bench-token-0123456789abcdef0123456789
+  SERVER_PORT=$port ADMIN_TOKEN=$LATENCY_TOKEN PROCESSOR=profile CLEANUP_ENABLED=false \
     java -jar "$JAR" >"$OUT/logs/latency-server.log" 2>&1 &
   local server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
@@ -344,15 +346,29 @@ latency() {
   local rate=${BENCH_UPLOAD_RATE:-60}
   python3 bench/uploads.py "http://localhost:$port/upload" 100 "$rate" >/dev/null # warm-up
   python3 bench/uploads.py "http://localhost:$port/upload" 500 "$rate" >"$OUT/logs/latency-idle.txt"
-  local t0
+  local t0 cleanup
   t0=$(ms)
-  ours_cmd >"$OUT/logs/latency-cleanup.log" 2>&1 &
-  local cleanup=$!
-  # start measuring once the run is working (after its start-up), like an operator's view
-  until [[ -n $(psql_db -c "select id from cleanup_runs where outcome = 'running' limit 1") ]]; do
-    kill -0 $cleanup 2>/dev/null || break
-    sleep 0.1
-  done
+  if [[ ${BENCH_CLEANUP:-cli} == service ]]; then
+    # the service's own run (what the schedule starts), in its JVM next to the uploads; a watcher
+    # lives exactly as long as the run is recorded as running, for --while-pid
+    curl -fsS -X POST -H "Authorization: Bearer $LATENCY_TOKEN" \
+      "localhost:$port/cleanup/run?wait=false" >"$OUT/logs/latency-cleanup.log"
+    until [[ -n $(psql_db -c "select id from cleanup_runs where outcome = 'running' limit 1") ]]; do
+      sleep 0.05
+    done
+    (while [[ -n $(psql_db -c "select id from cleanup_runs where outcome = 'running' limit 1") ]]; do
+      sleep 0.1
+    done) &
+    cleanup=$!
+  else
+    ours_cmd >"$OUT/logs/latency-cleanup.log" 2>&1 &
+    cleanup=$!
+    # start measuring once the run is working (after its start-up), like an operator's view
+    until [[ -n $(psql_db -c "select id from cleanup_runs where outcome = 'running' limit 1") ]]; do
+      kill -0 $cleanup 2>/dev/null || break
+      sleep 0.1
+    done
+  fi
   python3 bench/uploads.py "http://localhost:$port/upload" 500 "$rate" --while-pid $cleanup \
     >"$OUT/logs/latency-cleanup.txt"
   wait $cleanup

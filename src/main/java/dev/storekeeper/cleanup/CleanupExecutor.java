@@ -954,7 +954,7 @@ class CleanupExecutor implements DisposableBean {
         candidates.add(entry);
       }
     }
-    Set<String> referenced = referenced(root, uploads, candidates);
+    Set<String> referenced = referenced(root, uploads, candidates, state);
     Map<UUID, List<Entry>> orphans = new LinkedHashMap<>();
     for (Entry entry : candidates) {
       if (!referenced.contains(entry.name())) {
@@ -1045,18 +1045,25 @@ class CleanupExecutor implements DisposableBean {
    * entry is live data, never an orphan (imported uploads are named by a UUID that is not their
    * job's id).
    */
-  private Set<String> referenced(Path root, boolean uploads, List<Entry> candidates) {
+  private Set<String> referenced(
+      Path root, boolean uploads, List<Entry> candidates, RunState state) {
     if (candidates.isEmpty()) {
       return Set.of();
     }
     if (uploads) {
       return jobs.referencedUploads(candidates.stream().map(Entry::name).toList(), List.of());
     }
-    Set<String> referenced = new HashSet<>();
-    for (String resultPath : jobs.foreignResultPaths(root.toString())) {
-      firstComponentIn(root, resultPath).ifPresent(entry -> referenced.add(entry.toString()));
-    }
-    return referenced;
+    // A full scan: read once per run, not once per batch (a million jobs, a hundred batches). A
+    // reference made after this read is still honoured: each claim re-checks it in its statement.
+    return state.foreignOutputs.computeIfAbsent(
+        root,
+        r -> {
+          Set<String> referenced = new HashSet<>();
+          for (String resultPath : jobs.foreignResultPaths(r.toString())) {
+            firstComponentIn(r, resultPath).ifPresent(entry -> referenced.add(entry.toString()));
+          }
+          return referenced;
+        });
   }
 
   /** One entry, whatever goes wrong: an unexpected failure is this entry's alone. */
