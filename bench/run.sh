@@ -7,6 +7,8 @@
 #   bench/run.sh million         the same at 1,000,000 jobs with -Xmx64m (issue 15; about an hour)
 #   bench/run.sh latency 100000  upload p50/p99 at 60/s, idle vs. during a cleanup (the CLI's; with
 #                                BENCH_CLEANUP=service the service's own run, as the schedule starts it)
+#   bench/run.sh pacing 100000   the service's own run unpaced vs. paced (CLEANUP_BUSY_SHARE_PERCENT),
+#                                $BENCH_REPS interleaved rounds: upload p99 during / idle
 #   bench/run.sh stats           GET /cleanup/stats p50/p99 at 10,000 and 1,000,000 jobs (issue 15;
 #                                bench/stats-latency.sh; database $BENCH_STATS_DB, default storekeeper_bench)
 #
@@ -330,8 +332,8 @@ ours_time() {
 
 latency() {
   local n=$1 port=${BENCH_PORT:-18080}
-  printf '\nUpload latency under cleanup, N=%d, 500 uploads at %s/s, cleanup by the %s, ours=%s, %s, commit %s\n' "$n" \
-    "${BENCH_UPLOAD_RATE:-60}" "${BENCH_CLEANUP:-cli}" "$OURS" "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+  printf '\nUpload latency under cleanup, N=%d, 500 uploads at %s/s, cleanup by the %s (CLEANUP_FILE_THREADS=%s, CLEANUP_BUSY_SHARE_PERCENT=%s), ours=%s, %s, commit %s\n' "$n" \
+    "${BENCH_UPLOAD_RATE:-60}" "${BENCH_CLEANUP:-cli}" "${CLEANUP_FILE_THREADS:-default}" "${CLEANUP_BUSY_SHARE_PERCENT:-default}" "$OURS" "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
   generate "$n"
   LATENCY_TOKEN=bench-token-0123456789abcdef0123456789
   SERVER_PORT=$port ADMIN_TOKEN=$LATENCY_TOKEN PROCESSOR=profile CLEANUP_ENABLED=false \
@@ -387,6 +389,25 @@ latency() {
   echo "(during cleanup: only the uploads that started while the cleanup process ran; the last column counts them)"
 }
 
+# The service's own cleanup, unpaced (share 100: the engine as before pacing) and paced, rounds
+# interleaved so that both see the same machine; prints each round's p99 ratio, then the medians.
+pacing() {
+  local n=$1 i share out ratios_100=() ratios_50=()
+  for i in $(seq 1 "$REPS"); do
+    for share in 100 ${BENCH_SHARE:-50}; do
+      out=$OUT/logs/pacing-$n-$i-$share.txt
+      BENCH_CLEANUP=service CLEANUP_BUSY_SHARE_PERCENT=$share latency "$n" | tee "$out" >&2
+      local r
+      r=$(sed -n 's/^p99 ratio (cleanup \/ idle): \([0-9.]*\);.*/\1/p' "$out")
+      if [[ $share == 100 ]]; then ratios_100+=("$r"); else ratios_50+=("$r"); fi
+      printf 'round %s share %3s: p99 during/idle %s; %s\n' "$i" "$share" "$r" "$(grep -o 'its run .*' "$out")"
+    done
+  done
+  printf 'median p99 ratio: unpaced %s, paced (%s %%) %s; load %s\n' \
+    "$(printf '%s\n' "${ratios_100[@]}" | median)" "${BENCH_SHARE:-50}" \
+    "$(printf '%s\n' "${ratios_50[@]}" | median)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
 what=${1:-}
 n=${2:-}
 case $what in
@@ -395,6 +416,7 @@ case $what in
   memory) setup; memory "${n:-500000}" ;;
   million) setup; BENCH_XMX=${BENCH_XMX:-64m} memory "${n:-1000000}" ;;
   latency) setup; latency "${n:-100000}" ;;
+  pacing) setup; pacing "${n:-100000}" ;;
   generate) setup; generate "${n:-10000}" ;;
   stats) BENCH_DB=${BENCH_STATS_DB:-storekeeper_bench} BENCH_SIZES="${n:-10000 1000000}" \
            exec bench/stats-latency.sh ;;
