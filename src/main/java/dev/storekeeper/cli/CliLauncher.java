@@ -44,6 +44,7 @@ public final class CliLauncher {
     commands.put("holds", HoldsCommand::new);
     commands.put("runs", RunsCommand::new);
     commands.put("forecast", ForecastCommand::new);
+    commands.put("import", ImportCommand::new);
     return Collections.unmodifiableMap(commands);
   }
 
@@ -81,7 +82,7 @@ public final class CliLauncher {
             ? (launcher == null ? "storekeeper cleanup" : launcher)
             : (launcher == null ? "storekeeper" : launcher) + " " + args[0];
     CommandLine commandLine =
-        new CommandLine(command)
+        new CommandLine(command, new Subcommands(streams, contexts))
             .setCommandName(name)
             .setOut(streams.outWriter())
             .setErr(streams.err())
@@ -101,6 +102,23 @@ public final class CliLauncher {
     }
     streams.flush();
     return exitCode;
+  }
+
+  /**
+   * Creates subcommands ({@code import neuroinsight}) with the streams and context their parent
+   * has; everything else (converters) as picocli does.
+   */
+  private record Subcommands(Streams streams, Supplier<CliContext> contexts)
+      implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      try {
+        var constructor = type.getDeclaredConstructor(Streams.class, Supplier.class);
+        return constructor.newInstance(streams, contexts);
+      } catch (NoSuchMethodException none) {
+        return CommandLine.defaultFactory().create(type);
+      }
+    }
   }
 
   private static void layout(CommandLine commandLine) {
