@@ -26,9 +26,10 @@ import java.util.Map;
  * <p>On one filesystem it is a rename: atomic, the entry is either still in the source or already
  * in place. Across filesystems (the rename fails with {@code EXDEV}) it copies and verifies sizes
  * and SHA-256 checksums; a file is copied to a temporary name and renamed into place, a directory
- * is copied in place and, when a rerun finds it differing from its source (a copy cut short), removed
- * and copied again. After a verified copy the source is left where it was: the operator removes it
- * once satisfied (an import must never be the only thing standing between the data and a typo).
+ * is copied in place and, when a rerun finds it differing from its source (a copy cut short),
+ * removed and copied again. After a verified copy the source is left where it was: the operator
+ * removes it once satisfied (an import must never be the only thing standing between the data and a
+ * typo).
  *
  * <p>Nothing is followed: the source entry is checked with {@code lstat} right before the move, a
  * directory must hold no symbolic links or special files, and copies read with {@code O_NOFOLLOW}.
@@ -136,8 +137,11 @@ final class Adoption {
     SafeFiles.Listing files = SafeFiles.files(root, name, MAX_FILES, Integer.MAX_VALUE);
     if (files.truncated() || !files.errors().isEmpty()) {
       throw new IOException(
-          "cannot list " + root.resolve(name) + (files.truncated() ? ": too many files" : "")
-              + " " + files.errors());
+          "cannot list "
+              + root.resolve(name)
+              + (files.truncated() ? ": too many files" : "")
+              + " "
+              + files.errors());
     }
     SafeFiles.Survey survey = SafeFiles.survey(root, name);
     if (survey.files() != files.files().size()) {
@@ -150,7 +154,8 @@ final class Adoption {
   private static boolean sameTree(Path from, Path to, Path fromRoot, Path toRoot, String name)
       throws IOException {
     Map<String, Long> source = sizes(listing(fromRoot, name).files());
-    Map<String, Long> target = sizes(SafeFiles.files(toRoot, name, MAX_FILES, Integer.MAX_VALUE).files());
+    Map<String, Long> target =
+        sizes(SafeFiles.files(toRoot, name, MAX_FILES, Integer.MAX_VALUE).files());
     if (!source.equals(target)) {
       return false;
     }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * What an import did, or in a dry run would do, job by job. {@code outcome}: {@code imported} (in
- * a dry run: would be), {@code present} (imported by an earlier run), {@code skipped} (left out on
+ * What an import did, or in a dry run would do, job by job. {@code outcome}: {@code imported} (in a
+ * dry run: would be), {@code present} (imported by an earlier run), {@code skipped} (left out on
  * purpose, with the reason), {@code failed} (refused or not finished, with the reason; a rerun
  * tries it again).
  */

@@ -70,9 +70,9 @@ class ImportRepository {
   }
 
   /**
-   * The job's row as the import writes it: finished, with its sizes, and held by the import so
-   * that no deletion path (retention, capacity, a plan, a single-job delete) takes it before its
-   * files have arrived.
+   * The job's row as the import writes it: finished, with its sizes, and held by the import so that
+   * no deletion path (retention, capacity, a plan, a single-job delete) takes it before its files
+   * have arrived.
    */
   void insertJob(Job job, Instant now) {
     jdbc.sql(

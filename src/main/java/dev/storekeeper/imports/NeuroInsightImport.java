@@ -31,19 +31,18 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Imports the reference application's jobs, metrics and files ({@code import neuroinsight}).
  *
  * <p>Order, per job, so that a kill at any point converges on the next run: (1) in one transaction
- * the job's row (finished, with its sizes, <b>held by the import</b>), its metric rows and a row
- * of {@code neuroinsight_imports} in state {@code adopting} recording where its files come from and
- * go to; (2) the upload, then the output directory, are moved (or copied and verified) into the
- * data layout; (3) in one transaction the import's hold is lifted and the import marked {@code
- * done}. A file is therefore never in the data layout without its row (the orphan sweep would take
- * it once older than the grace window, and adopted files keep their old times), and the hold keeps
- * every deletion path off a job whose files have not all arrived. A rerun finishes every job left
- * {@code adopting} from the recorded paths; a moved file is found in place, a copy cut short is
- * redone.
+ * the job's row (finished, with its sizes, <b>held by the import</b>), its metric rows and a row of
+ * {@code neuroinsight_imports} in state {@code adopting} recording where its files come from and go
+ * to; (2) the upload, then the output directory, are moved (or copied and verified) into the data
+ * layout; (3) in one transaction the import's hold is lifted and the import marked {@code done}. A
+ * file is therefore never in the data layout without its row (the orphan sweep would take it once
+ * older than the grace window, and adopted files keep their old times), and the hold keeps every
+ * deletion path off a job whose files have not all arrived. A rerun finishes every job left {@code
+ * adopting} from the recorded paths; a moved file is found in place, a copy cut short is redone.
  *
- * <p>The job keeps its id. A job already in Storekeeper that this command did not import is refused;
- * a job imported before is reported as present, even if Storekeeper has deleted it since, and is
- * never imported again. A dry run goes through the same checks and changes nothing.
+ * <p>The job keeps its id. A job already in Storekeeper that this command did not import is
+ * refused; a job imported before is reported as present, even if Storekeeper has deleted it since,
+ * and is never imported again. A dry run goes through the same checks and changes nothing.
  */
 @Component
 public class NeuroInsightImport {
@@ -59,7 +58,9 @@ public class NeuroInsightImport {
   private final TransactionTemplate tx;
   private final Clock clock;
 
-  /** Test seam: called after a job's rows ("rows"), its upload ("upload"), its output ("output"). */
+  /**
+   * Test seam: called after a job's rows ("rows"), its upload ("upload"), its output ("output").
+   */
   volatile Consumer<String> checkpoint = step -> {};
 
   /** Test seam: copy and verify as across filesystems, although a rename would do. */
@@ -198,10 +199,19 @@ public class NeuroInsightImport {
     }
     SourceFiles.Found found = SourceFiles.inspect(data, job);
     if (found.refusal() != null) {
-      return item(job, target.status(), ImportReport.FAILED, "refused: " + found.refusal(), 0, 0, 0,
-          null, null);
+      return item(
+          job,
+          target.status(),
+          ImportReport.FAILED,
+          "refused: " + found.refusal(),
+          0,
+          0,
+          0,
+          null,
+          null);
     }
-    Path uploadTo = layout.uploadsRoot().resolve(StorageLayout.uploadName(job.id(), job.filename()));
+    Path uploadTo =
+        layout.uploadsRoot().resolve(StorageLayout.uploadName(job.id(), job.filename()));
     Path outputTo = layout.outputDir(job.id());
     for (Path taken : List.of(uploadTo, outputTo)) {
       if (Adoption.lstat(taken) != null) {
@@ -238,8 +248,15 @@ public class NeuroInsightImport {
     long files = 1 + found.outputFiles();
     long bytes = found.uploadBytes() + found.outputBytes();
     if (options.dryRun()) {
-      return item(job, target.status(), ImportReport.IMPORTED, "would be imported", metricRows,
-          files, bytes, adopting);
+      return item(
+          job,
+          target.status(),
+          ImportReport.IMPORTED,
+          "would be imported",
+          metricRows,
+          files,
+          bytes,
+          adopting);
     }
     tx.executeWithoutResult(
         status -> {
@@ -290,7 +307,8 @@ public class NeuroInsightImport {
             job,
             null,
             ImportReport.FAILED,
-            "its import was begun from another --source-data (" + Path.of(from).getParent()
+            "its import was begun from another --source-data ("
+                + Path.of(from).getParent()
                 + "): rerun with that directory to finish it",
             0,
             0,
@@ -302,13 +320,28 @@ public class NeuroInsightImport {
     Job existing = jobs.findById(job.id()).orElseThrow();
     long files =
         (row.uploadFrom() == null ? 0 : 1)
-            + (row.outputFrom() == null ? 0 : countFiles(Path.of(row.outputFrom()), Path.of(row.outputTo())));
+            + (row.outputFrom() == null
+                ? 0
+                : countFiles(Path.of(row.outputFrom()), Path.of(row.outputTo())));
     long bytes = existing.uploadBytes() + existing.outputBytes();
     if (options.dryRun()) {
-      return item(job, existing.status(), ImportReport.IMPORTED,
-          "would finish the import an earlier run began", metricRows, files, bytes, row);
+      return item(
+          job,
+          existing.status(),
+          ImportReport.IMPORTED,
+          "would finish the import an earlier run began",
+          metricRows,
+          files,
+          bytes,
+          row);
     }
-    return adopt(job, existing.status(), row, metricRows, files, bytes,
+    return adopt(
+        job,
+        existing.status(),
+        row,
+        metricRows,
+        files,
+        bytes,
         "imported: finished the import an earlier run began");
   }
 
@@ -342,8 +375,8 @@ public class NeuroInsightImport {
       checkpoint.accept("upload");
       if (row.outputFrom() != null) {
         Path from = Path.of(row.outputFrom());
-        hows.add(Adoption.tree(from.getParent(), layout.outputsRoot(), job.id().toString(),
-            copyOnly));
+        hows.add(
+            Adoption.tree(from.getParent(), layout.outputsRoot(), job.id().toString(), copyOnly));
         SafeFiles.privatize(layout.outputsRoot(), job.id().toString());
       }
       checkpoint.accept("output");

@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * A reference job's files as found under {@code --source-data}, checked without following links:
  * the upload must be a regular file with one link directly in {@code uploads/}, the output a plain
- * directory {@code outputs/{job_id}} with no links or special files anywhere in it. What is wrong is
- * said relative to {@code --source-data}, so the operator can find it.
+ * directory {@code outputs/{job_id}} with no links or special files anywhere in it. What is wrong
+ * is said relative to {@code --source-data}, so the operator can find it.
  */
 final class SourceFiles {
 

@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Where a reference job's stored paths lead under {@code --source-data}, decided from the text alone
- * so that nothing outside is ever opened. The reference stored its paths as its container saw them
- * ({@code /app/data/uploads/...}, {@code data/outputs/...}), so only their tail is used: an upload
- * must be named directly in an {@code uploads} directory, a result must lie in {@code
- * outputs/{its job id}}. A path with a {@code ..} component is refused whatever it would resolve to.
+ * Where a reference job's stored paths lead under {@code --source-data}, decided from the text
+ * alone so that nothing outside is ever opened. The reference stored its paths as its container saw
+ * them ({@code /app/data/uploads/...}, {@code data/outputs/...}), so only their tail is used: an
+ * upload must be named directly in an {@code uploads} directory, a result must lie in {@code
+ * outputs/{its job id}}. A path with a {@code ..} component is refused whatever it would resolve
+ * to.
  */
 final class SourcePaths {
 

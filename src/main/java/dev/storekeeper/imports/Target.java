@@ -27,8 +27,7 @@ record Target(
   static Target of(SourceJob job, Instant now, boolean skipRunning) {
     String status = job.status() == null ? "" : job.status();
     return switch (status) {
-      case "COMPLETED" ->
-          finished(JobStatus.COMPLETED, job.errorMessage(), job, now);
+      case "COMPLETED" -> finished(JobStatus.COMPLETED, job.errorMessage(), job, now);
       case "FAILED" ->
           finished(
               JobStatus.FAILED,
@@ -42,7 +41,12 @@ record Target(
         String state = status.equals("RUNNING") ? "running" : "pending (queued)";
         if (skipRunning) {
           yield new Target(
-              null, null, null, null, "it was " + state + " in NeuroInsight (--skip-running)", null);
+              null,
+              null,
+              null,
+              null,
+              "it was " + state + " in NeuroInsight (--skip-running)",
+              null);
         }
         String error =
             "Was "

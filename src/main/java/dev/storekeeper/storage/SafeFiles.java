@@ -105,8 +105,8 @@ public final class SafeFiles {
    * devices), shown relative to {@code root}. For adopting a tree from elsewhere: a link in it must
    * not be carried into the data layout, where downloads would serve what it points at.
    */
-  public record Survey(boolean existed, long bytes, long files, List<String> notPlain,
-      List<String> errors) {}
+  public record Survey(
+      boolean existed, long bytes, long files, List<String> notPlain, List<String> errors) {}
 
   public static Survey survey(Path root, String name) {
     requireSingleComponent(name);
