@@ -23,12 +23,12 @@ import java.util.UUID;
  */
 public final class NeuroInsightSource implements AutoCloseable {
 
-  /** Accepted types per column: {@code data_type} of information_schema, or the enum's name. */
-  private static final Map<String, Map<String, Set<String>>> SCHEMA = schema();
-
   private static final Set<String> TEXT = Set.of("text", "character varying");
   private static final Set<String> LOCAL_TIME = Set.of("timestamp without time zone");
   private static final Set<String> FLOAT = Set.of("double precision", "real");
+
+  /** Accepted types per column: {@code data_type} of information_schema, or the enum's name. */
+  private static final Map<String, Map<String, Set<String>>> SCHEMA = schema();
 
   private static Map<String, Map<String, Set<String>>> schema() {
     Map<String, Set<String>> jobs = new LinkedHashMap<>();
