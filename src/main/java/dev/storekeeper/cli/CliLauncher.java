@@ -122,14 +122,23 @@ public final class CliLauncher {
   }
 
   private static void layout(CommandLine commandLine) {
-    commandLine
-        .getCommandSpec()
-        .usageMessage()
-        .sortOptions(false)
-        .descriptionHeading("%n")
-        .optionListHeading("%nOptions:%n")
-        .exitCodeListHeading("%nExit codes:%n")
-        .exitCodeList(ExitCodes.HELP);
+    var usage =
+        commandLine
+            .getCommandSpec()
+            .usageMessage()
+            .sortOptions(false)
+            .descriptionHeading("%n")
+            .optionListHeading("%nOptions:%n")
+            .exitCodeListHeading("%nExit codes:%n");
+    // a command whose exit codes mean something else (import) declares its own list
+    if (usage.exitCodeList().isEmpty()) {
+      usage.exitCodeList(ExitCodes.HELP);
+    }
+  }
+
+  /** The command as typed, subcommands included: {@code storekeeper import neuroinsight}. */
+  static String name(CommandLine commandLine) {
+    return commandLine.getCommandSpec().qualifiedName();
   }
 
   private static int failed(Exception e, CommandLine commandLine, ParseResult parsed) {
@@ -137,7 +146,7 @@ public final class CliLauncher {
   }
 
   private static int report(CliFailure failure, CommandLine commandLine) {
-    commandLine.getErr().println(commandLine.getCommandName() + ": " + failure.getMessage());
+    commandLine.getErr().println(name(commandLine) + ": " + failure.getMessage());
     commandLine.getErr().flush();
     return failure.exitCode();
   }

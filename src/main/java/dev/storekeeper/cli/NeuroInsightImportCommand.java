@@ -34,6 +34,15 @@ import picocli.CommandLine.Option;
           + NeuroInsightImportCommand.PASSWORD_VARIABLE
           + ", or --source-password (visible to other users in 'ps': avoid)."
     },
+    exitCodeList = {
+      "0:Success: every job was imported, or was already, or was skipped as asked.",
+      "1:Some jobs could not be imported (refused or not finished); each is listed with its"
+          + " reason. A rerun retries them and finishes interrupted ones.",
+      "2:Usage error: an option or its value (--source-url, --source-data), or the source"
+          + " database is not in NeuroInsight's schema (the message names the table and column).",
+      "4:The source or Storekeeper's database or data directories cannot be reached, or an"
+          + " internal error stopped the command."
+    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  export " + NeuroInsightImportCommand.PASSWORD_VARIABLE + "=...",
