@@ -370,7 +370,7 @@ public class NeuroInsightImport {
                 to,
                 layout.uploadsRoot().resolve(StorageLayout.tempUploadName(job.id())),
                 copyOnly));
-        PrivateFiles.narrow(to);
+        PrivateFiles.narrowNew(to);
       }
       checkpoint.accept("upload");
       if (row.outputFrom() != null) {

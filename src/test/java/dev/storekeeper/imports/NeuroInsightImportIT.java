@@ -428,6 +428,41 @@ abstract class NeuroInsightImportIT extends StorekeeperIT {
     assertThat(old.outputDir()).exists();
   }
 
+  @Test
+  void aJobImportedThenDeletedByRetentionIsNotImportedAgain() {
+    RefJob old = ref.job("COMPLETED").completed(Instant.parse("2024-01-01T00:00:00Z")).insert();
+    run();
+    CleanupRun real = cleanup.run(CleanupRequest.full(Trigger.CLI, false), CleanupProgress.NONE);
+    assertThat(real.counts().completedJobs()).isEqualTo(1);
+    assertThat(jobs.findById(old.id())).isEmpty();
+
+    ImportReport rerun = run();
+
+    assertThat(item(rerun, old.id()).outcome()).isEqualTo(ImportReport.PRESENT);
+    assertThat(item(rerun, old.id()).reason()).contains("deleted from Storekeeper since");
+    assertThat(jobs.findById(old.id())).isEmpty();
+  }
+
+  @Test
+  void anOperatorsHoldPlacedDuringTheImportOutlivesIt() {
+    RefJob job = ref.job("COMPLETED").insert();
+    importer.checkpoint =
+        at -> {
+          if (at.equals("rows")) {
+            jdbc.sql("update jobs set held_by = 'cli', hold_reason = 'audit' where id = :id")
+                .param("id", job.id())
+                .update();
+          }
+        };
+
+    run();
+
+    Job imported = job(job.id());
+    assertThat(imported.held()).isTrue();
+    assertThat(imported.holdReason()).isEqualTo("audit");
+    assertThat(layout.outputDir(job.id()).resolve("results.json")).exists();
+  }
+
   // ---- across filesystems ----------------------------------------------------------------------
 
   @Test
