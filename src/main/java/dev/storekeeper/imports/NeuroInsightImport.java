@@ -318,6 +318,21 @@ public class NeuroInsightImport {
       }
     }
     Job existing = jobs.findById(job.id()).orElseThrow();
+    if (!existing.status().isVisible()) {
+      // the cleanup claimed it (after an operator lifted the import's hold): what it deletes must
+      // not be fed with the files still under --source-data
+      return item(
+          job,
+          null,
+          ImportReport.SKIPPED,
+          "its import was interrupted and Storekeeper is deleting the job: not imported again"
+              + " (its files still under --source-data are left there)",
+          0,
+          0,
+          0,
+          null,
+          null);
+    }
     long files =
         (row.uploadFrom() == null ? 0 : 1)
             + (row.outputFrom() == null

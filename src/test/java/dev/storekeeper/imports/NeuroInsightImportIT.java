@@ -572,6 +572,41 @@ abstract class NeuroInsightImportIT extends StorekeeperIT {
   }
 
   @Test
+  void aHardLinkedUploadIsRefused() throws IOException {
+    String entry = UUID.randomUUID() + "_scan.nii.gz";
+    Files.createLink(ref.uploads().resolve(entry), secret);
+    RefJob linked = ref.job("COMPLETED").noUpload().filePath("/app/data/uploads/" + entry).insert();
+
+    ImportReport report = run();
+
+    assertThat(item(report, linked.id()).reason()).contains("more than one link");
+    assertThat(jobs.findById(linked.id())).isEmpty();
+    assertThat(ref.uploads().resolve(entry)).exists();
+    assertThat(secret).hasContent("not yours");
+  }
+
+  @Test
+  void anInterruptedJobTheCleanupIsDeletingIsNotFedItsFiles() {
+    RefJob job = ref.job("COMPLETED").insert();
+    importer.checkpoint =
+        at -> {
+          if (at.equals("rows")) {
+            throw new Killed();
+          }
+        };
+    assertThatThrownBy(this::run).isInstanceOf(Killed.class);
+    importer.checkpoint = at -> {};
+    jdbc.sql("update jobs set status = 'deleting', held_at = null, held_by = null").update();
+
+    ImportReport rerun = run();
+
+    assertThat(item(rerun, job.id()).outcome()).isEqualTo(ImportReport.SKIPPED);
+    assertThat(job.upload()).exists();
+    assertThat(job.outputDir()).exists();
+    assertThat(layout.outputDir(job.id())).doesNotExist();
+  }
+
+  @Test
   void aSymlinkInsideTheOutputsIsRefused() throws IOException {
     RefJob linked = ref.job("COMPLETED").insert();
     Files.createSymbolicLink(linked.outputDir().resolve("leak"), OUTSIDE.toAbsolutePath());
