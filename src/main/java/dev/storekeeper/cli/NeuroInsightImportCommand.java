@@ -176,12 +176,11 @@ final class NeuroInsightImportCommand implements Callable<Integer> {
             ? "Import from NeuroInsight, dry run: nothing was changed."
             : "Import from NeuroInsight.");
     out.printf(
-        "  %s %d %s, %d metric rows, %d files, %s%n",
+        "  %s %s, %s, %s, %s%n",
         report.dryRun() ? "would import:" : "imported:",
-        counts.imported(),
-        counts.imported() == 1 ? "job" : "jobs",
-        counts.metrics(),
-        counts.files(),
+        count(counts.imported(), "job"),
+        count(counts.metrics(), "metric row"),
+        count(counts.files(), "file"),
         HumanOutput.size(counts.bytes()));
     out.printf("  already present: %d%n", counts.present());
     out.printf("  skipped: %d%n", counts.skipped());
@@ -212,16 +211,20 @@ final class NeuroInsightImportCommand implements Callable<Integer> {
       line.append("  ").append(oneLine(item.filename()));
       if (item.outcome().equals(ImportReport.IMPORTED)) {
         line.append("  ")
-            .append(item.metrics())
-            .append(" metric rows, ")
-            .append(item.files())
-            .append(" files, ")
+            .append(count(item.metrics(), "metric row"))
+            .append(", ")
+            .append(count(item.files(), "file"))
+            .append(", ")
             .append(HumanOutput.size(item.bytes()));
       }
       line.append(": ").append(oneLine(item.reason()));
       out.println(line);
     }
     out.flush();
+  }
+
+  private static String count(long n, String thing) {
+    return n + " " + thing + (n == 1 ? "" : "s");
   }
 
   /** Names and reasons come from the source: a newline in one must not forge a line of output. */
