@@ -1,6 +1,5 @@
 package dev.storekeeper.imports;
 
-import static dev.storekeeper.jobs.Sql.instant;
 import static dev.storekeeper.jobs.Sql.ts;
 
 import dev.storekeeper.jobs.Job;
@@ -148,15 +147,6 @@ class ImportRepository {
       throw new IllegalStateException(
           "Expected one import of job " + id + " in progress, but marked " + marked);
     }
-  }
-
-  /** When the import of a job was finished, or null. */
-  Instant finishedAt(UUID id) {
-    return jdbc.sql("select finished_at from neuroinsight_imports where job_id = :id")
-        .param("id", id)
-        .query((rs, n) -> instant(rs, "finished_at"))
-        .optional()
-        .orElse(null);
   }
 
   private static String truncate(String text, int max) {
