@@ -11,7 +11,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** SQL for {@code neuroinsight_imports} (V13) and for the rows an import writes into jobs. */
+/** SQL for {@code neuroinsight_imports} (V15) and for the rows an import writes into jobs. */
 @Repository
 class ImportRepository {
 
