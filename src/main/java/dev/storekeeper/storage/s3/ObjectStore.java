@@ -281,7 +281,8 @@ public final class ObjectStore implements AutoCloseable {
    * the memory of one page.
    */
   public Iterable<ListEntry> list(String prefix) {
-    return () -> new Pages(requireListable(prefix), "/");
+    String checked = requireListable(prefix);
+    return () -> new Pages(checked, "/");
   }
 
   /** Every object below {@code prefix}, at any depth, lazily, one page at a time. */
@@ -376,18 +377,52 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   private DeleteOutcome deleteBatch(List<String> batch) {
-    List<ObjectIdentifier> objects =
-        batch.stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
-    try {
-      DeleteObjectsResponse response =
-          s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(objects).quiet(true)));
-      return outcomeOf(batch, response);
-    } catch (SdkException e) {
-      String reason = failures.describe("deleting " + batch.size() + " objects", e);
-      String code = S3Failures.code(e);
-      return new DeleteOutcome(
-          0, batch.stream().map(key -> new KeyError(key, code, reason)).toList());
+    List<String> inXml = new ArrayList<>(batch.size());
+    List<String> oneByOne = new ArrayList<>();
+    for (String key : batch) {
+      (fitsXml(key) ? inXml : oneByOne).add(key);
     }
+    long deleted = 0;
+    List<KeyError> errors = new ArrayList<>();
+    if (!inXml.isEmpty()) {
+      List<ObjectIdentifier> objects =
+          inXml.stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
+      try {
+        DeleteObjectsResponse response =
+            s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(objects).quiet(true)));
+        DeleteOutcome outcome = outcomeOf(inXml, response);
+        deleted += outcome.deleted();
+        errors.addAll(outcome.errors());
+      } catch (SdkException e) {
+        String reason = failures.describe("deleting " + inXml.size() + " objects", e);
+        String code = S3Failures.code(e);
+        inXml.forEach(key -> errors.add(new KeyError(key, code, reason)));
+      }
+    }
+    for (String key : oneByOne) {
+      try {
+        s3.deleteObject(r -> r.bucket(bucket).key(key));
+        deleted++;
+      } catch (SdkException e) {
+        errors.add(new KeyError(key, S3Failures.code(e), failures.describe("deleting " + key, e)));
+      }
+    }
+    return new DeleteOutcome(deleted, errors);
+  }
+
+  /**
+   * Whether the key can travel in a DeleteObjects XML body: XML 1.0 cannot carry most control
+   * characters, and parsers turn a carriage return into a line feed. Such keys (rare, but a name is
+   * the client's) are deleted one request each, with the key in the URL.
+   */
+  static boolean fitsXml(String key) {
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < 0x20 && c != '\t' && c != '\n' || c == '\r' || c == 0xFFFE || c == 0xFFFF) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

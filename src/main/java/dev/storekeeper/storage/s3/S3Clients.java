@@ -18,6 +18,11 @@ final class S3Clients {
   private S3Clients() {}
 
   static S3Client create(ObjectStorageProperties settings, AwsCredentialsProvider credentials) {
+    return builder(settings, credentials).build();
+  }
+
+  static S3ClientBuilder builder(
+      ObjectStorageProperties settings, AwsCredentialsProvider credentials) {
     S3ClientBuilder builder =
         S3Client.builder()
             .httpClientBuilder(
@@ -37,6 +42,6 @@ final class S3Clients {
         .map(Region::of)
         .or(() -> settings.endpoint().map(endpoint -> ENDPOINT_DEFAULT_REGION))
         .ifPresent(builder::region);
-    return builder.build();
+    return builder;
   }
 }

@@ -1,0 +1,102 @@
+package dev.storekeeper.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The object-storage settings (issue 13) stop start-up naming the variable, before the bucket is
+ * contacted: the application is started in-process with the settings as its environment, like
+ * {@link SettingsIT}.
+ */
+class ObjectStorageSettingsIT {
+
+  private static String refusal(Map<String, String> variables) {
+    return SettingsIT.failureDescription(variables);
+  }
+
+  @Test
+  void s3WithoutABucketNamesS3Bucket() {
+    assertThat(SettingsIT.problems(refusal(Map.of("STORAGE_BACKEND", "s3"))))
+        .containsExactly("  - S3_BUCKET must be set when STORAGE_BACKEND is s3; it is not set");
+  }
+
+  @Test
+  void anUnknownBackendNamesStorageBackend() {
+    assertThat(SettingsIT.problems(refusal(Map.of("STORAGE_BACKEND", "minio"))))
+        .containsExactly("  - STORAGE_BACKEND must be filesystem or s3, got \"minio\"");
+  }
+
+  @Test
+  void everyBadS3ValueGetsItsOwnLine() {
+    String description =
+        refusal(
+            Map.of(
+                "STORAGE_BACKEND", "s3",
+                "S3_BUCKET", "My_Bucket",
+                "S3_PREFIX", "../escape",
+                "S3_ENDPOINT", "ftp://files.example",
+                "S3_REGION", "EU WEST"));
+
+    assertThat(SettingsIT.problems(description))
+        .containsExactlyInAnyOrder(
+            "  - S3_BUCKET must be a bucket name: 3 to 63 lower-case letters, digits, dots and"
+                + " hyphens, starting and ending with a letter or digit, no two dots in a row, not"
+                + " an IP address, got \"My_Bucket\"",
+            "  - S3_PREFIX must not contain . or .. segments, got \"../escape\"",
+            "  - S3_ENDPOINT must be an http:// or https:// URL such as http://127.0.0.1:9000,"
+                + " got \"ftp://files.example\"",
+            "  - S3_REGION must be a region name such as us-east-1 or eu-central-1, got \"EU WEST\"");
+  }
+
+  @Test
+  void aPrefixWithALeadingSlashOrAControlCharacterNamesS3Prefix() {
+    assertThat(
+            SettingsIT.problems(
+                refusal(Map.of("STORAGE_BACKEND", "s3", "S3_BUCKET", "b-1", "S3_PREFIX", "/abs"))))
+        .containsExactly(
+            "  - S3_PREFIX must not start with / (keys are relative to the bucket), got \"/abs\"");
+    assertThat(
+            SettingsIT.problems(
+                refusal(Map.of("STORAGE_BACKEND", "s3", "S3_BUCKET", "b-1", "S3_PREFIX", "a\nb"))))
+        .singleElement()
+        .asString()
+        .startsWith("  - S3_PREFIX must not contain control characters");
+  }
+
+  @Test
+  void anEndpointWithCredentialsIsRefusedWithoutShowingThemElsewhere() {
+    assertThat(
+            SettingsIT.problems(
+                refusal(
+                    Map.of(
+                        "STORAGE_BACKEND",
+                        "s3",
+                        "S3_BUCKET",
+                        "b-1",
+                        "S3_ENDPOINT",
+                        "http://key:secret@127.0.0.1:9000"))))
+        .singleElement()
+        .asString()
+        .startsWith("  - S3_ENDPOINT must not contain credentials");
+  }
+
+  @Test
+  void aPathStyleThatIsNotABooleanNamesS3PathStyle() {
+    assertThat(
+            SettingsIT.problems(
+                refusal(
+                    Map.of("STORAGE_BACKEND", "s3", "S3_BUCKET", "b-1", "S3_PATH_STYLE", "maybe"))))
+        .containsExactly(
+            "  - S3_PATH_STYLE has the value \"maybe\", which is not a valid boolean (true or"
+                + " false)");
+  }
+
+  @Test
+  void aMisspelledS3SettingIsNotIgnored() {
+    assertThat(SettingsIT.problems(refusal(Map.of("S3_BUCKT", "data"))))
+        .containsExactly(
+            "  - S3_BUCKT (in the environment) is not a setting; did you mean S3_BUCKET?");
+  }
+}
