@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * accepts, an endpoint that is an http(s) URL and nothing more, a prefix that cannot climb out of
  * itself. Each problem is reported on its own property, so the refusal names the variable.
  *
- * <p>The S3 settings are checked only when {@code STORAGE_BACKEND=s3}.
+ * <p>The S3 settings are checked only when {@code STORAGE_BACKEND=s3}. Public, with a public
+ * constructor, because Hibernate Validator instantiates it reflectively.
  */
-final class ObjectStorageRules
+public final class ObjectStorageRules
     implements ConstraintValidator<ValidObjectStorage, ObjectStorageProperties> {
 
   /** S3's bucket rules (general purpose buckets): 3 to 63 of a-z 0-9 . -, ends alphanumeric. */
@@ -29,6 +30,8 @@ final class ObjectStorageRules
 
   /** Half of S3's 1,024-byte key limit: the rest is for uploads/{job id}_{name} and outputs. */
   static final int MAX_PREFIX_BYTES = 512;
+
+  public ObjectStorageRules() {}
 
   @Override
   public boolean isValid(ObjectStorageProperties settings, ConstraintValidatorContext context) {

@@ -14,7 +14,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = ObjectStorageRules.class)
-@interface ValidObjectStorage {
+public @interface ValidObjectStorage {
 
   String message() default "object storage settings are inconsistent";
 

@@ -2,7 +2,11 @@ package dev.storekeeper.storage.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
 import java.util.Map;
+import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,6 +39,29 @@ class ObjectStorageRulesTest {
     assertThat(problems(s3("a.b-c", "", "https://minio.internal/", null))).isEmpty();
     assertThat(problems(new ObjectStorageProperties("S3", "bucket", null, null, null, null)))
         .isEmpty();
+  }
+
+  /** As the settings check and Spring's binding run it: through Bean Validation. */
+  @Test
+  void reportsEachProblemOnItsOwnPropertyThroughBeanValidation() {
+    Validator validator =
+        Validation.byDefaultProvider()
+            .configure()
+            .messageInterpolator(new ParameterMessageInterpolator())
+            .buildValidatorFactory()
+            .getValidator();
+
+    var violations = validator.validate(s3("Bad{Bucket}", "../x", "ftp://$x", null));
+
+    assertThat(violations)
+        .extracting(v -> v.getPropertyPath().toString(), ConstraintViolation::getMessage)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                "s3Bucket", ObjectStorageRules.bucketProblem("Bad{Bucket}")),
+            org.assertj.core.groups.Tuple.tuple("s3Prefix", "must not contain . or .. segments"),
+            org.assertj.core.groups.Tuple.tuple(
+                "s3Endpoint", "must be an http:// or https:// URL such as http://127.0.0.1:9000"));
+    assertThat(validator.validate(s3("good-bucket", "p", null, null))).isEmpty();
   }
 
   @Test
