@@ -326,34 +326,49 @@ public final class ObjectStore implements AutoCloseable {
     long deleted = 0;
     List<KeyError> errors = new ArrayList<>();
     Deque<Future<DeleteOutcome>> inFlight = new ArrayDeque<>();
-    List<String> batch = new ArrayList<>();
-    for (String key : keys) {
-      if (!this.keys.isOurs(key)) {
-        errors.add(new KeyError(key, "UnsafeKey", unsafe(key)));
-        continue;
-      }
-      batch.add(key);
-      if (batch.size() == limits.deleteBatch()) {
-        if (inFlight.size() == limits.deleteParallelism()) {
-          DeleteOutcome done = await(inFlight.removeFirst());
-          deleted += done.deleted();
-          errors.addAll(done.errors());
+    try {
+      List<String> batch = new ArrayList<>();
+      for (String key : keys) {
+        if (!this.keys.isOurs(key)) {
+          errors.add(new KeyError(key, "UnsafeKey", unsafe(key)));
+          continue;
         }
+        batch.add(key);
+        if (batch.size() == limits.deleteBatch()) {
+          if (inFlight.size() == limits.deleteParallelism()) {
+            DeleteOutcome done = await(inFlight.removeFirst());
+            deleted += done.deleted();
+            errors.addAll(done.errors());
+          }
+          List<String> sent = List.copyOf(batch);
+          inFlight.addLast(deletes.submit(() -> deleteBatch(sent)));
+          batch.clear();
+        }
+      }
+      if (!batch.isEmpty()) {
         List<String> sent = List.copyOf(batch);
         inFlight.addLast(deletes.submit(() -> deleteBatch(sent)));
-        batch.clear();
+      }
+      while (!inFlight.isEmpty()) {
+        DeleteOutcome done = await(inFlight.removeFirst());
+        deleted += done.deleted();
+        errors.addAll(done.errors());
+      }
+      return new DeleteOutcome(deleted, errors);
+    } finally {
+      // the keys failed (a listing broke off): no request may outlive the call, whose caller
+      // holds the cleanup lock only until it returns
+      while (!inFlight.isEmpty()) {
+        try {
+          inFlight.removeFirst().get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        } catch (ExecutionException e) {
+          // the failure that ended the iteration is the one reported
+        }
       }
     }
-    if (!batch.isEmpty()) {
-      List<String> sent = List.copyOf(batch);
-      inFlight.addLast(deletes.submit(() -> deleteBatch(sent)));
-    }
-    while (!inFlight.isEmpty()) {
-      DeleteOutcome done = await(inFlight.removeFirst());
-      deleted += done.deleted();
-      errors.addAll(done.errors());
-    }
-    return new DeleteOutcome(deleted, errors);
   }
 
   /** Every object below {@code prefix}, listed and deleted page by page. */

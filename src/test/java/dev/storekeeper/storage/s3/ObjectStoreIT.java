@@ -75,6 +75,10 @@ class ObjectStoreIT {
     return raw.listMultipartUploads(r -> r.bucket(s3.bucket())).uploads();
   }
 
+  private static List<String> sorted(List<String> keys) {
+    return keys.stream().sorted().toList();
+  }
+
   private static byte[] bytes(int size, long seed) {
     byte[] data = new byte[size];
     new Random(seed).nextBytes(data);
@@ -431,6 +435,35 @@ class ObjectStoreIT {
       assertThat(outcome.deleted()).isEqualTo(2500);
       assertThat(requests.count(DeleteObjectsRequest.class)).isEqualTo(3);
       assertThat(keysInBucketUnder(prefix)).isEmpty();
+    }
+
+    @Test
+    void finishesTheRequestsItSentWhenTheKeysBreakOff() throws IOException {
+      List<String> keys = putMany(1500);
+      Iterable<String> breaking =
+          () ->
+              new Iterator<>() {
+                private int next;
+
+                @Override
+                public boolean hasNext() {
+                  if (next == 1200) {
+                    throw new ObjectStoreException("the listing broke off", null);
+                  }
+                  return true;
+                }
+
+                @Override
+                public String next() {
+                  return keys.get(next++);
+                }
+              };
+
+      assertThatThrownBy(() -> store.delete(breaking)).hasMessage("the listing broke off");
+
+      assertThat(requests.count(DeleteObjectsRequest.class)).isEqualTo(1);
+      assertThat(keysInBucketUnder(prefix))
+          .containsExactlyElementsOf(sorted(keys.subList(1000, 1500)));
     }
 
     @Test
