@@ -2,8 +2,13 @@ package dev.storekeeper.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.storekeeper.storage.s3.ObjectStorageProperties;
+import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The object-storage settings (issue 13) stop start-up naming the variable, before the bucket is
@@ -11,6 +16,27 @@ import org.junit.jupiter.api.Test;
  * {@link SettingsIT}.
  */
 class ObjectStorageSettingsIT {
+
+  @TempDir static Path dataDir;
+
+  /** SettingsIT's start-up helpers keep their data directory in its static field. */
+  @BeforeAll
+  static void useOwnDataDirectory() {
+    SettingsIT.dataDir = dataDir;
+  }
+
+  @Test
+  void theFilesystemBackendStartsWhateverTheS3SettingsSay() {
+    try (ConfigurableApplicationContext context =
+        SettingsIT.start(
+            Map.of(
+                "S3_BUCKET", "Not_A_Bucket",
+                "S3_PREFIX", "../x",
+                "S3_ENDPOINT", "ftp://nowhere",
+                "S3_REGION", "??"))) {
+      assertThat(context.getBean(ObjectStorageProperties.class).isS3()).isFalse();
+    }
+  }
 
   private static String refusal(Map<String, String> variables) {
     return SettingsIT.failureDescription(variables);
