@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.PropertyResolver;
 
 /**
  * With {@code STORAGE_BACKEND=s3}, probes the bucket and then refuses to start, service and CLI
@@ -39,14 +40,15 @@ class ObjectStorageStartupCheck
         Binder.get(event.getEnvironment())
             .bindOrCreate("storekeeper.object-storage", Bindable.of(ObjectStorageProperties.class));
     if (settings.isS3()) {
-      refuse(settings);
+      refuse(settings, event.getEnvironment());
     }
   }
 
   /** Probes the bucket, then refuses: the probe's failure, or that s3 is not available yet. */
-  static void refuse(ObjectStorageProperties settings) {
+  static void refuse(ObjectStorageProperties settings, PropertyResolver environment) {
     String probed;
-    try (ObjectStore store = ObjectStore.open(settings, Clock.systemUTC())) {
+    try (ObjectStore store =
+        ObjectStore.open(settings, S3Credentials.from(environment), Clock.systemUTC())) {
       probed = store.probe();
     } catch (ObjectStoreException e) {
       throw new InvalidSettingsException(e.getMessage());

@@ -26,8 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.core.env.PropertyResolver;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -114,9 +114,13 @@ public final class ObjectStore implements AutoCloseable {
             });
   }
 
-  /** The store the settings describe, with the AWS SDK's default credentials chain. */
-  public static ObjectStore open(ObjectStorageProperties settings, Clock clock) {
-    return open(settings, DefaultCredentialsProvider.builder().build(), clock);
+  /**
+   * The store the settings describe, with the AWS SDK's default credentials chain, or the access
+   * key in the settings file ({@link S3Credentials}).
+   */
+  public static ObjectStore open(
+      ObjectStorageProperties settings, PropertyResolver environment, Clock clock) {
+    return open(settings, S3Credentials.from(environment), clock);
   }
 
   public static ObjectStore open(
