@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -26,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.springframework.core.env.PropertyResolver;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -506,6 +508,15 @@ public final class ObjectStore implements AutoCloseable {
       if (!Boolean.TRUE.equals(page.isTruncated())) {
         return new AbortOutcome(aborted, errors);
       }
+      if (page.nextKeyMarker() == null
+          || page.nextKeyMarker().equals(keyMarker)
+              && Objects.equals(page.nextUploadIdMarker(), uploadIdMarker)) {
+        // a store whose markers do not advance would have this loop run forever
+        throw new ObjectStoreException(
+            "%s: ListMultipartUploads below %s did not advance past key %s"
+                .formatted(failures.where(), keys.prefix(), keyMarker),
+            null);
+      }
       keyMarker = page.nextKeyMarker();
       uploadIdMarker = page.nextUploadIdMarker();
     }
@@ -548,7 +559,7 @@ public final class ObjectStore implements AutoCloseable {
     }
   }
 
-  private <T> T call(String action, java.util.function.Supplier<T> request) {
+  private <T> T call(String action, Supplier<T> request) {
     try {
       return request.get();
     } catch (SdkException e) {

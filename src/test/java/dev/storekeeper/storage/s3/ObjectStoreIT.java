@@ -558,6 +558,24 @@ class ObjectStoreIT {
     }
 
     @Test
+    void abortsStaleUploadsAcrossPagesOfTheListing() {
+      List<String> keys =
+          IntStream.range(0, 3).mapToObj(i -> store.keys().upload(new UUID(2, i), "part")).toList();
+      keys.forEach(this::startUpload);
+      clock.advance(Duration.ofHours(2));
+      try (ObjectStore paged =
+          s3.store(prefix, clock, new ObjectStore.Limits(PART, 1, 1000, 1), requests)) {
+
+        AbortOutcome outcome = paged.abortUploadsOlderThan(Duration.ofHours(1));
+
+        assertThat(outcome.aborted()).containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(uploadsInBucket())
+            .extracting(MultipartUpload::key)
+            .doesNotContainAnyElementsOf(keys);
+      }
+    }
+
+    @Test
     void keepsUploadsYoungerThanTheGraceWindowAndAbortsOlderOnes() {
       String ours = store.keys().upload(UUID.randomUUID(), "interrupted");
       String foreign = "foreign-" + UUID.randomUUID();
