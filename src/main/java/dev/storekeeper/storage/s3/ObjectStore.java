@@ -621,8 +621,17 @@ public final class ObjectStore implements AutoCloseable {
       response.commonPrefixes().forEach(p -> entries.add(new CommonPrefix(p.prefix())));
       entries.sort((a, b) -> a.key().compareTo(b.key()));
       page = entries.iterator();
+      last = !Boolean.TRUE.equals(response.isTruncated());
+      if (!last
+          && (response.nextContinuationToken() == null
+              || response.nextContinuationToken().equals(token))) {
+        // a truncated listing we cannot continue must fail, not pass for complete
+        throw new ObjectStoreException(
+            "%s: the listing of %s was cut short without a way to continue"
+                .formatted(failures.where(), prefix),
+            null);
+      }
       continuation = response.nextContinuationToken();
-      last = !Boolean.TRUE.equals(response.isTruncated()) || continuation == null;
     }
   }
 }
