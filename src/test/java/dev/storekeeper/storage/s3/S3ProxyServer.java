@@ -31,8 +31,9 @@ import org.awaitility.Awaitility;
  * <p>What S3Proxy 4.1.0's filesystem blobstore does, found by these tests: multipart uploads
  * (create, upload part, complete, abort), ListMultipartUploads with the initiation time,
  * DeleteObjects (quiet too; a missing key is reported deleted, as S3 does; it never reports a
- * per-key error), ListObjectsV2 with delimiter, common prefixes, continuation tokens and
- * URL-encoded keys, LastModified in whole seconds. It ignores the region a request is signed for.
+ * per-key error, and answers success even for a bucket that does not exist), ListObjectsV2 with
+ * delimiter, common prefixes, continuation tokens and URL-encoded keys, LastModified in whole
+ * seconds. It ignores the region a request is signed for.
  */
 public final class S3ProxyServer implements AutoCloseable {
 
