@@ -127,6 +127,13 @@ class ObjectStorageSettingsIT {
   }
 
   @Test
+  void anotherToolsNameForAnS3SettingIsNotIgnored() {
+    assertThat(SettingsIT.problems(refusal(Map.of("S3_ENDPOINT_URL", "http://127.0.0.1:9000"))))
+        .containsExactly(
+            "  - S3_ENDPOINT_URL (in the environment) is not a setting; did you mean S3_ENDPOINT?");
+  }
+
+  @Test
   void aMisspelledS3SettingIsNotIgnored() {
     assertThat(SettingsIT.problems(refusal(Map.of("S3_BUCKT", "data"))))
         .containsExactly(
