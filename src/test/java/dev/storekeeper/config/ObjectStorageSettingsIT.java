@@ -161,7 +161,7 @@ class ObjectStorageSettingsIT {
         .asString()
         .startsWith(
             "  - STORAGE_BACKEND=s3 is validated but not yet available in this version: the probe"
-                + " of bucket \"%s\" at S3_ENDPOINT %s passed (wrote, read back and deleted a/b/.storekeeper/probe-"
+                + " of bucket \"%s\" at S3_ENDPOINT %s passed (wrote, read back, listed and deleted a/b/.storekeeper/probe-"
                     .formatted(s3.bucket(), s3.endpoint()));
   }
 

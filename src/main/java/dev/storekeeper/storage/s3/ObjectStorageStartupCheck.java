@@ -25,7 +25,7 @@ class ObjectStorageStartupCheck
 
   static final String NOT_YET_AVAILABLE =
       "STORAGE_BACKEND=s3 is validated but not yet available in this version: the probe of %s"
-          + " passed (wrote, read back and deleted %s), but uploads, outputs and cleanup still use"
+          + " passed (wrote, read back, listed and deleted %s), but uploads, outputs and cleanup still use"
           + " the filesystem. Unset STORAGE_BACKEND (or set it to filesystem) to start.";
 
   @Override

@@ -146,8 +146,8 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   /**
-   * Writes, reads back and deletes an object under {@code {prefix}.storekeeper/}: the bucket
-   * exists, and the credentials may write, read and delete there. Returns the key it used.
+   * Writes, reads back, lists and deletes an object under {@code {prefix}.storekeeper/}: the bucket
+   * exists, and the credentials may write, read, list and delete there. Returns the key it used.
    *
    * @throws ObjectStoreException naming the setting at fault
    */
@@ -167,6 +167,10 @@ public final class ObjectStore implements AutoCloseable {
               .formatted(failures.where(), key),
           null);
     }
+    // the orphan sweep lists: a key that may write but not list must fail here, not at 3 a.m.
+    call(
+        "listing " + keys.servicePrefix(),
+        () -> s3.listObjectsV2(r -> r.bucket(bucket).prefix(keys.servicePrefix()).maxKeys(1)));
     call("deleting the probe object " + key, () -> s3.deleteObject(r -> r.bucket(bucket).key(key)));
     return key;
   }
