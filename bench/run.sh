@@ -3,8 +3,12 @@
 #
 #   bench/run.sh full 100000     full cleanup, median of 3, floor and ours interleaved
 #   bench/run.sh dry 100000      dry run, then the real run: same items?
-#   bench/run.sh memory 500000   full cleanup with -Xmx128m: peak RSS and heap
-#   bench/run.sh latency 100000  upload p50/p99 at 20/s, idle vs. during a cleanup
+#   bench/run.sh memory 500000   full cleanup on disk with -Xmx$BENCH_XMX (128m): peak RSS, heap, ratio
+#   bench/run.sh million         the same at 1,000,000 jobs with -Xmx64m (issue 15; about an hour)
+#   bench/run.sh latency 100000  upload p50/p99 at 60/s, idle vs. during a cleanup (the CLI's; with
+#                                BENCH_CLEANUP=service the service's own run, as the schedule starts it)
+#   bench/run.sh pacing 100000   the service's own run unpaced vs. paced (CLEANUP_BUSY_SHARE_PERCENT),
+#                                $BENCH_REPS interleaved rounds: upload p99 during / idle
 #   bench/run.sh stats           GET /cleanup/stats p50/p99 at 10,000 and 1,000,000 jobs (issue 15;
 #                                bench/stats-latency.sh; database $BENCH_STATS_DB, default storekeeper_bench)
 #
@@ -280,16 +284,21 @@ memory() {
   local n=$1
   # 525,000 output trees need 3.7 million inodes, more than /dev/shm has: use the disk
   export DATA_DIR=${BENCH_DATA:-$OUT/data}
-  printf '\nMemory, N=%d, -Xmx128m, seed %s, ours=%s, %s, commit %s\n' "$n" "$SEED" "$OURS" \
+  local xmx=${BENCH_XMX:-128m}
+  printf '\nMemory, N=%d, -Xmx%s, on disk (%s), seed %s, ours=%s, %s, commit %s\n' "$n" "$xmx" "$DATA_DIR" "$SEED" "$OURS" \
     "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+  local g0
+  g0=$(ms)
   generate "$n"
+  log "generated $n jobs in $(secs $(($(ms) - g0))) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
   floor
   check_end_state "$n" floor
   local floor_total=$((FLOOR_SQL_MS + FLOOR_RM_MS))
+  log "floor $(secs "$floor_total") s; load $(cut -d' ' -f1-3 /proc/loadavg)"
   generate "$n"
   local gclog=$OUT/logs/memory-$n-gc.log
   rm -f "$gclog"
-  JAVA_OPTS="-Xmx128m -Xlog:gc:file=$gclog ${JAVA_OPTS:-}" ours_time "$OUT/logs/memory-$n.log"
+  JAVA_OPTS="-Xmx$xmx -Xlog:gc:file=$gclog ${JAVA_OPTS:-}" ours_time "$OUT/logs/memory-$n.log"
   check_end_state "$n" ours
   local items
   items=$(check_ledger "$RUN_ID" deleted)
@@ -298,10 +307,11 @@ memory() {
   heap=$(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$gclog" | sed 's/M->.*//' | sort -n | tail -1)
   local committed
   committed=$(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$gclog" | sed 's/.*(\([0-9]*\)M)/\1/' | sort -n | tail -1)
-  printf '%-28s %12s %10s %14s %14s %s\n' what wall peak_rss heap_used_max heap_committed items
-  printf '%-28s %12s %10s %14s %14s %s\n' "floor (psql + rm -rf)" "$(secs "$floor_total")" - - - -
-  printf '%-28s %12s %10s %14s %14s %s\n' "ours -Xmx128m" "$(secs "$OURS_MS")" "$((RSS_KB / 1024)) MiB" \
-    "${heap:-?} MiB" "${committed:-?} MiB" "$items"
+  printf '%-28s %12s %7s %10s %14s %14s %s\n' what wall ratio peak_rss heap_used_max heap_committed items
+  printf '%-28s %12s %7s %10s %14s %14s %s\n' "floor (psql + rm -rf)" "$(secs "$floor_total")" 1.00 - - - -
+  printf '%-28s %12s %7s %10s %14s %14s %s\n' "ours -Xmx$xmx" "$(secs "$OURS_MS")" "$(ratio "$OURS_MS" "$floor_total")" \
+    "$((RSS_KB / 1024)) MiB" "${heap:-?} MiB" "${committed:-?} MiB" "$items"
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 # ours with /usr/bin/time -v: sets OURS_MS, RUN_ID, RSS_KB
@@ -322,10 +332,11 @@ ours_time() {
 
 latency() {
   local n=$1 port=${BENCH_PORT:-18080}
-  printf '\nUpload latency under cleanup, N=%d, 500 uploads at %s/s, ours=%s, %s, commit %s\n' "$n" \
-    "${BENCH_UPLOAD_RATE:-60}" "$OURS" "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+  printf '\nUpload latency under cleanup, N=%d, 500 uploads at %s/s, cleanup by the %s (CLEANUP_FILE_THREADS=%s, CLEANUP_BUSY_SHARE_PERCENT=%s), ours=%s, %s, commit %s\n' "$n" \
+    "${BENCH_UPLOAD_RATE:-60}" "${BENCH_CLEANUP:-cli}" "${CLEANUP_FILE_THREADS:-default}" "${CLEANUP_BUSY_SHARE_PERCENT:-default}" "$OURS" "$(date -u +%F)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
   generate "$n"
-  SERVER_PORT=$port ADMIN_TOKEN=bench-token-0123456789abcdef0123456789 PROCESSOR=profile CLEANUP_ENABLED=false \
+  LATENCY_TOKEN=bench-token-0123456789abcdef0123456789
+  SERVER_PORT=$port ADMIN_TOKEN=$LATENCY_TOKEN PROCESSOR=profile CLEANUP_ENABLED=false \
     java -jar "$JAR" >"$OUT/logs/latency-server.log" 2>&1 &
   local server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
@@ -337,15 +348,29 @@ latency() {
   local rate=${BENCH_UPLOAD_RATE:-60}
   python3 bench/uploads.py "http://localhost:$port/upload" 100 "$rate" >/dev/null # warm-up
   python3 bench/uploads.py "http://localhost:$port/upload" 500 "$rate" >"$OUT/logs/latency-idle.txt"
-  local t0
+  local t0 cleanup
   t0=$(ms)
-  ours_cmd >"$OUT/logs/latency-cleanup.log" 2>&1 &
-  local cleanup=$!
-  # start measuring once the run is working (after its start-up), like an operator's view
-  until [[ -n $(psql_db -c "select id from cleanup_runs where outcome = 'running' limit 1") ]]; do
-    kill -0 $cleanup 2>/dev/null || break
-    sleep 0.1
-  done
+  if [[ ${BENCH_CLEANUP:-cli} == service ]]; then
+    # the service's own run (what the schedule starts), in its JVM next to the uploads; a watcher
+    # lives exactly as long as the run is recorded as running, for --while-pid
+    curl -fsS -X POST -H "Authorization: Bearer $LATENCY_TOKEN" \
+      "localhost:$port/cleanup/run?wait=false" >"$OUT/logs/latency-cleanup.log"
+    until [[ -n $(psql_db -c "select id from cleanup_runs where outcome = 'running' limit 1") ]]; do
+      sleep 0.05
+    done
+    (while [[ -n $(psql_db -c "select id from cleanup_runs where outcome = 'running' limit 1") ]]; do
+      sleep 0.1
+    done) &
+    cleanup=$!
+  else
+    ours_cmd >"$OUT/logs/latency-cleanup.log" 2>&1 &
+    cleanup=$!
+    # start measuring once the run is working (after its start-up), like an operator's view
+    until [[ -n $(psql_db -c "select id from cleanup_runs where outcome = 'running' limit 1") ]]; do
+      kill -0 $cleanup 2>/dev/null || break
+      sleep 0.1
+    done
+  fi
   python3 bench/uploads.py "http://localhost:$port/upload" 500 "$rate" --while-pid $cleanup \
     >"$OUT/logs/latency-cleanup.txt"
   wait $cleanup
@@ -364,20 +389,42 @@ latency() {
   echo "(during cleanup: only the uploads that started while the cleanup process ran; the last column counts them)"
 }
 
+# The service's own cleanup, unpaced (share 100: the engine as before pacing) and paced, rounds
+# interleaved so that both see the same machine; prints each round's p99 ratio, then the medians.
+pacing() {
+  local n=$1 i share out ratios_100=() ratios_50=()
+  for i in $(seq 1 "$REPS"); do
+    for share in 100 ${BENCH_SHARE:-50}; do
+      out=$OUT/logs/pacing-$n-$i-$share.txt
+      BENCH_CLEANUP=service CLEANUP_BUSY_SHARE_PERCENT=$share latency "$n" | tee "$out" >&2
+      local r
+      r=$(sed -n 's/^p99 ratio (cleanup \/ idle): \([0-9.]*\);.*/\1/p' "$out")
+      if [[ $share == 100 ]]; then ratios_100+=("$r"); else ratios_50+=("$r"); fi
+      printf 'round %s share %3s: p99 during/idle %s; %s\n' "$i" "$share" "$r" "$(grep -o 'its run .*' "$out")"
+    done
+  done
+  printf 'median p99 ratio: unpaced %s, paced (%s %%) %s; load %s\n' \
+    "$(printf '%s\n' "${ratios_100[@]}" | median)" "${BENCH_SHARE:-50}" \
+    "$(printf '%s\n' "${ratios_50[@]}" | median)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
 what=${1:-}
 n=${2:-}
 case $what in
   full) setup; full "${n:-100000}" ;;
   dry) setup; dry "${n:-100000}" ;;
   memory) setup; memory "${n:-500000}" ;;
+  million) setup; BENCH_XMX=${BENCH_XMX:-64m} memory "${n:-1000000}" ;;
   latency) setup; latency "${n:-100000}" ;;
+  pacing) setup; pacing "${n:-100000}" ;;
   generate) setup; generate "${n:-10000}" ;;
   stats) BENCH_DB=${BENCH_STATS_DB:-storekeeper_bench} BENCH_SIZES="${n:-10000 1000000}" \
            exec bench/stats-latency.sh ;;
   profile) setup; generate "${n:-100000}"
+    # BENCH_PROFILE_ARGS=--dry-run profiles the dry run (the data then stays as generated)
     JAVA_OPTS="-XX:StartFlightRecording=filename=$OUT/logs/profile-${n:-100000}.jfr,settings=profile,jdk.SocketRead#threshold=0ms,jdk.SocketWrite#threshold=0ms ${JAVA_OPTS:-}" \
-      ours "$OUT/logs/profile-${n:-100000}.log"
-    check_end_state "${n:-100000}" ours
+      ours "$OUT/logs/profile-${n:-100000}.log" ${BENCH_PROFILE_ARGS:-}
+    [[ -n ${BENCH_PROFILE_ARGS:-} ]] || check_end_state "${n:-100000}" ours
     echo "ours $(secs "$OURS_MS") s; profile in $OUT/logs/profile-${n:-100000}.jfr" ;;
   floor) setup; generate "${n:-10000}"; floor; check_end_state "${n:-10000}" floor
     echo "floor: sql $(secs "$FLOOR_SQL_MS") s, rm $(secs "$FLOOR_RM_MS") s" ;;

@@ -66,21 +66,13 @@ class CleanupExecutor implements DisposableBean {
   /** A temporary upload still being written has no row to protect it; give it at least this. */
   static final Duration TEMP_UPLOAD_MIN_AGE = Duration.ofHours(1);
 
-  private static final int FILE_THREADS = 4;
-
   private final JobRepository jobs;
   private final MetricRepository metrics;
   private final StorageLayout layout;
   private final TransactionTemplate tx;
   private final int maxItemAttempts;
-  private final ExecutorService files =
-      Executors.newFixedThreadPool(
-          FILE_THREADS,
-          r -> {
-            Thread thread = new Thread(r, "cleanup-files");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ExecutorService files;
+  private final CleanupPace pace;
 
   /**
    * Test seam: called after each protocol step ("claimed", "files", "rows"), between reading a page
@@ -96,12 +88,22 @@ class CleanupExecutor implements DisposableBean {
       MetricRepository metrics,
       StorageLayout layout,
       TransactionTemplate tx,
-      CleanupProperties properties) {
+      CleanupProperties properties,
+      RequestActivity activity) {
     this.jobs = jobs;
     this.metrics = metrics;
     this.layout = layout;
     this.tx = tx;
     this.maxItemAttempts = properties.cleanupMaxItemAttempts();
+    this.files =
+        Executors.newFixedThreadPool(
+            properties.cleanupFileThreads(),
+            r -> {
+              Thread thread = new Thread(r, "cleanup-files");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.pace = new CleanupPace(activity, properties.cleanupBusySharePercent());
   }
 
   /** Work out how many jobs this run will handle, for progress reporting. */
@@ -585,7 +587,7 @@ class CleanupExecutor implements DisposableBean {
     Set<String> shared = jobs.referencedUploads(uploadNames(batch), ids);
     List<Future<JobFiles>> removals = new ArrayList<>();
     for (Job job : batch) {
-      removals.add(files.submit(() -> removeFilesAlone(job, shared, state.dryRun)));
+      removals.add(files.submit(() -> pace.run(() -> removeFilesAlone(job, shared, state.dryRun))));
     }
     return new InFlight(batch, category, reason, metricCounts, removals);
   }
@@ -954,7 +956,7 @@ class CleanupExecutor implements DisposableBean {
         candidates.add(entry);
       }
     }
-    Set<String> referenced = referenced(root, uploads, candidates);
+    Set<String> referenced = referenced(root, uploads, candidates, state);
     Map<UUID, List<Entry>> orphans = new LinkedHashMap<>();
     for (Entry entry : candidates) {
       if (!referenced.contains(entry.name())) {
@@ -977,12 +979,14 @@ class CleanupExecutor implements DisposableBean {
       List<Removal> removed = new ArrayList<>();
       removals.put(group.getKey(), removed);
       work.add(
-          () -> {
-            for (Entry entry : group.getValue()) {
-              removed.add(removeAlone(root, entry.file(), state.dryRun));
-            }
-            return null;
-          });
+          () ->
+              pace.run(
+                  () -> {
+                    for (Entry entry : group.getValue()) {
+                      removed.add(removeAlone(root, entry.file(), state.dryRun));
+                    }
+                    return null;
+                  }));
     }
     try {
       for (Future<Void> done : files.invokeAll(work)) {
@@ -1045,18 +1049,25 @@ class CleanupExecutor implements DisposableBean {
    * entry is live data, never an orphan (imported uploads are named by a UUID that is not their
    * job's id).
    */
-  private Set<String> referenced(Path root, boolean uploads, List<Entry> candidates) {
+  private Set<String> referenced(
+      Path root, boolean uploads, List<Entry> candidates, RunState state) {
     if (candidates.isEmpty()) {
       return Set.of();
     }
     if (uploads) {
       return jobs.referencedUploads(candidates.stream().map(Entry::name).toList(), List.of());
     }
-    Set<String> referenced = new HashSet<>();
-    for (String resultPath : jobs.foreignResultPaths(root.toString())) {
-      firstComponentIn(root, resultPath).ifPresent(entry -> referenced.add(entry.toString()));
-    }
-    return referenced;
+    // A full scan: read once per run, not once per batch (a million jobs, a hundred batches). A
+    // reference made after this read is still honoured: each claim re-checks it in its statement.
+    return state.foreignOutputs.computeIfAbsent(
+        root,
+        r -> {
+          Set<String> referenced = new HashSet<>();
+          for (String resultPath : jobs.foreignResultPaths(r.toString())) {
+            firstComponentIn(r, resultPath).ifPresent(entry -> referenced.add(entry.toString()));
+          }
+          return referenced;
+        });
   }
 
   /** One entry, whatever goes wrong: an unexpected failure is this entry's alone. */

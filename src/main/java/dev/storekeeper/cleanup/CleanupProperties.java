@@ -61,7 +61,20 @@ public record CleanupProperties(
     @NotNull(message = "must be set")
         @Min(value = 1, message = "must be a whole number between 1 and 1000")
         @Max(value = 1000, message = "must be a whole number between 1 and 1000")
-        Integer cleanupMaxItemAttempts) {
+        Integer cleanupMaxItemAttempts,
+    /** CLEANUP_FILE_THREADS: threads removing (or, in a dry run, measuring) files. Default 4. */
+    @NotNull(message = "must be set")
+        @Min(value = 1, message = "must be a whole number between 1 and 64")
+        @Max(value = 64, message = "must be a whole number between 1 and 64")
+        Integer cleanupFileThreads,
+    /**
+     * CLEANUP_BUSY_SHARE_PERCENT: while the service answers requests, the share of the time its
+     * cleanup works on files, one thread at a time; 100 = no pacing. Default 50.
+     */
+    @NotNull(message = "must be set")
+        @Min(value = 1, message = "must be a whole number between 1 and 100")
+        @Max(value = 100, message = "must be a whole number between 1 and 100")
+        Integer cleanupBusySharePercent) {
 
   public Duration interval() {
     return Duration.ofMillis(Math.round(cleanupIntervalHours * 3_600_000d));

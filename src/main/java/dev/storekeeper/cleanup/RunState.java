@@ -1,10 +1,14 @@
 package dev.storekeeper.cleanup;
 
 import dev.storekeeper.jobs.JobRepository.Position;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -27,6 +31,9 @@ final class RunState {
 
   /** Set for a capacity run: what it must free. */
   CapacityTarget capacity;
+
+  /** Per outputs root, the entries other jobs' result_paths point into (read once per run). */
+  final Map<Path, Set<String>> foreignOutputs = new HashMap<>();
 
   /** The upload and output bytes accounted to the jobs this run resumed. */
   long resumedAccountedBytes;

@@ -5,6 +5,7 @@ import dev.storekeeper.cleanup.CleanupProperties;
 import dev.storekeeper.cleanup.CleanupService;
 import dev.storekeeper.cleanup.PlanProperties;
 import dev.storekeeper.config.EmbeddedDatabaseSetup;
+import dev.storekeeper.imports.NeuroInsightImport;
 import dev.storekeeper.jobs.JobRepository;
 import dev.storekeeper.storage.StorageLayout;
 import dev.storekeeper.storage.StorageProperties;
@@ -46,7 +47,12 @@ import org.springframework.context.annotation.Import;
   JacksonAutoConfiguration.class
 })
 @ComponentScan(
-    basePackageClasses = {CleanupService.class, JobRepository.class, StorageLayout.class},
+    basePackageClasses = {
+      CleanupService.class,
+      JobRepository.class,
+      StorageLayout.class,
+      NeuroInsightImport.class
+    },
     excludeFilters =
         @ComponentScan.Filter(
             type = FilterType.REGEX,

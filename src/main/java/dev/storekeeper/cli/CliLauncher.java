@@ -44,6 +44,7 @@ public final class CliLauncher {
     commands.put("holds", HoldsCommand::new);
     commands.put("runs", RunsCommand::new);
     commands.put("forecast", ForecastCommand::new);
+    commands.put("import", ImportCommand::new);
     return Collections.unmodifiableMap(commands);
   }
 
@@ -81,7 +82,7 @@ public final class CliLauncher {
             ? (launcher == null ? "storekeeper cleanup" : launcher)
             : (launcher == null ? "storekeeper" : launcher) + " " + args[0];
     CommandLine commandLine =
-        new CommandLine(command)
+        new CommandLine(command, new Subcommands(streams, contexts))
             .setCommandName(name)
             .setOut(streams.outWriter())
             .setErr(streams.err())
@@ -103,15 +104,41 @@ public final class CliLauncher {
     return exitCode;
   }
 
+  /**
+   * Creates subcommands ({@code import neuroinsight}) with the streams and context their parent
+   * has; everything else (converters) as picocli does.
+   */
+  private record Subcommands(Streams streams, Supplier<CliContext> contexts)
+      implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      try {
+        var constructor = type.getDeclaredConstructor(Streams.class, Supplier.class);
+        return constructor.newInstance(streams, contexts);
+      } catch (NoSuchMethodException none) {
+        return CommandLine.defaultFactory().create(type);
+      }
+    }
+  }
+
   private static void layout(CommandLine commandLine) {
-    commandLine
-        .getCommandSpec()
-        .usageMessage()
-        .sortOptions(false)
-        .descriptionHeading("%n")
-        .optionListHeading("%nOptions:%n")
-        .exitCodeListHeading("%nExit codes:%n")
-        .exitCodeList(ExitCodes.HELP);
+    var usage =
+        commandLine
+            .getCommandSpec()
+            .usageMessage()
+            .sortOptions(false)
+            .descriptionHeading("%n")
+            .optionListHeading("%nOptions:%n")
+            .exitCodeListHeading("%nExit codes:%n");
+    // a command whose exit codes mean something else (import) declares its own list
+    if (usage.exitCodeList().isEmpty()) {
+      usage.exitCodeList(ExitCodes.HELP);
+    }
+  }
+
+  /** The command as typed, subcommands included: {@code storekeeper import neuroinsight}. */
+  static String name(CommandLine commandLine) {
+    return commandLine.getCommandSpec().qualifiedName();
   }
 
   private static int failed(Exception e, CommandLine commandLine, ParseResult parsed) {
@@ -119,7 +146,7 @@ public final class CliLauncher {
   }
 
   private static int report(CliFailure failure, CommandLine commandLine) {
-    commandLine.getErr().println(commandLine.getCommandName() + ": " + failure.getMessage());
+    commandLine.getErr().println(name(commandLine) + ": " + failure.getMessage());
     commandLine.getErr().flush();
     return failure.exitCode();
   }

@@ -19,9 +19,9 @@ final class UsageErrors implements IParameterExceptionHandler {
   public int handleParseException(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     PrintWriter err = command.getErr();
-    err.println(command.getCommandName() + ": " + message(e));
+    err.println(CliLauncher.name(command) + ": " + message(e));
     UnmatchedArgumentException.printSuggestions(e, err);
-    err.println("Try '" + command.getCommandName() + " --help' for the options.");
+    err.println("Try '" + CliLauncher.name(command) + " --help' for the options.");
     err.flush();
     return ExitCodes.USAGE;
   }

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Repository;
@@ -459,7 +460,7 @@ public class JobRepository {
   public boolean claimOrphan(UUID id, String entryPath, boolean upload, Instant now, UUID runId) {
     try {
       return template.update(
-              upload ? CLAIM_ORPHAN_UPLOAD : CLAIM_ORPHAN_OUTPUT,
+              upload ? CLAIM_ORPHAN_UPLOAD : claimOrphanOutput(),
               ps -> bindOrphanClaim(ps, id, entryPath, upload, now, runId))
           == 1;
     } catch (org.springframework.dao.DataAccessException taken) {
@@ -481,7 +482,7 @@ public class JobRepository {
       return Set.of();
     }
     template.batchUpdate(
-        upload ? CLAIM_ORPHAN_UPLOAD : CLAIM_ORPHAN_OUTPUT,
+        upload ? CLAIM_ORPHAN_UPLOAD : claimOrphanOutput(),
         List.copyOf(entryPaths.entrySet()),
         entryPaths.size(),
         (ps, entry) -> bindOrphanClaim(ps, entry.getKey(), entry.getValue(), upload, now, runId));
@@ -503,12 +504,35 @@ public class JobRepository {
   private static final String CLAIM_ORPHAN_UPLOAD =
       CLAIM_ORPHAN + " where not exists (select 1 from jobs where upload_name = ?)";
 
-  private static final String CLAIM_ORPHAN_OUTPUT =
-      CLAIM_ORPHAN
-          + """
-           where not exists (select 1 from jobs
-                              where result_path = ? or result_path like ? escape '!')
-          """;
+  /**
+   * An output entry is referenced by a {@code result_path} equal to it or below it. The range
+   * {@code [path, path + "0")} ('0' follows '/') holds both and lets the index (V14) answer with a
+   * parameter, where {@code like ?} alone is a full scan for every orphan; PostgreSQL compares with
+   * the byte-wise pattern operators, whatever the database's collation.
+   */
+  private static String referencedOutput(boolean postgres) {
+    return postgres
+        ? "result_path ~>=~ ? and result_path ~<~ ? and (result_path = ? or result_path like ?"
+            + " escape '!')"
+        : "result_path >= ? and result_path < ? and (result_path = ? or result_path like ?"
+            + " escape '!')";
+  }
+
+  private String claimOrphanOutput() {
+    return CLAIM_ORPHAN
+        + " where not exists (select 1 from jobs where "
+        + referencedOutput(returning())
+        + ")";
+  }
+
+  /** Binds {@link #referencedOutput} for an entry, from parameter {@code first} on. */
+  private static void bindReferencedOutput(java.sql.PreparedStatement ps, int first, String path)
+      throws SQLException {
+    ps.setString(first, path);
+    ps.setString(first + 1, path + "0");
+    ps.setString(first + 2, path);
+    ps.setString(first + 3, likeEscape(path) + "/%");
+  }
 
   private static void bindOrphanClaim(
       java.sql.PreparedStatement ps,
@@ -525,8 +549,7 @@ public class JobRepository {
     if (upload) {
       ps.setString(5, uploadName(entryPath));
     } else {
-      ps.setString(5, entryPath);
-      ps.setString(6, likeEscape(entryPath) + "/%");
+      bindReferencedOutput(ps, 5, entryPath);
     }
   }
 
@@ -739,22 +762,16 @@ public class JobRepository {
 
   /**
    * Whether any job but {@code exceptJob} has a {@code result_path} that is {@code entryPath} or
-   * lies below it. Not indexed: asked only for output entries that no job id claims, which the
-   * service itself never leaves.
+   * lies below it (an index range, V14).
    */
   public boolean outputReferenced(String entryPath, UUID exceptJob) {
-    return jdbc.sql(
-                """
-                select count(*) from jobs
-                 where (result_path = :path or result_path like :below escape '!')
-                   and id <> :except
-                """)
-            .param("path", entryPath)
-            .param("below", likeEscape(entryPath) + "/%")
-            .param("except", exceptJob == null ? new UUID(0, 0) : exceptJob)
-            .query(Long.class)
-            .single()
-        > 0;
+    return template.query(
+        "select 1 from jobs where " + referencedOutput(returning()) + " and id <> ? limit 1",
+        ps -> {
+          bindReferencedOutput(ps, 1, entryPath);
+          ps.setObject(5, exceptJob == null ? new UUID(0, 0) : exceptJob);
+        },
+        (ResultSetExtractor<Boolean>) ResultSet::next);
   }
 
   /**

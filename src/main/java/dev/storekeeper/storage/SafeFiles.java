@@ -99,6 +99,27 @@ public final class SafeFiles {
     return remove(root, name, true).bytes();
   }
 
+  /**
+   * What a tree holds, walked without following anything: the bytes and count of its regular files,
+   * and the entries that are not plain files or directories (symbolic links, FIFOs, sockets,
+   * devices), shown relative to {@code root}. For adopting a tree from elsewhere: a link in it must
+   * not be carried into the data layout, where downloads would serve what it points at.
+   */
+  public record Survey(
+      boolean existed, long bytes, long files, List<String> notPlain, List<String> errors) {}
+
+  public static Survey survey(Path root, String name) {
+    requireSingleComponent(name);
+    Surveying surveying = new Surveying(root);
+    boolean existed = walk(root, root.getFileSystem().getPath(name), surveying, TreeWalk.NO_SEAM);
+    return new Survey(
+        existed,
+        surveying.bytes,
+        surveying.files,
+        List.copyOf(surveying.notPlain),
+        surveying.errors.list());
+  }
+
   /** What making a tree private did: the bytes of its regular files, and failures. */
   public record Privatized(long bytes, long changed, List<String> errors) {}
 
@@ -242,6 +263,56 @@ public final class SafeFiles {
     public void left(SecureDirectoryStream<Path> parent, Path name) throws IOException {
       if (!dryRun) {
         parent.deleteDirectory(name);
+      }
+    }
+
+    @Override
+    public void failed(Supplier<String> shown, IOException e) {
+      errors.add(shown, e);
+    }
+  }
+
+  private static final class Surveying implements TreeWalk.Visitor {
+    private final Path root;
+    private final Errors errors = new Errors();
+    private final List<String> notPlain = new ArrayList<>();
+    private final ArrayDeque<Path> path = new ArrayDeque<>();
+    private long bytes;
+    private long files;
+
+    Surveying(Path root) {
+      this.root = root;
+    }
+
+    @Override
+    public boolean removes() {
+      return false;
+    }
+
+    @Override
+    public void entered(
+        SecureDirectoryStream<Path> dir, Path name, PosixFileAttributes attributes) {
+      path.push(path.isEmpty() ? name : path.peek().resolve(name));
+    }
+
+    @Override
+    public void left(SecureDirectoryStream<Path> parent, Path name) {
+      path.pop();
+    }
+
+    @Override
+    public void entry(
+        SecureDirectoryStream<Path> parent, Path name, PosixFileAttributes attributes) {
+      if (attributes.isRegularFile()) {
+        bytes += attributes.size();
+        files++;
+      } else if (notPlain.size() < MAX_ERRORS) {
+        Path shown = path.isEmpty() ? name : path.peek().resolve(name);
+        notPlain.add(
+            shown
+                + (attributes.isSymbolicLink()
+                    ? " is a symbolic link"
+                    : " is not a regular file (a FIFO, socket or device)"));
       }
     }
 

@@ -1,7 +1,13 @@
 package dev.storekeeper.web;
 
+import dev.storekeeper.cleanup.RequestActivity;
 import dev.storekeeper.storage.StorageLayout;
 import dev.storekeeper.storage.StorageProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.Set;
 import org.apache.catalina.Host;
 import org.apache.catalina.Valve;
@@ -58,6 +64,31 @@ class WebGuards {
           ObjectProvider<RequestMappingHandlerMapping> mappings) {
     BodyEndpoints endpoints = new BodyEndpoints(new UploadLimits(layout, storage));
     return registration(new RequestBodies(endpoints, mappings), "requestBodies", FIRST + 2);
+  }
+
+  /**
+   * Tells the cleanup when requests are being answered, so that the service's own runs pace
+   * themselves ({@code CLEANUP_BUSY_SHARE_PERCENT}). First of all filters: a request refused by a
+   * later one still arrived.
+   */
+  @Bean
+  FilterRegistrationBean<OncePerRequestFilter> requestActivityFilter(RequestActivity activity) {
+    return registration(
+        new OncePerRequestFilter() {
+          @Override
+          protected void doFilterInternal(
+              HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+              throws ServletException, IOException {
+            activity.started();
+            try {
+              chain.doFilter(request, response);
+            } finally {
+              activity.ended();
+            }
+          }
+        },
+        "requestActivity",
+        FIRST - 1);
   }
 
   private static FilterRegistrationBean<OncePerRequestFilter> registration(

@@ -10,6 +10,7 @@ import dev.storekeeper.Fixtures.CreatedJob;
 import dev.storekeeper.Http;
 import dev.storekeeper.StorekeeperIT;
 import dev.storekeeper.Undeletable;
+import dev.storekeeper.jobs.JobRepository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,7 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
 
   @Autowired CleanupService cleanup;
   @Autowired CleanupExecutor executor;
+  @Autowired JobRepository jobs;
   @Autowired CleanupReports reports;
   Fixtures fixtures;
 
@@ -389,5 +391,63 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
 
     assertThat(run.counts().orphanedOutputs()).isZero();
     assertThat(shared.resolve("results.json")).exists();
+  }
+
+  @Test
+  void theOrphanClaimItselfRefusesAnEntryAResultPathIsOrLiesBelow() {
+    // the claim is what decides when a reference appears after the run read them (once per run)
+    CreatedJob job = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(1))).create();
+    CreatedJob other =
+        fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(1))).create();
+    Path exact = oldOutputEntry();
+    Path below = oldOutputEntry();
+    Path unrelated = oldOutputEntry();
+    setResultPath(job.id(), exact.toString());
+    setResultPath(other.id(), below.resolve("results.json").toString());
+    UUID run = UUID.randomUUID();
+
+    assertThat(claim(exact, run)).as("a result_path equal to the entry").isFalse();
+    assertThat(claim(below, run)).as("a result_path below the entry").isFalse();
+    assertThat(claim(unrelated, run)).as("no reference").isTrue();
+  }
+
+  private boolean claim(Path outputEntry, UUID run) {
+    return jobs.claimOrphan(
+        UUID.fromString(outputEntry.getFileName().toString()),
+        outputEntry.toString(),
+        false,
+        now(),
+        run);
+  }
+
+  @Test
+  void aResultPathBesideAnEntryWhoseNameBeginsTheSameDoesNotKeepIt() {
+    CreatedJob job = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(1))).create();
+    Path orphan = oldOutputEntry();
+    // sorts inside the index range [entry, entry + "0") but is neither the entry nor below it
+    Path beside = orphan.resolveSibling(orphan.getFileName() + "-copy");
+    Fixtures.write(beside.resolve("results.json"), "{}");
+    setResultPath(job.id(), beside.resolve("results.json").toString());
+
+    full();
+
+    assertThat(orphan).doesNotExist();
+    assertThat(beside.resolve("results.json")).as("the other job's result").exists();
+    assertThat(fixtures.rowExists(job.id())).isTrue();
+  }
+
+  private Path oldOutputEntry() {
+    Path entry = layout.outputDir(UUID.randomUUID());
+    Fixtures.write(entry.resolve("results.json"), "{}");
+    Fixtures.touch(entry.resolve("results.json"), now().minus(Duration.ofDays(3)));
+    Fixtures.touch(entry, now().minus(Duration.ofDays(3)));
+    return entry;
+  }
+
+  private void setResultPath(UUID id, String path) {
+    jdbc.sql("update jobs set result_path = :path where id = :id")
+        .param("path", path)
+        .param("id", id)
+        .update();
   }
 }
