@@ -47,7 +47,9 @@ final class SettingNames {
           "OUTPUT_",
           "DATA_",
           "ADMIN_",
-          "API_");
+          "API_",
+          // S3_ENDPOINT_URL, the name other tools use, would otherwise send requests to AWS
+          "S3_");
 
   /** Near misses: at most this many edits away from a known name. */
   private static final int MAX_EDITS = 2;

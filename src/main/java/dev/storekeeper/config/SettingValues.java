@@ -5,6 +5,7 @@ import dev.storekeeper.cleanup.CleanupProperties;
 import dev.storekeeper.cleanup.PlanProperties;
 import dev.storekeeper.processing.ProcessingProperties;
 import dev.storekeeper.storage.StorageProperties;
+import dev.storekeeper.storage.s3.ObjectStorageProperties;
 import dev.storekeeper.web.WebProperties;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
@@ -115,8 +116,15 @@ final class SettingValues {
         }
       }
     }
+    Object value = raw(fault.property());
+    if (variable.isPresent()
+        && value instanceof String placeholder
+        && placeholder.startsWith("${" + variable.get())) {
+      // a setting that is required here and set nowhere (S3_BUCKET with STORAGE_BACKEND=s3)
+      return Optional.of("%s %s; it is not set".formatted(variable.get(), fault.rule()));
+    }
     // set under its property name (a command-line or test property), not through a variable
-    return Optional.of(text(fault.property(), fault, raw(fault.property())));
+    return Optional.of(text(fault.property(), fault, value));
   }
 
   private static String text(String name, Fault fault, Object value) {
@@ -213,6 +221,7 @@ final class SettingValues {
       List.of(
           CapacityProperties.class,
           CleanupProperties.class,
+          ObjectStorageProperties.class,
           PlanProperties.class,
           ProcessingProperties.class,
           StorageProperties.class,
