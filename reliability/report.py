@@ -222,7 +222,7 @@ def importcrash(r):
              f" {r['max_kills_per_round']} per round, then run to completion; "
              + "; ".join(variants[v] for v in r["variants"]))
     held = (f"**{r['rounds_converged']}/{r['rounds']} rounds converged** ({r['kills_mid_import']}"
-            f" kills mid-import, {r['kills_before_any_row']} before any row,"
+            f" kills mid-import, {r.get('kills_while_starting', '?')} while a run was starting,"
             f" {r['adopting_at_kills']} jobs caught adopting): at every kill no entry in the data"
             " layout without its row, every job not held by the import complete, nothing lost or"
             " doubled, no orphan or held job in a dry-run cleanup; afterwards every job once with"

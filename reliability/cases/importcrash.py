@@ -74,6 +74,7 @@ REGIONS = ["hippocampus", "amygdala", "thalamus", "caudate", "putamen", "pallidu
 
 # set when a round violated something: the harness then exits non-zero
 failed = False
+LOAD_AT_START = None
 
 
 def options(parser):
@@ -408,7 +409,8 @@ def dry_run_cleanup(env, out_path):
 
 
 def run(args):
-    global failed
+    global failed, LOAD_AT_START
+    LOAD_AT_START = os.getloadavg()
     if not cli_available():
         save("importcrash", {"status": "skipped", "why": "bin/cleanup-storage is missing"})
         failed = True
@@ -525,7 +527,8 @@ def _round(args, rng, number, variant, fresh, command, check_end, duration, env,
     for _ in range(planned):
         # a run takes its start-up plus a share of the full run for the jobs left: the kill lands
         # at a uniform random moment of that
-        left = len(source.jobs) - scalar("select count(*) from neuroinsight_imports"
+        n = len(source.jobs)
+        left = n - scalar("select count(*) from neuroinsight_imports"
                                          " where state = 'done'")
         expected = duration["startup"] + (duration["full"] - duration["startup"]) * max(
             0, left) / len(source.jobs)
@@ -547,8 +550,9 @@ def _round(args, rng, number, variant, fresh, command, check_end, duration, env,
         done, adopting = int(counts.get("done", 0)), int(counts.get("adopting", 0))
         problems = at_kill_checks(source, data, copying, env)
         at_kill += problems
-        kills.append({"delay_s": round(delay, 2), "killed": True, "done_at_kill": done,
-                      "adopting_at_kill": adopting, "violations": problems[:5]})
+        kills.append({"delay_s": round(delay, 2), "killed": True, "done_before": n - left,
+                      "done_at_kill": done, "adopting_at_kill": adopting,
+                      "violations": problems[:5]})
     started = time.time()
     rc = cli_run(command(variant), env, out)
     completing_s = time.time() - started
@@ -557,8 +561,12 @@ def _round(args, rng, number, variant, fresh, command, check_end, duration, env,
     result = {"round": number + 1, "variant": variant, "jobs": len(source.jobs),
               "metric_rows": source.metric_rows, "files": source.files, "bytes": source.bytes,
               "kills": len(landed),
-              "kills_mid_import": sum(1 for k in landed if k["done_at_kill"] + k["adopting_at_kill"]
-                                      and k["done_at_kill"] < len(source.jobs)),
+              # mid-import: the killed run had imported or begun a job of its own; else it was
+              # killed while starting (JVM, schema checks, the first page)
+              "kills_mid_import": sum(1 for k in landed if k["done_at_kill"] > k["done_before"]
+                                      or k["adopting_at_kill"]),
+              "kills_while_starting": sum(1 for k in landed if k["done_at_kill"] == k["done_before"]
+                                          and not k["adopting_at_kill"]),
               "kills_before_any_row": sum(1 for k in landed
                                           if k["done_at_kill"] + k["adopting_at_kill"] == 0),
               "adopting_at_kills": sum(k["adopting_at_kill"] for k in landed),
@@ -566,8 +574,8 @@ def _round(args, rng, number, variant, fresh, command, check_end, duration, env,
               "completing_report": report, "round_s": round(time.time() - began, 1),
               "cleanup_dry_run_items": listed, "upload_mtimes_not_kept": mtimes,
               "attempts": kills, "violations_at_kill": at_kill[:10], "violations": problems[:10]}
-    moments = ", ".join("%ss (%d done, %d adopting)" % (k["delay_s"], k["done_at_kill"],
-                                                         k["adopting_at_kill"]) for k in landed)
+    moments = ", ".join("%ss (%d -> %d done, %d adopting)" % (
+        k["delay_s"], k["done_before"], k["done_at_kill"], k["adopting_at_kill"]) for k in landed)
     log(f"importcrash: round {number + 1} ({variant}, {len(source.jobs)} jobs,"
         f" {source.files} files): {len(landed)} kill(s) at {moments or '-'};"
         f" completing run {completing_s:.1f}s exit {rc} {report}:"
@@ -598,6 +606,7 @@ def _summary(args, rounds, durations, calibration, status, redone):
         "variants": sorted({r["variant"] for r in rounds}),
         "kills": kills,
         "kills_mid_import": sum(r["kills_mid_import"] for r in rounds),
+        "kills_while_starting": sum(r["kills_while_starting"] for r in rounds),
         "kills_before_any_row": sum(r["kills_before_any_row"] for r in rounds),
         "rounds_redone_without_a_kill": len(redone),
         "attempts_finished_before_their_kill": sum(
@@ -607,5 +616,6 @@ def _summary(args, rounds, durations, calibration, status, redone):
         "calibration_startup_s": {k: round(v["startup"], 2) for k, v in durations.items()},
         "seconds": round(sum(r["round_s"] for r in rounds), 1),
         "upload_mtimes_not_kept": sum(r["upload_mtimes_not_kept"] for r in rounds),
-        "load_average": os.getloadavg(),
+        "load_average_at_start": LOAD_AT_START, "load_average": os.getloadavg(),
+        "cpus": os.cpu_count(),
         "calibration": calibration, "details": rounds, "redone": redone}
