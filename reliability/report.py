@@ -223,8 +223,8 @@ def importcrash(r):
              + "; ".join(variants[v] for v in r["variants"]))
     held = (f"**{r['rounds_converged']}/{r['rounds']} rounds converged** ({r['kills_mid_import']}"
             f" kills mid-import, {r.get('kills_while_starting', '?')} while a run was starting,"
-            f" {r['adopting_at_kills']} jobs caught adopting): at every kill no entry in the data"
-            " layout without its row, every job not held by the import complete, nothing lost or"
+            f" {r['adopting_at_kills']} kills found a job `adopting`): at every kill no entry in"
+            " the data layout without its row, every job not held by the import complete, nothing lost or"
             " doubled, no orphan or held job in a dry-run cleanup; afterwards every job once with"
             " its status, times, metric rows and sizes, every file's bytes (SHA-256) in place, the"
             " source emptied or kept, no hold left, every import `done`, `stats --verify` exit 0")

@@ -153,7 +153,8 @@ class Source:
                 completed = None  # finished without a timestamp: the import's time
             entry = f"{uuid.uuid4()}_{filename.replace('/', '_')}"
             size = 1 << 20 if i % 25 == 0 else rng.randint(1, 64 * 1024)
-            upload = self._write(os.path.join("uploads", entry), size, age_days=rng.randint(20, 400))
+            upload = self._write(os.path.join("uploads", entry), size,
+                                 age_days=rng.randint(20, 400))
             outputs, result = {}, None
             if status == "COMPLETED":
                 outputs["results.json"] = 0
@@ -524,6 +525,7 @@ def _round(args, rng, number, variant, fresh, command, check_end, duration, env,
     began = time.time()
     planned = rng.randint(1, max(1, args.import_kills))
     kills, at_kill = [], []
+    adopting_before = 0
     for _ in range(planned):
         # a run takes its start-up plus a share of the full run for the jobs left: the kill lands
         # at a uniform random moment of that
@@ -551,8 +553,9 @@ def _round(args, rng, number, variant, fresh, command, check_end, duration, env,
         problems = at_kill_checks(source, data, copying, env)
         at_kill += problems
         kills.append({"delay_s": round(delay, 2), "killed": True, "done_before": n - left,
-                      "done_at_kill": done, "adopting_at_kill": adopting,
-                      "violations": problems[:5]})
+                      "adopting_before": adopting_before, "done_at_kill": done,
+                      "adopting_at_kill": adopting, "violations": problems[:5]})
+        adopting_before = adopting
     started = time.time()
     rc = cli_run(command(variant), env, out)
     completing_s = time.time() - started
@@ -563,10 +566,8 @@ def _round(args, rng, number, variant, fresh, command, check_end, duration, env,
               "kills": len(landed),
               # mid-import: the killed run had imported or begun a job of its own; else it was
               # killed while starting (JVM, schema checks, the first page)
-              "kills_mid_import": sum(1 for k in landed if k["done_at_kill"] > k["done_before"]
-                                      or k["adopting_at_kill"]),
-              "kills_while_starting": sum(1 for k in landed if k["done_at_kill"] == k["done_before"]
-                                          and not k["adopting_at_kill"]),
+              "kills_mid_import": sum(1 for k in landed if mid_import(k)),
+              "kills_while_starting": sum(1 for k in landed if not mid_import(k)),
               "kills_before_any_row": sum(1 for k in landed
                                           if k["done_at_kill"] + k["adopting_at_kill"] == 0),
               "adopting_at_kills": sum(k["adopting_at_kill"] for k in landed),
@@ -574,13 +575,21 @@ def _round(args, rng, number, variant, fresh, command, check_end, duration, env,
               "completing_report": report, "round_s": round(time.time() - began, 1),
               "cleanup_dry_run_items": listed, "upload_mtimes_not_kept": mtimes,
               "attempts": kills, "violations_at_kill": at_kill[:10], "violations": problems[:10]}
-    moments = ", ".join("%ss (%d -> %d done, %d adopting)" % (
+    moments = ", ".join("%ss (done %d..%d, %d adopting)" % (
         k["delay_s"], k["done_before"], k["done_at_kill"], k["adopting_at_kill"]) for k in landed)
     log(f"importcrash: round {number + 1} ({variant}, {len(source.jobs)} jobs,"
         f" {source.files} files): {len(landed)} kill(s) at {moments or '-'};"
         f" completing run {completing_s:.1f}s exit {rc} {report}:"
-        f" {'converged' if not problems and not at_kill else 'VIOLATED'} {(at_kill + problems)[:3]}")
+        f" {'converged' if not problems and not at_kill else 'VIOLATED'}"
+        f" {(at_kill + problems)[:3]}")
     return result
+
+
+def mid_import(kill):
+    """Whether the killed run had finished or begun a job of its own (an `adopting` job can be
+    one an earlier kill left)."""
+    return (kill["done_at_kill"] > kill["done_before"]
+            or kill["adopting_at_kill"] > kill.get("adopting_before", 0))
 
 
 def at_kill_checks(source, data, copying, env):
