@@ -21,7 +21,7 @@ from lib.results import keep_as_baseline, save
 
 # "all" runs them in this order
 CASES = ["crash", "race", "concurrent", "nodes", "hostile", "dbtrouble", "localaccount",
-         "injection", "deeptree", "flood", "apply", "capacity", "capacitycrash"]
+         "injection", "deeptree", "flood", "apply", "capacity", "capacitycrash", "importcrash"]
 
 
 def main():
@@ -63,6 +63,10 @@ def main():
                 save(name if name != "crash" or not args.service else "crash-service",
                      {"status": "error", "why": repr(e)})
     subprocess.run([sys.executable, os.path.join(ROOT, "reliability", "report.py")], check=True)
+    # a case that sets `failed` (importcrash) makes the run exit non-zero, after the report
+    ran = CASES if args.case == "all" else [] if args.case == "report" else [args.case]
+    if any(getattr(modules[name], "failed", False) for name in ran):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ from lib.results import load  # noqa: E402 (the library lives next to this scrip
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble",
-         "localaccount", "injection", "deeptree", "flood", "apply", "capacity", "capacitycrash"]
+         "localaccount", "injection", "deeptree", "flood", "apply", "capacity", "capacitycrash",
+         "importcrash"]
 MIB = 1024 * 1024
 
 
@@ -210,11 +211,31 @@ def capacitycrash(r):
     return tried, held
 
 
+def importcrash(r):
+    variants = {"move": "the source on the target's filesystem (renamed)",
+                "copy": "the source on /dev/shm (copied and verified, kept)"}
+    calibration = ", ".join(f"{k} {v} s" for k, v in r["calibration_run_s"].items())
+    tried = (f"{r['rounds']} rounds (seed {r['seed']}), each a fresh NeuroInsight database and"
+             f" data directory of {r['jobs_per_round']:,} jobs (every status, metric rows,"
+             f" uploads and output trees): `import neuroinsight` (CLI) SIGKILLed {r['kills']} times"
+             f" in all at uniform random moments of an uninterrupted run ({calibration}), 1 to"
+             f" {r['max_kills_per_round']} per round, then run to completion; "
+             + "; ".join(variants[v] for v in r["variants"]))
+    held = (f"**{r['rounds_converged']}/{r['rounds']} rounds converged** ({r['kills_mid_import']}"
+            f" kills mid-import, {r.get('kills_while_starting', '?')} while a run was starting,"
+            f" {r['adopting_at_kills']} kills found a job `adopting`): at every kill no entry in"
+            " the data layout without its row, every job not held by the import complete, nothing lost or"
+            " doubled, no orphan or held job in a dry-run cleanup; afterwards every job once with"
+            " its status, times, metric rows and sizes, every file's bytes (SHA-256) in place, the"
+            " source emptied or kept, no hold left, every import `done`, `stats --verify` exit 0")
+    return tried, held
+
+
 DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent,
             "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble,
             "localaccount": localaccount, "injection": injection, "deeptree": deeptree,
             "flood": flood, "apply": apply, "capacity": capacity,
-            "capacitycrash": capacitycrash}
+            "capacitycrash": capacitycrash, "importcrash": importcrash}
 TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)",
          "race": "2. Deletion racing live work", "concurrent": "3. Concurrent runs",
@@ -226,7 +247,8 @@ TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "flood": "11. Multipart floods against the spool",
          "apply": "12. Plan → apply while the store changes, SIGKILLed mid-apply",
          "capacity": "13. Capacity watermarks on a real 16 MiB filesystem",
-         "capacitycrash": "14. Capacity runs SIGKILLed"}
+         "capacitycrash": "14. Capacity runs SIGKILLed",
+         "importcrash": "15. NeuroInsight import SIGKILLed"}
 
 
 def command(case):

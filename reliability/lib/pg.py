@@ -27,11 +27,11 @@ def scalar(sql):
     return int(psql(sql) or 0)
 
 
-def copy_in(table, columns, data):
+def copy_in(table, columns, data, db=DB):
     buffer = io.StringIO()
     csv.writer(buffer).writerows(data)
     result = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DB, "-v", "ON_ERROR_STOP=1", "-c",
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-c",
          f"\\copy {table} ({', '.join(columns)}) from stdin with (format csv)"],
         input=buffer.getvalue(), text=True, capture_output=True)
     if result.returncode != 0:
