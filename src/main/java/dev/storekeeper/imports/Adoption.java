@@ -130,6 +130,8 @@ final class Adoption {
     if (!sameTree(from, to, fromRoot, toRoot, name)) {
       throw new IOException("the copy of " + from + " does not match its source");
     }
+    // last: creating the files inside changed it
+    Files.setLastModifiedTime(to, source.lastModifiedTime());
     return How.COPIED;
   }
 
@@ -180,6 +182,8 @@ final class Adoption {
                 to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW)) {
       in.transferTo(out);
     }
+    // as a rename would: the file's age is the source's, not the import's
+    Files.setLastModifiedTime(to, lstat(from).lastModifiedTime());
   }
 
   private static boolean sameContent(Path a, Path b) throws IOException {

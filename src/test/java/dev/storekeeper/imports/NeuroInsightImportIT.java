@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -482,6 +483,25 @@ abstract class NeuroInsightImportIT extends StorekeeperIT {
     assertThat(layout.uploadsRoot().resolve(StorageLayout.tempUploadName(completed.id())))
         .doesNotExist();
     assertThat(run().counts().present()).isEqualTo(1);
+  }
+
+  @Test
+  void aCopyKeepsTheModificationTimesARenameWouldKeep() throws IOException {
+    RefJob completed = ref.job("COMPLETED").insert();
+    FileTime old = FileTime.from(Instant.parse("2025-03-01T10:15:30Z"));
+    Files.setLastModifiedTime(completed.upload(), old);
+    Path result = completed.outputDir().resolve("results.json");
+    Files.setLastModifiedTime(result, old);
+    Files.setLastModifiedTime(completed.outputDir(), old);
+    importer.copyOnly = true;
+
+    run();
+
+    Job done = job(completed.id());
+    assertThat(Files.getLastModifiedTime(Path.of(done.filePath()))).isEqualTo(old);
+    assertThat(Files.getLastModifiedTime(layout.outputDir(completed.id()).resolve("results.json")))
+        .isEqualTo(old);
+    assertThat(Files.getLastModifiedTime(layout.outputDir(completed.id()))).isEqualTo(old);
   }
 
   @Test
