@@ -29,7 +29,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from lib.cli import cli_available, cli_run, cli_start
-from lib.context import DB, SEED, WORK, log
+from lib.context import DB, ROOT, SEED, WORK, log
 from lib.files import fresh_dir
 from lib.pg import copy_in, empty_tables, psql, reset_schema, rows, scalar
 from lib.results import save
@@ -38,33 +38,10 @@ from lib.service import base_env, migrate
 SOURCE_DB = DB + "_neuroinsight"
 SHM = "/dev/shm"
 
-# the reference's own DDL (ReferenceApp.SCHEMA, `issues show 13`)
-SCHEMA = """
-drop table if exists metrics; drop table if exists jobs; drop type if exists jobstatus;
-create type jobstatus as enum ('PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED');
-create table jobs (
-    id uuid primary key,
-    filename varchar(255) not null,
-    file_path text,
-    status jobstatus not null,
-    progress integer not null,
-    current_step varchar(255),
-    error_message text,
-    created_at timestamp not null,
-    started_at timestamp,
-    completed_at timestamp,
-    result_path text
-);
-create table metrics (
-    id uuid primary key,
-    job_id uuid not null references jobs(id) on delete cascade,
-    region varchar(100) not null,
-    left_volume float not null,
-    right_volume float not null,
-    asymmetry_index float not null,
-    created_at timestamp not null
-);
-"""
+# the reference's own DDL, the file the Java tests read too (ReferenceApp)
+with open(os.path.join(ROOT, "src", "test", "resources", "neuroinsight-schema.sql")) as schema_file:
+    SCHEMA = ("drop table if exists metrics; drop table if exists jobs; drop type if exists jobstatus;\n"
+              + schema_file.read())
 
 MAPPED = {"COMPLETED": "completed", "FAILED": "failed", "CANCELLED": "cancelled",
           "RUNNING": "failed", "PENDING": "failed"}

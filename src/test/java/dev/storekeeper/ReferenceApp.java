@@ -1,7 +1,9 @@
 package dev.storekeeper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -54,32 +56,15 @@ public final class ReferenceApp {
   }
 
   /** The reference's own DDL: enum names, timestamps without time zone, float columns. */
-  public static final String SCHEMA =
-      """
-      create type jobstatus as enum ('PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED');
-      create table jobs (
-          id uuid primary key,
-          filename varchar(255) not null,
-          file_path text,
-          status jobstatus not null,
-          progress integer not null,
-          current_step varchar(255),
-          error_message text,
-          created_at timestamp not null,
-          started_at timestamp,
-          completed_at timestamp,
-          result_path text
-      );
-      create table metrics (
-          id uuid primary key,
-          job_id uuid not null references jobs(id) on delete cascade,
-          region varchar(100) not null,
-          left_volume float not null,
-          right_volume float not null,
-          asymmetry_index float not null,
-          created_at timestamp not null
-      );
-      """;
+  public static final String SCHEMA = schema();
+
+  private static String schema() {
+    try (InputStream in = ReferenceApp.class.getResourceAsStream("/neuroinsight-schema.sql")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   public void reset() {
     createDatabase();

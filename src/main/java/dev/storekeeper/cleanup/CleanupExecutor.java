@@ -1059,15 +1059,14 @@ class CleanupExecutor implements DisposableBean {
     }
     // A full scan: read once per run, not once per batch (a million jobs, a hundred batches). A
     // reference made after this read is still honoured: each claim re-checks it in its statement.
-    return state.foreignOutputs.computeIfAbsent(
-        root,
-        r -> {
-          Set<String> referenced = new HashSet<>();
-          for (String resultPath : jobs.foreignResultPaths(r.toString())) {
-            firstComponentIn(r, resultPath).ifPresent(entry -> referenced.add(entry.toString()));
-          }
-          return referenced;
-        });
+    if (state.foreignOutputs == null) {
+      state.foreignOutputs = new HashSet<>();
+      for (String resultPath : jobs.foreignResultPaths(root.toString())) {
+        firstComponentIn(root, resultPath)
+            .ifPresent(entry -> state.foreignOutputs.add(entry.toString()));
+      }
+    }
+    return state.foreignOutputs;
   }
 
   /** One entry, whatever goes wrong: an unexpected failure is this entry's alone. */

@@ -1,13 +1,10 @@
 package dev.storekeeper.cleanup;
 
 import dev.storekeeper.jobs.JobRepository.Position;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -32,8 +29,8 @@ final class RunState {
   /** Set for a capacity run: what it must free. */
   CapacityTarget capacity;
 
-  /** Per outputs root, the entries other jobs' result_paths point into (read once per run). */
-  final Map<Path, Set<String>> foreignOutputs = new HashMap<>();
+  /** The output entries other jobs' result_paths point into; read once per run, when needed. */
+  Set<String> foreignOutputs;
 
   /** The upload and output bytes accounted to the jobs this run resumed. */
   long resumedAccountedBytes;
