@@ -9,6 +9,10 @@
 #                                BENCH_CLEANUP=service the service's own run, as the schedule starts it)
 #   bench/run.sh pacing 100000   the service's own run unpaced vs. paced (CLEANUP_BUSY_SHARE_PERCENT),
 #                                $BENCH_REPS interleaved rounds: upload p99 during / idle
+#   bench/run.sh s3full 100000   S3 (issue 13): full cleanup on S3Proxy vs. the object-store floor
+#   bench/run.sh s3dry 100000    S3: dry run, then the real run: same items? (next to the floor)
+#   bench/run.sh s3orphans 1000000  S3: --orphaned-only over a bucket of 1,000,000 keys, -Xmx128m
+#   bench/run.sh s3floor 10000   S3: the floor alone (seeding checked through the API)
 #   bench/run.sh stats           GET /cleanup/stats p50/p99 at 10,000 and 1,000,000 jobs (issue 15;
 #                                bench/stats-latency.sh; database $BENCH_STATS_DB, default storekeeper_bench)
 #
@@ -408,6 +412,314 @@ pacing() {
     "$(printf '%s\n' "${ratios_50[@]}" | median)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# ---- S3 (issue 13) -------------------------------------------------------------------------------
+#
+# The same dataset (bench/S3Generate.java: Generate's jobs in the S3 contract's shape, objects
+# written straight into S3Proxy's filesystem blobstore and checked through the API), against
+# S3Proxy 4.1.0 as its own process on 127.0.0.1 with its blobstore on disk ($BENCH_S3_DATA).
+# The floor is bench/S3Floor.java: two SQL deletes, then DeleteObjects of exactly the known keys
+# (1,000 per request, 4 in flight), listing nothing.
+
+S3_OUT=$OUT/s3
+S3_BUCKET_NAME=${BENCH_S3_BUCKET:-storekeeper-bench}
+
+s3setup() {
+  if [[ -z ${BENCH_DB:-} ]]; then
+    # not the filesystem figures' database: both may run on one machine
+    DB=storekeeper_s3bench
+    export SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/$DB
+  fi
+  export DATA_DIR=${BENCH_DATA:-$S3_OUT/data}
+  LISTS=$S3_OUT/lists
+  mkdir -p "$DATA_DIR" "$LISTS" "$S3_OUT/classes"
+  setup
+  if [[ ! -f target/s3proxy/s3proxy.jar ]]; then
+    mvn -B -q -o process-test-resources -Dspotless.check.skip=true
+  fi
+  if [[ ! -s $OUT/classpath.txt ]]; then
+    mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
+  fi
+  S3CP="$S3_OUT/classes:$(cat "$OUT/classpath.txt")"
+  local src
+  for src in bench/BenchS3.java bench/S3Floor.java bench/S3List.java; do
+    if [[ ! -f $S3_OUT/classes/$(basename "$src" .java).class || $src -nt $S3_OUT/classes/$(basename "$src" .java).class ]]; then
+      javac -nowarn -cp "$S3CP" -d "$S3_OUT/classes" bench/BenchS3.java bench/S3Floor.java bench/S3List.java
+      break
+    fi
+  done
+  if [[ ! -f $OUT/gen/S3Generate.class || bench/S3Generate.java -nt $OUT/gen/S3Generate.class ]]; then
+    javac -nowarn -cp "$OUT/gen:$PGJAR" -d "$OUT/gen" bench/S3Generate.java
+  fi
+  s3proxy_start
+  export STORAGE_BACKEND=s3 S3_BUCKET=$S3_BUCKET_NAME S3_PREFIX=${BENCH_S3_PREFIX:-} \
+    S3_ENDPOINT=$S3_ENDPOINT S3_REGION=us-east-1 S3_PATH_STYLE=true \
+    AWS_ACCESS_KEY_ID=storekeeper-bench AWS_SECRET_ACCESS_KEY=storekeeper-bench-secret
+  java -cp "$S3CP" S3List mb "$S3_BUCKET_NAME"
+}
+
+# S3Proxy as the tests start it (S3ProxyServer: filesystem blobstore, 127.0.0.1, signed requests),
+# on disk, with C2 (the tests use C1 for a fast start; here it serves hundreds of thousands of keys).
+# Stopped when the harness exits.
+s3proxy_start() {
+  # on disk: the root ext4, as a deployment's store would be (tmpfs lacks the inodes at 1,000,000)
+  S3_BLOBS=${BENCH_S3_DATA:-$S3_OUT/blobs}
+  S3_BUCKET_DIR=$S3_BLOBS/$S3_BUCKET_NAME
+  mkdir -p "$S3_BLOBS"
+  local port
+  port=${BENCH_S3_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+  S3_ENDPOINT=http://127.0.0.1:$port
+  cat >"$S3_OUT/s3proxy.properties" <<PROPS
+s3proxy.endpoint=$S3_ENDPOINT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=storekeeper-bench
+s3proxy.credential=storekeeper-bench-secret
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$S3_BLOBS
+PROPS
+  # shellcheck disable=SC2086
+  LOG_LEVEL=warn java ${BENCH_S3PROXY_OPTS:--Xmx512m} -jar "$ROOT/target/s3proxy/s3proxy.jar" \
+    --properties "$S3_OUT/s3proxy.properties" >"$OUT/logs/s3proxy.log" 2>&1 </dev/null &
+  S3PROXY_PID=$!
+  trap 's3proxy_stop' EXIT
+  local i
+  for i in $(seq 1 300); do
+    curl -s -o /dev/null "$S3_ENDPOINT/" && break
+    kill -0 "$S3PROXY_PID" 2>/dev/null || { log "S3Proxy exited, see $OUT/logs/s3proxy.log"; exit 1; }
+    sleep 0.2
+  done
+  log "S3Proxy $S3PROXY_PID at $S3_ENDPOINT, blobs in $S3_BLOBS"
+}
+s3proxy_stop() {
+  if [[ -n ${S3PROXY_PID:-} ]]; then
+    kill "$S3PROXY_PID" 2>/dev/null || true
+    wait "$S3PROXY_PID" 2>/dev/null || true
+    S3PROXY_PID=
+  fi
+}
+# CPU seconds (ms) S3Proxy has used so far: both the floor's and our requests are served by it
+s3proxy_cpu() { awk -v t="$TICKS" '{ printf "%d", ($14 + $15) * 1000 / t }' "/proc/$S3PROXY_PID/stat"; }
+
+# s3generate JOBS ORPHANS: an empty bucket, then the dataset; checked through the API
+s3generate() {
+  local n=$1 orphans=$2 g0
+  g0=$(ms)
+  # empty the bucket's directory, keep the bucket; a sibling rename first makes it instant
+  if [[ -d $S3_BUCKET_DIR ]]; then
+    mv "$S3_BUCKET_DIR" "$S3_BLOBS/.old-$$" && mkdir "$S3_BUCKET_DIR"
+    rm -rf "$S3_BLOBS/.old-$$"
+  fi
+  java -cp "$OUT/gen:$PGJAR" S3Generate "$n" "$SEED" "$orphans" "$S3_BUCKET_DIR" "$S3_BUCKET_NAME" \
+    "${S3_PREFIX:-}" "jdbc:postgresql://127.0.0.1:5432/$DB?user=postgres" "$LISTS" >&2
+  sync
+  if [[ ${BENCH_S3_VERIFY:-1} != 0 ]]; then
+    # what the files are to S3Proxy: every key, size and ETag as seeded, listed through the API
+    s3_same_objects "$LISTS/all-objects.tsv" seeding
+  fi
+  log "seeded $n jobs, $orphans + $orphans orphans in $(secs $(($(ms) - g0))) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# s3_same_objects EXPECTED WHO: the bucket holds exactly EXPECTED (key, size, ETag): every file of
+# the blobstore (content MD5 = a single PUT's ETag), and a sample through the API (all keys under
+# uploads/00, uploads/ff, outputs/00, outputs/ff: about 1/128 of them). S3Proxy's filesystem
+# blobstore walks the whole directory for every listing page, which makes a complete listing of
+# 420,000 objects through the API take hours on this machine (S3List.java).
+s3_same_objects() {
+  local expected=$1 who=$2 got=$S3_OUT/got.tsv want=$S3_OUT/want.tsv
+  local p=${S3_PREFIX:-}
+  java -cp "$S3CP" S3List files "$S3_BUCKET_DIR" "$got.unsorted"
+  sort "$got.unsorted" >"$got"
+  sort "$expected" >"$want"
+  if ! cmp -s "$got" "$want"; then
+    log "$who: the bucket's files differ from $(basename "$expected"): $(comm -23 "$want" "$got" | wc -l) missing or changed, $(comm -13 "$want" "$got" | wc -l) extra or changed"
+    diff "$want" "$got" | head -5 >&2
+    exit 1
+  fi
+  java -cp "$S3CP" S3List list "$S3_BUCKET_NAME" "$got.api" "${p}uploads/00" "${p}uploads/ff" "${p}outputs/00" "${p}outputs/ff" 2>/dev/null
+  awk -v p="$p" 'index($1, p "uploads/00") == 1 || index($1, p "uploads/ff") == 1 || index($1, p "outputs/00") == 1 || index($1, p "outputs/ff") == 1' "$want" >"$want.api"
+  if ! cmp -s <(sort "$got.api") "$want.api"; then
+    log "$who: the API's listing of the sample differs from the files: $(diff "$want.api" <(sort "$got.api") | grep -c '^[<>]') lines"
+    diff "$want.api" <(sort "$got.api") | head -5 >&2
+    exit 1
+  fi
+  log "$who: bucket = $(basename "$expected") ($(wc -l <"$got") objects; API sample of $(wc -l <"$want.api") equal)"
+}
+
+# s3floor KEYS IDS|-: the floor as one process; sets FLOOR_MS, FLOOR_SQL_MS, FLOOR_DEL_MS, FLOOR_CPU_MS
+s3floor() {
+  local keys=$1 ids=$2 t0 t1 c0 c1 s0 s1 parts
+  c0=$(pg_cpu) s0=$(s3proxy_cpu)
+  t0=$(ms)
+  # at the CLI's niceness (bin/cleanup-storage: STOREKEEPER_NICE, 10), so that other sessions' load
+  # weighs on both alike
+  /usr/bin/time -f "%e %U %S" -o "$OUT/logs/s3floor.time" \
+    nice -n "${STOREKEEPER_NICE:-10}" java -cp "$S3CP:$PGJAR" S3Floor "$S3_BUCKET_NAME" "$keys" "$ids" \
+    "jdbc:postgresql://127.0.0.1:5432/$DB?user=postgres" >"$OUT/logs/s3floor.out"
+  t1=$(ms)
+  c1=$(pg_cpu) s1=$(s3proxy_cpu)
+  read -r FLOOR_SQL_MS FLOOR_DEL_MS _ _ <"$OUT/logs/s3floor.out"
+  FLOOR_MS=$((t1 - t0))
+  FLOOR_CPU_MS=$(( $(cpu_of "$OUT/logs/s3floor.time") + (c1 - c0) * 1000 / TICKS + s1 - s0 ))
+}
+
+# s3ours LOG [args]: ours with /usr/bin/time -v; sets OURS_MS, OURS_CPU_MS (with PostgreSQL's and
+# S3Proxy's), RSS_KB, RUN_ID, RUN_MS
+s3ours() {
+  local logfile=$1 t0 t1 c0 c1 s0 s1
+  shift
+  ours_argv "$@"
+  c0=$(pg_cpu) s0=$(s3proxy_cpu)
+  t0=$(ms)
+  if ! /usr/bin/time -v -o "$logfile.time" "${OURS_ARGV[@]}" >"$logfile" 2>&1; then
+    log "cleanup failed, see $logfile"
+    tail -20 "$logfile" >&2
+    exit 1
+  fi
+  t1=$(ms)
+  c1=$(pg_cpu) s1=$(s3proxy_cpu)
+  OURS_MS=$((t1 - t0))
+  RSS_KB=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$logfile.time")
+  local user sys
+  user=$(sed -n 's/.*User time (seconds): //p' "$logfile.time")
+  sys=$(sed -n 's/.*System time (seconds): //p' "$logfile.time")
+  OURS_CPU_MS=$(( $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }') + (c1 - c0) * 1000 / TICKS + s1 - s0 ))
+  RUN_ID=$(psql_db -c "select id from cleanup_runs order by started_at desc limit 1")
+  RUN_MS=$(psql_db -c "select round(extract(epoch from finished_at - started_at) * 1000) from cleanup_runs where id = '$RUN_ID'")
+}
+
+# s3_check_rows N EXPIRED: rows and metric rows left = the live jobs'
+s3_check_rows() {
+  local n=$1 gone=$2 who=$3 jobs metrics left
+  left=$((n - gone))
+  jobs=$(psql_db -c "select count(*) from jobs")
+  metrics=$(psql_db -c "select count(*) from metrics")
+  if [[ $jobs != "$left" || $metrics != $((left * 5)) ]]; then
+    log "$who: wrong end state: jobs=$jobs metrics=$metrics, want $left/$((left * 5))"
+    exit 1
+  fi
+}
+
+# s3_check_ledger RUN RESULT EXPECTED: check_ledger against another list of expected items
+s3_check_ledger() {
+  local dir=$S3_OUT/expected/$(basename "$3" .tsv)
+  mkdir -p "$dir"
+  ln -sf "$(readlink -f "$3")" "$dir/expected-items.tsv"
+  LISTS=$dir check_ledger "$1" "$2"
+}
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+commit_id() { echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"; }
+
+# Full cleanup on S3 against the object-store floor, $REPS interleaved rounds (floor, ours, ...)
+s3full() {
+  local n=$1 orphans=$(( $1 / 20 )) i floors=() ourss=() runs=() fcpus=() ocpus=()
+  printf '\nS3 full cleanup, N=%d (+%d orphan uploads, %d orphan output trees), seed %s, S3Proxy %s, ours=%s, %s, commit %s\n' \
+    "$n" "$orphans" "$orphans" "$SEED" "$S3_BLOBS" "$OURS" "$(date -u +'%F %H:%M')" "$(commit_id)"
+  printf '%-6s %9s %9s %11s %9s %7s %9s %9s %-24s %s\n' rep floor_sql floor_del floor_total ours ratio "run*" "run/floor" "cpu floor/ours/ratio" "load floor/ours"
+  for i in $(seq 1 "$REPS"); do
+    s3generate "$n" "$orphans"
+    local lf lo
+    lf=$(load)
+    s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
+    s3_check_rows "$n" "$(cat "$LISTS/expected-jobs.count")" floor
+    s3_same_objects "$LISTS/kept-objects.tsv" floor
+    s3generate "$n" "$orphans"
+    lo=$(load)
+    s3ours "$OUT/logs/s3full-$n-$i.log"
+    s3_check_rows "$n" "$(cat "$LISTS/expected-jobs.count")" ours
+    s3_same_objects "$LISTS/kept-objects.tsv" ours
+    local items
+    items=$(s3_check_ledger "$RUN_ID" deleted "$LISTS/expected-items.tsv")
+    floors+=("$FLOOR_MS") ourss+=("$OURS_MS") runs+=("$RUN_MS") fcpus+=("$FLOOR_CPU_MS") ocpus+=("$OURS_CPU_MS")
+    printf '%-6s %9s %9s %11s %9s %7s %9s %9s %-24s %s\n' "$i" "$(secs "$FLOOR_SQL_MS")" "$(secs "$FLOOR_DEL_MS")" \
+      "$(secs "$FLOOR_MS")" "$(secs "$OURS_MS")" "$(ratio "$OURS_MS" "$FLOOR_MS")" "$(secs "$RUN_MS")" \
+      "$(ratio "$RUN_MS" "$FLOOR_MS")" \
+      "$(secs "$FLOOR_CPU_MS")/$(secs "$OURS_CPU_MS")/$(ratio "$OURS_CPU_MS" "$FLOOR_CPU_MS")" "$lf/$lo ($items items, RSS $((RSS_KB / 1024)) MiB)"
+  done
+  local mf mo mr
+  mf=$(printf '%s\n' "${floors[@]}" | median)
+  mo=$(printf '%s\n' "${ourss[@]}" | median)
+  mr=$(printf '%s\n' "${runs[@]}" | median)
+  printf '%-6s %9s %9s %11s %9s %7s %9s %9s %s\n' median - - "$(secs "$mf")" "$(secs "$mo")" "$(ratio "$mo" "$mf")" \
+    "$(secs "$mr")" "$(ratio "$mr" "$mf")" \
+    "$(secs "$(printf '%s\n' "${fcpus[@]}" | median)")/$(secs "$(printf '%s\n' "${ocpus[@]}" | median)")/$(ratio "$(printf '%s\n' "${ocpus[@]}" | median)" "$(printf '%s\n' "${fcpus[@]}" | median)")"
+  echo "floor_total and ours = wall time of the whole process (JVM start-up included; floor_sql and"
+  echo "floor_del are its parts as it measured them); run* = our run alone, from the ledger;"
+  echo "cpu = user+sys seconds of the process, PostgreSQL backends that exited and S3Proxy;"
+  echo "load = 1-minute load average before each; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# Dry run on S3, then the real run on the same data: same items? Next to the floors of both.
+s3dry() {
+  local n=$1 orphans=$(( $1 / 20 )) i
+  printf '\nS3 dry run, N=%d (+%d + %d orphans), seed %s, ours=%s, %s, commit %s\n' "$n" "$orphans" "$orphans" \
+    "$SEED" "$OURS" "$(date -u +'%F %H:%M')" "$(commit_id)"
+  printf '%-4s %11s %9s %7s %11s %9s %7s %-15s %s\n' rep floor_full dry "dry/fl" "run* dry" real "real/fl" "load fl/dry" "dry items = real items"
+  for i in $(seq 1 "$REPS"); do
+    s3generate "$n" "$orphans"
+    local lf ld
+    lf=$(load)
+    s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
+    local floor_ms=$FLOOR_MS
+    s3generate "$n" "$orphans"
+    ld=$(load)
+    s3ours "$OUT/logs/s3dry-$n-$i.log" --dry-run
+    local dry_ms=$OURS_MS dry_run=$RUN_ID dry_run_ms=$RUN_MS dry_items
+    dry_items=$(s3_check_ledger "$dry_run" would_delete "$LISTS/expected-items.tsv")
+    # a dry run changes nothing
+    s3_check_rows "$n" 0 "dry run"
+    s3_same_objects "$LISTS/all-objects.tsv" "dry run"
+    s3ours "$OUT/logs/s3dry-real-$n-$i.log"
+    s3_check_rows "$n" "$(cat "$LISTS/expected-jobs.count")" ours
+    s3_same_objects "$LISTS/kept-objects.tsv" ours
+    s3_check_ledger "$RUN_ID" deleted "$LISTS/expected-items.tsv" >/dev/null
+    local same
+    same=$(psql_db -c "select (select count(*) from (
+                              (select category, job_id, path, bytes, metrics from cleanup_items where run_id = '$dry_run'
+                               except select category, job_id, path, bytes, metrics from cleanup_items where run_id = '$RUN_ID')
+                              union all
+                              (select category, job_id, path, bytes, metrics from cleanup_items where run_id = '$RUN_ID'
+                               except select category, job_id, path, bytes, metrics from cleanup_items where run_id = '$dry_run')) d)")
+    printf '%-4s %11s %9s %7s %11s %9s %7s %-15s %s\n' "$i" "$(secs "$floor_ms")" "$(secs "$dry_ms")" \
+      "$(ratio "$dry_ms" "$floor_ms")" "$(secs "$dry_run_ms")" "$(secs "$OURS_MS")" "$(ratio "$OURS_MS" "$floor_ms")" "$lf/$ld" \
+      "$([[ $same == 0 ]] && echo "yes ($dry_items items, same bytes and metrics)" || echo "NO: $same differ")"
+    [[ $same == 0 ]] || exit 1
+  done
+  echo "floor_full = the full cleanup's floor (S3Floor: two SQL deletes + DeleteObjects of the known keys);"
+  echo "dry and real = our process's wall time; run* dry = the dry run alone, from the ledger; load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# The orphan sweep (--orphaned-only) over a bucket of $1 keys (default 1,000,000): $1/5 jobs with
+# four objects each, $1/20 orphan uploads and $1/20 orphan output trees of three objects; ours with
+# -Xmx$BENCH_XMX (128m): peak RSS and heap; the floor deletes the orphans' keys, handed to it.
+s3orphans() {
+  local keys=$1 n=$(( $1 / 5 )) orphans=$(( $1 / 20 ))
+  local xmx=${BENCH_XMX:-128m}
+  printf '\nS3 orphan sweep, %d keys (%d jobs x 4 objects, %d orphan uploads, %d orphan output trees x 3), -Xmx%s, seed %s, ours=%s, %s, commit %s\n' \
+    "$keys" "$n" "$orphans" "$orphans" "$xmx" "$SEED" "$OURS" "$(date -u +'%F %H:%M')" "$(commit_id)"
+  s3generate "$n" "$orphans"
+  local lf lo
+  lf=$(load)
+  s3floor "$LISTS/floor-orphan-keys.txt" -
+  s3_check_rows "$n" 0 floor
+  s3_same_objects "$LISTS/kept-after-orphans.tsv" floor
+  s3generate "$n" "$orphans"
+  lo=$(load)
+  local gclog=$OUT/logs/s3orphans-$keys-gc.log
+  rm -f "$gclog"
+  JAVA_OPTS="-Xmx$xmx -Xlog:gc:file=$gclog ${JAVA_OPTS:-}" s3ours "$OUT/logs/s3orphans-$keys.log" --orphaned-only
+  s3_check_rows "$n" 0 ours
+  s3_same_objects "$LISTS/kept-after-orphans.tsv" ours
+  local items heap committed
+  items=$(s3_check_ledger "$RUN_ID" deleted "$LISTS/expected-orphan-items.tsv")
+  heap=$(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$gclog" | sed 's/M->.*//' | sort -n | tail -1)
+  committed=$(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$gclog" | sed 's/.*(\([0-9]*\)M)/\1/' | sort -n | tail -1)
+  printf '%-34s %9s %7s %9s %10s %14s %14s %s\n' what wall ratio "run*" peak_rss heap_used_max heap_committed "items, load"
+  printf '%-34s %9s %7s %9s %10s %14s %14s %s\n' "floor (DeleteObjects of the keys)" "$(secs "$FLOOR_MS")" 1.00 - - - - "load $lf"
+  printf '%-34s %9s %7s %9s %10s %14s %14s %s\n' "ours --orphaned-only -Xmx$xmx" "$(secs "$OURS_MS")" "$(ratio "$OURS_MS" "$FLOOR_MS")" \
+    "$(secs "$RUN_MS")" "$((RSS_KB / 1024)) MiB" "${heap:-?} MiB" "${committed:-?} MiB" "$items items, load $lo"
+  echo "heap = the largest heap before a GC in the GC log ($gclog); load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
 what=${1:-}
 n=${2:-}
 case $what in
@@ -428,5 +740,14 @@ case $what in
     echo "ours $(secs "$OURS_MS") s; profile in $OUT/logs/profile-${n:-100000}.jfr" ;;
   floor) setup; generate "${n:-10000}"; floor; check_end_state "${n:-10000}" floor
     echo "floor: sql $(secs "$FLOOR_SQL_MS") s, rm $(secs "$FLOOR_RM_MS") s" ;;
-  *) sed -n '2,14p' "$0"; exit 2 ;;
+  s3full) s3setup; s3full "${n:-100000}" ;;
+  s3dry) s3setup; s3dry "${n:-100000}" ;;
+  s3orphans) s3setup; s3orphans "${n:-1000000}" ;;
+  s3generate) s3setup; s3generate "${n:-10000}" $(( ${n:-10000} / 20 )) ;;
+  s3floor) s3setup; s3generate "${n:-10000}" $(( ${n:-10000} / 20 ))
+    s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
+    s3_check_rows "${n:-10000}" "$(cat "$LISTS/expected-jobs.count")" floor
+    s3_same_objects "$LISTS/kept-objects.tsv" floor
+    echo "S3 floor: $(secs "$FLOOR_MS") s (sql $(secs "$FLOOR_SQL_MS") s, DeleteObjects $(secs "$FLOOR_DEL_MS") s); load $(cut -d' ' -f1-3 /proc/loadavg)" ;;
+  *) sed -n '2,22p' "$0"; exit 2 ;;
 esac

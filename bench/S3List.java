@@ -1,0 +1,106 @@
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The S3 benchmark's views of the bucket:
+ *
+ * <pre>
+ * S3List mb BUCKET                    create the bucket (an existing one is fine)
+ * S3List list BUCKET OUT [PREFIX...]  objects under the prefixes (all without one), through the
+ *                                     API: key, size, ETag (unquoted)
+ * S3List files BUCKET_DIR OUT         every file of S3Proxy's blobstore directory for the bucket:
+ *                                     key, size, MD5 of the content (a single PUT's ETag)
+ * </pre>
+ *
+ * <p>Why both: S3Proxy 4.1.0's filesystem blobstore answers each ListObjectsV2 page by walking and
+ * sorting the whole directory the prefix names (xattrs and attributes of every file), so listing a
+ * bucket of 420,000 objects through the API takes hundreds of pages of that; the harness checks the
+ * complete end state on the files and samples it through the API.
+ */
+public class S3List {
+
+  public static void main(String[] args) throws Exception {
+    if (args[0].equals("files")) {
+      files(Path.of(args[1]), Path.of(args[2]));
+      return;
+    }
+    try (S3Client s3 = BenchS3.create()) {
+      switch (args[0]) {
+        case "mb" -> {
+          try {
+            s3.createBucket(r -> r.bucket(args[1]));
+          } catch (BucketAlreadyOwnedByYouException e) {
+            // a bucket from an earlier run: the harness empties it
+          }
+        }
+        case "list" -> {
+          List<String> prefixes = new ArrayList<>();
+          for (int i = 3; i < args.length; i++) {
+            prefixes.add(args[i]);
+          }
+          if (prefixes.isEmpty()) {
+            prefixes.add(null);
+          }
+          long count = 0;
+          try (BufferedWriter out = Files.newBufferedWriter(Path.of(args[2]))) {
+            for (String prefix : prefixes) {
+              String token = null;
+              do {
+                String from = token;
+                ListObjectsV2Response page =
+                    s3.listObjectsV2(
+                        r -> r.bucket(args[1]).prefix(prefix).maxKeys(1000).continuationToken(from));
+                for (S3Object o : page.contents()) {
+                  String etag = o.eTag() == null ? "-" : o.eTag().replace("\"", "");
+                  out.write(o.key() + "\t" + o.size() + "\t" + etag + "\n");
+                  count++;
+                }
+                token = page.isTruncated() ? page.nextContinuationToken() : null;
+              } while (token != null);
+            }
+          }
+          System.err.println(count + " objects listed");
+        }
+        default -> throw new IllegalArgumentException(args[0]);
+      }
+    }
+  }
+
+  static void files(Path bucketDir, Path outFile) throws IOException {
+    HexFormat hex = HexFormat.of();
+    try (Stream<Path> walk = Files.walk(bucketDir);
+        BufferedWriter out = Files.newBufferedWriter(outFile)) {
+      walk.filter(Files::isRegularFile)
+          .forEach(
+              file -> {
+                try {
+                  byte[] bytes = Files.readAllBytes(file);
+                  String key = bucketDir.relativize(file).toString();
+                  out.write(
+                      key
+                          + "\t"
+                          + bytes.length
+                          + "\t"
+                          + hex.formatHex(MessageDigest.getInstance("MD5").digest(bytes))
+                          + "\n");
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                } catch (java.security.NoSuchAlgorithmException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+    }
+  }
+}
