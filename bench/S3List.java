@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * S3List mb BUCKET                    create the bucket (an existing one is fine)
  * S3List list BUCKET OUT [PREFIX...]  objects under the prefixes (all without one), through the
  *                                     API: key, size, ETag (unquoted)
+ * S3List sweep BUCKET PREFIX...      the least listing an orphan sweep needs: each prefix with
+ *                                     delimiter / (objects and common prefixes), counted, timed
  * S3List files BUCKET_DIR OUT         every file of S3Proxy's blobstore directory for the bucket:
  *                                     key, size, MD5 of the content (a single PUT's ETag)
  * </pre>
@@ -72,6 +74,31 @@ public class S3List {
             }
           }
           System.err.println(count + " objects listed");
+        }
+        case "sweep" -> {
+          long started = System.nanoTime();
+          long entries = 0;
+          int pages = 0;
+          for (int i = 2; i < args.length; i++) {
+            String prefix = args[i];
+            String token = null;
+            do {
+              String from = token;
+              ListObjectsV2Response page =
+                  s3.listObjectsV2(
+                      r ->
+                          r.bucket(args[1])
+                              .prefix(prefix)
+                              .delimiter("/")
+                              .maxKeys(1000)
+                              .continuationToken(from));
+              entries += page.contents().size() + page.commonPrefixes().size();
+              pages++;
+              token = page.isTruncated() ? page.nextContinuationToken() : null;
+            } while (token != null);
+          }
+          System.out.println(
+              (System.nanoTime() - started) / 1_000_000 + " " + entries + " " + pages);
         }
         default -> throw new IllegalArgumentException(args[0]);
       }
