@@ -388,7 +388,10 @@ public class S3Generate {
         all.add(new Obj(key, upload));
       }
       for (UUID id : orphanOutputs) {
-        String line = "orphan_output\t" + id + "\t" + s3 + outputsKey(prefix, id) + "\n";
+        // the ledger names an output tree as the filesystem does a directory: without the slash
+        String tree = outputsKey(prefix, id);
+        String line =
+            "orphan_output\t" + id + "\t" + s3 + tree.substring(0, tree.length() - 1) + "\n";
         items.write(line);
         orphanItems.write(line);
         for (int o = 0; o < OUTPUTS.length; o++) {
