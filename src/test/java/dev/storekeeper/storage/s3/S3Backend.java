@@ -1,5 +1,6 @@
 package dev.storekeeper.storage.s3;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -47,6 +48,25 @@ public final class S3Backend implements BeforeAllCallback {
     start();
     return new ObjectStorageProperties(
         "s3", System.getProperty(BUCKET), prefix, System.getProperty(ENDPOINT), null, null);
+  }
+
+  private static S3Client shared;
+
+  /** One client for the whole run, never closed (the fixtures' many small requests). */
+  public static synchronized S3Client sharedClient() {
+    if (shared == null) {
+      shared = client();
+    }
+    return shared;
+  }
+
+  /**
+   * The file the server keeps an object of the shared bucket in: its time is the object's {@code
+   * LastModified} (S3Proxy's filesystem blobstore).
+   */
+  public static Path blobFile(String key) {
+    start();
+    return server.blobs().resolve(System.getProperty(BUCKET)).resolve(key);
   }
 
   /** A client of the test's own, outside the application (to look at the bucket, to plant keys). */
