@@ -58,7 +58,7 @@ abstract class CleanupServiceS3IT extends CleanupServiceIT {
     assertThat(items(run))
         .filteredOn(i -> i.category() == Category.ORPHAN_UPLOAD)
         .singleElement()
-        .satisfies(i -> assertThat(i.path()).isEqualTo("uploads/" + upload.name()));
+        .satisfies(i -> assertThat(i.path()).isEqualTo(upload.stored()));
 
     CleanupRun included = everything();
     assertThat(strange.exists()).isFalse();
