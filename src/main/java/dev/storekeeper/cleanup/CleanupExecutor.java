@@ -805,12 +805,16 @@ class CleanupExecutor implements DisposableBean {
     try {
       return removeFiles(job, shared, dryRun);
     } catch (Throwable unexpected) {
-      if (unexpected instanceof VirtualMachineError fatal
-          && !(fatal instanceof StackOverflowError)) {
-        throw fatal;
-      }
-      return new JobFiles(job, 0, false, false, List.of("internal error: " + unexpected), "");
+      return internalError(job, unexpected);
     }
+  }
+
+  /** A job's files failed unexpectedly: recorded against it alone (a fatal VM error goes on). */
+  private static JobFiles internalError(Job job, Throwable unexpected) {
+    if (unexpected instanceof VirtualMachineError fatal && !(fatal instanceof StackOverflowError)) {
+      throw fatal;
+    }
+    return new JobFiles(job, 0, false, false, List.of("internal error: " + unexpected), "");
   }
 
   /**
@@ -911,7 +915,14 @@ class CleanupExecutor implements DisposableBean {
     List<List<String>> keysOf = new ArrayList<>();
     List<String> all = new ArrayList<>();
     for (Job job : batch) {
-      beforeFiles.accept(job);
+      try {
+        beforeFiles.accept(job);
+      } catch (Throwable unexpected) {
+        // one job's unexpected failure is that job's alone, as removeFilesAlone has it on disk
+        local.add(internalError(job, unexpected));
+        keysOf.add(List.of());
+        continue;
+      }
       boolean upload = ObjectLocations.isObject(job.filePath());
       boolean outputs = ObjectLocations.outputsInBucket(job.filePath(), job.resultPath());
       if (!upload && !outputs) {
@@ -996,6 +1007,10 @@ class CleanupExecutor implements DisposableBean {
       } catch (ObjectStoreException | dev.storekeeper.storage.s3.UnsafeKeyException e) {
         errors.add(e.getMessage());
         keys.clear();
+      } catch (Throwable unexpected) {
+        local.add(internalError(job, unexpected));
+        keysOf.add(List.of());
+        continue;
       }
       local.add(new JobFiles(job, bytes, uploadExisted, outputExisted, errors, notes.toString()));
       keysOf.add(keys);
@@ -1056,6 +1071,16 @@ class CleanupExecutor implements DisposableBean {
   private List<String> uploadNames(List<Job> batch) {
     List<String> names = new ArrayList<>();
     for (Job job : batch) {
+      if (objects.isPresent() && ObjectLocations.isObject(job.filePath())) {
+        // an object directly in the bucket's uploads/: upload_name (V7) is its name there too
+        String uploads = objects.get().keys().uploadsPrefix();
+        locations
+            .orElseThrow()
+            .keyOf(job.filePath())
+            .filter(key -> key.startsWith(uploads) && key.indexOf('/', uploads.length()) < 0)
+            .ifPresent(key -> names.add(key.substring(uploads.length())));
+        continue;
+      }
       entryIn(layout.uploadsRoot(), job.filePath()).ifPresent(name -> names.add(name.toString()));
     }
     return names;
