@@ -2,7 +2,6 @@ package dev.storekeeper;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.storekeeper.jobs.JobRepository;
 import dev.storekeeper.storage.s3.BucketStorage;
 import dev.storekeeper.storage.s3.ObjectStore;
 import java.io.IOException;
@@ -58,7 +57,6 @@ public abstract class StorekeeperIT {
   @Autowired protected dev.storekeeper.storage.StorageLayout layout;
   @LocalServerPort protected int port;
   @Autowired private ObjectProvider<ObjectStore> objectStore;
-  @Autowired private ObjectProvider<JobRepository> jobRepository;
 
   @TestConfiguration(proxyBeanMethods = false)
   static class TestClock {
@@ -107,8 +105,7 @@ public abstract class StorekeeperIT {
     if (store == null) {
       return new Fixtures(jdbc, layout);
     }
-    return new Fixtures(
-        jdbc, new BucketStorage(store.bucket(), store.keys().prefix(), jobRepository.getObject()));
+    return new Fixtures(jdbc, new BucketStorage(store.bucket(), store.keys().prefix(), jdbc));
   }
 
   /** Whether this context runs on the s3 backend. */

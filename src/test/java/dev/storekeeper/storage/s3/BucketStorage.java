@@ -1,7 +1,6 @@
 package dev.storekeeper.storage.s3;
 
 import dev.storekeeper.Fixtures;
-import dev.storekeeper.jobs.JobRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -30,12 +30,13 @@ public final class BucketStorage implements Fixtures.Storage {
 
   private final String bucket;
   private final String prefix;
-  private final JobRepository jobs;
+  private final JdbcClient jdbc;
 
-  public BucketStorage(String bucket, String prefix, JobRepository jobs) {
+  /** {@code bucket} on the shared server ({@link S3Backend}); rows through {@code jdbc}. */
+  public BucketStorage(String bucket, String prefix, JdbcClient jdbc) {
     this.bucket = bucket;
     this.prefix = prefix;
-    this.jobs = jobs;
+    this.jdbc = jdbc;
   }
 
   /** The key a location names. */
@@ -99,7 +100,7 @@ public final class BucketStorage implements Fixtures.Storage {
   @Override
   public void touch(String relative, Instant modified) {
     for (String key : keysAtOrBelow(relative)) {
-      Path file = S3Backend.blobFile(key);
+      Path file = S3Backend.blobFile(bucket, key);
       try {
         Files.setLastModifiedTime(file, FileTime.from(modified));
       } catch (IOException e) {
@@ -139,12 +140,16 @@ public final class BucketStorage implements Fixtures.Storage {
 
   @Override
   public void recordOutputs(UUID id, Map<String, Long> objects) {
-    jobs.setOutputObjects(
-        id,
-        OutputObjects.encode(
-            objects.entrySet().stream()
-                .map(e -> new OutputObjects.Entry(e.getKey(), e.getValue()))
-                .toList()));
+    // as JobRepository.setOutputObjects writes it (V16)
+    jdbc.sql("insert into job_output_objects (job_id, objects) values (:id, :objects)")
+        .param("id", id)
+        .param(
+            "objects",
+            OutputObjects.encode(
+                objects.entrySet().stream()
+                    .map(e -> new OutputObjects.Entry(e.getKey(), e.getValue()))
+                    .toList()))
+        .update();
   }
 
   /** Every key in the bucket below {@code prefix} (the application's and anything planted). */

@@ -64,9 +64,22 @@ public final class S3Backend implements BeforeAllCallback {
    * The file the server keeps an object of the shared bucket in: its time is the object's {@code
    * LastModified} (S3Proxy's filesystem blobstore).
    */
-  public static Path blobFile(String key) {
+  public static Path blobFile(String bucket, String key) {
     start();
-    return server.blobs().resolve(System.getProperty(BUCKET)).resolve(key);
+    return server.blobs().resolve(bucket).resolve(key);
+  }
+
+  /** The shared server's endpoint. */
+  public static String endpoint() {
+    start();
+    return System.getProperty(ENDPOINT);
+  }
+
+  /** A new, empty bucket on the shared server, for a test class of its own. */
+  public static String newBucket() {
+    String bucket = "sk-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
+    sharedClient().createBucket(r -> r.bucket(bucket));
+    return bucket;
   }
 
   /** A client of the test's own, outside the application (to look at the bucket, to plant keys). */
