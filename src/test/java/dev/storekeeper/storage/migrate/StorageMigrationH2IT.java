@@ -1,0 +1,6 @@
+package dev.storekeeper.storage.migrate;
+
+import dev.storekeeper.OnH2;
+
+@OnH2
+class StorageMigrationH2IT extends StorageMigrationIT {}
