@@ -9,6 +9,7 @@ import dev.storekeeper.imports.NeuroInsightImport;
 import dev.storekeeper.jobs.JobRepository;
 import dev.storekeeper.storage.StorageLayout;
 import dev.storekeeper.storage.StorageProperties;
+import dev.storekeeper.storage.s3.ObjectStorageProperties;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
@@ -70,7 +71,8 @@ import org.springframework.context.annotation.Import;
   CleanupProperties.class,
   PlanProperties.class,
   CapacityProperties.class,
-  StorageProperties.class
+  StorageProperties.class,
+  ObjectStorageProperties.class
 })
 @Import(EmbeddedDatabaseSetup.class)
 class CliApplication {

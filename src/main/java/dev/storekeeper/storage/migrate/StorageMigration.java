@@ -11,6 +11,7 @@ import dev.storekeeper.storage.s3.ObjectKeys;
 import dev.storekeeper.storage.s3.ObjectLocations;
 import dev.storekeeper.storage.s3.ObjectStore;
 import dev.storekeeper.storage.s3.ObjectStoreException;
+import dev.storekeeper.storage.s3.OutputObjects;
 import dev.storekeeper.storage.s3.UnsafeKeyException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -44,7 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@code storage migrate --to s3}: copies a filesystem data directory into the bucket, job by job.
@@ -84,12 +85,6 @@ public final class StorageMigration {
   /** An output tree with more files than this is not migrated (its listing is held in memory). */
   static final int MAX_OUTPUT_FILES = 100_000;
 
-  /**
-   * {@code output_objects} is written for at most this many objects; above, null ("list the
-   * prefix"), as the contract allows.
-   */
-  static final int MAX_RECORDED_OBJECTS = 10_000;
-
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
   private static final Set<String> FINISHED = Set.of("completed", "failed", "cancelled");
 
@@ -99,8 +94,8 @@ public final class StorageMigration {
   private final ObjectStore store;
   private final ObjectLocations locations;
   private final ObjectKeys keys;
+  private final TransactionTemplate tx;
   private final Clock clock;
-  private final JsonMapper json = JsonMapper.builder().build();
 
   /**
    * Test seam: called after a job's objects are put and verified ("put"), after its row is switched
@@ -109,14 +104,19 @@ public final class StorageMigration {
    */
   volatile Consumer<String> checkpoint = step -> {};
 
+  /** Test seam: jobs per page, so that a test crosses pages with few jobs. */
+  volatile int pageSize = PAGE;
+
   public StorageMigration(
       JdbcClient jdbc,
       JobRepository jobs,
       StorageLayout layout,
       ObjectStore store,
       ObjectLocations locations,
+      TransactionTemplate tx,
       Clock clock) {
     this.jdbc = jdbc;
+    this.tx = tx;
     this.jobs = jobs;
     this.layout = layout;
     this.store = store;
@@ -269,7 +269,7 @@ public final class StorageMigration {
             : jdbc.sql(ROW_SELECT + " where j.id > :after order by j.id fetch first :n rows only")
                 .param("after", after);
     return statement
-        .param("n", PAGE)
+        .param("n", pageSize)
         .query(
             (rs, i) ->
                 new Row(
@@ -546,7 +546,10 @@ public final class StorageMigration {
       throw new IOException(
           shown + " holds files with more than one link (hard links): they are not copied");
     }
-    return listing.files();
+    // path order: the record and the puts do not depend on the order directories list in
+    List<SafeFiles.FileEntry> files = new ArrayList<>(listing.files());
+    files.sort(java.util.Comparator.comparing(SafeFiles.FileEntry::path));
+    return files;
   }
 
   // ---- copying and verifying --------------------------------------------------------------------
@@ -648,24 +651,22 @@ public final class StorageMigration {
     public void write(byte[] b, int off, int len) {}
   }
 
-  /** {@code [["results.json",120],...]}, or null above {@link #MAX_RECORDED_OBJECTS}. */
-  private String outputObjects(List<SafeFiles.FileEntry> outputs) {
-    if (outputs.size() > MAX_RECORDED_OBJECTS) {
-      return null;
-    }
-    List<List<Object>> pairs = new ArrayList<>(outputs.size());
+  /** The {@code job_output_objects} record; null above {@link OutputObjects#MAX_RECORDED}. */
+  private static String outputObjects(List<SafeFiles.FileEntry> outputs) {
+    List<OutputObjects.Entry> entries = new ArrayList<>(outputs.size());
     for (SafeFiles.FileEntry file : outputs) {
-      pairs.add(List.of(file.path(), file.size()));
+      entries.add(new OutputObjects.Entry(file.path(), file.size()));
     }
-    return json.writeValueAsString(pairs);
+    return OutputObjects.encode(entries);
   }
 
   // ---- the switch -------------------------------------------------------------------------------
 
   /**
-   * One statement: the row names the objects from now on, if it still names the local files read
-   * and the job is still finished (a cleanup claim, {@code deleting}, makes it miss). Holds, status
-   * and times are not touched.
+   * One conditional update: the row names the objects from now on, if it still names the local
+   * files read and the job is still finished (a cleanup claim, {@code deleting}, makes it miss).
+   * Holds, status and times are not touched. The output objects' record ({@code
+   * job_output_objects}) goes in the same transaction, only when the update took.
    */
   private boolean switchRow(
       Row row,
@@ -680,23 +681,34 @@ public final class StorageMigration {
         jdbc.sql(
                 """
                 update jobs set file_path = :newFile, result_path = :newResult,
-                                output_objects = :objects, upload_bytes = :uploadBytes,
-                                output_bytes = :outputBytes
+                                upload_bytes = :uploadBytes, output_bytes = :outputBytes
                  where id = :id and file_path = :oldFile and %s
                    and status in ('completed', 'failed', 'cancelled')
                 """
                     .formatted(sameResult))
             .param("newFile", newFile)
             .param("newResult", newResult, java.sql.Types.VARCHAR)
-            .param("objects", outputObjects, java.sql.Types.VARCHAR)
             .param("uploadBytes", uploadBytes)
             .param("outputBytes", outputBytes)
             .param("id", row.id())
             .param("oldFile", row.filePath());
-    if (row.resultPath() != null) {
-      statement = statement.param("oldResult", row.resultPath());
-    }
-    return statement.update() == 1;
+    var update =
+        row.resultPath() == null ? statement : statement.param("oldResult", row.resultPath());
+    return Boolean.TRUE.equals(
+        tx.execute(
+            status -> {
+              if (update.update() != 1) {
+                return false;
+              }
+              if (outputObjects == null) {
+                jdbc.sql("delete from job_output_objects where job_id = :id")
+                    .param("id", row.id())
+                    .update();
+              } else {
+                jobs.setOutputObjects(row.id(), outputObjects);
+              }
+              return true;
+            }));
   }
 
   // ---- the local copy ---------------------------------------------------------------------------

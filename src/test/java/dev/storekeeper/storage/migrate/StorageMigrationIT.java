@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,6 +48,7 @@ abstract class StorageMigrationIT extends StorekeeperIT {
   }
 
   @Autowired JobRepository jobs;
+  @Autowired TransactionTemplate tx;
 
   String prefix;
   ObjectStore store;
@@ -59,7 +61,7 @@ abstract class StorageMigrationIT extends StorekeeperIT {
     prefix = "m-" + UUID.randomUUID().toString().substring(0, 8) + "/";
     store = s3.store(prefix, clock, ObjectStore.Limits.DEFAULT);
     locations = new ObjectLocations(s3.bucket(), store.keys());
-    migration = new StorageMigration(jdbc, jobs, layout, store, locations, clock);
+    migration = new StorageMigration(jdbc, jobs, layout, store, locations, tx, clock);
     jdbc.sql("delete from neuroinsight_imports").update();
     outside = layout.dataDir().resolve("outside-migration");
     if (Files.exists(outside)) {
@@ -185,9 +187,9 @@ abstract class StorageMigrationIT extends StorekeeperIT {
   Map<String, Object> row(UUID id) {
     return jdbc.sql(
             """
-            select file_path, result_path, output_objects, status, held_at, held_by, hold_reason,
-                   upload_bytes, output_bytes, completed_at
-              from jobs where id = :id
+            select file_path, result_path, o.objects as output_objects, status, held_at, held_by,
+                   hold_reason, upload_bytes, output_bytes, completed_at
+              from jobs left join job_output_objects o on o.job_id = jobs.id where id = :id
             """)
         .param("id", id)
         .query()
@@ -242,7 +244,10 @@ abstract class StorageMigrationIT extends StorekeeperIT {
 
   Snapshot snapshot() throws IOException {
     return new Snapshot(
-        jdbc.sql("select * from jobs order by id").query().listOfRows(),
+        jdbc.sql(
+                "select * from jobs left join job_output_objects o on o.job_id = jobs.id order by id")
+            .query()
+            .listOfRows(),
         tree(layout.uploadsRoot()),
         tree(layout.outputsRoot()),
         bucket());
@@ -672,7 +677,8 @@ abstract class StorageMigrationIT extends StorekeeperIT {
   @Test
   void pagesThroughManyJobsWithSeveralThreads() throws IOException {
     List<UUID> ids = new ArrayList<>();
-    for (int i = 0; i < StorageMigration.PAGE * 2 + 17; i++) {
+    migration.pageSize = 20;
+    for (int i = 0; i < 20 * 3 + 7; i++) {
       ids.add(aJob().noOutputs().create().id);
     }
     List<UUID> seen = new ArrayList<>();
@@ -712,6 +718,7 @@ abstract class StorageMigrationIT extends StorekeeperIT {
             layout,
             nowhere,
             new ObjectLocations(nowhere.bucket(), nowhere.keys()),
+            tx,
             clock);
     try {
       assertThatThrownBy(() -> broken.run(new StorageMigration.Options(false, 1), item -> {}))
