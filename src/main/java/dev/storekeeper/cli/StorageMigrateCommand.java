@@ -2,6 +2,7 @@ package dev.storekeeper.cli;
 
 import dev.storekeeper.jobs.JobRepository;
 import dev.storekeeper.storage.StorageLayout;
+import dev.storekeeper.storage.migrate.CommitBarrier;
 import dev.storekeeper.storage.migrate.MigrationReport;
 import dev.storekeeper.storage.migrate.MigrationReport.Item;
 import dev.storekeeper.storage.migrate.StorageMigration;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import picocli.CommandLine.Command;
@@ -107,6 +109,7 @@ final class StorageMigrateCommand implements Callable<Integer> {
               store,
               context.bean(ObjectLocations.class),
               context.bean(TransactionTemplate.class),
+              CommitBarrier.of(context.bean(DataSource.class)),
               context.bean(Clock.class));
       String target = "s3://" + store.bucket() + "/" + store.keys().prefix();
       PrintWriter out = streams.outWriter();

@@ -95,6 +95,7 @@ public final class StorageMigration {
   private final ObjectLocations locations;
   private final ObjectKeys keys;
   private final TransactionTemplate tx;
+  private final Runnable barrier;
   private final Clock clock;
 
   /**
@@ -114,9 +115,11 @@ public final class StorageMigration {
       ObjectStore store,
       ObjectLocations locations,
       TransactionTemplate tx,
+      CommitBarrier barrier,
       Clock clock) {
     this.jdbc = jdbc;
     this.tx = tx;
+    this.barrier = barrier;
     this.jobs = jobs;
     this.layout = layout;
     this.store = store;
@@ -158,12 +161,33 @@ public final class StorageMigration {
           break;
         }
         after = page.get(page.size() - 1).id();
+        removals.clear();
         List<Future<Item>> results = new ArrayList<>(page.size());
         for (Row row : page) {
           results.add(pool.submit(() -> alone(row, options.dryRun())));
         }
+        List<Item> items = new ArrayList<>(page.size());
         for (Future<Item> result : results) {
-          Item item = join(result);
+          items.add(join(result));
+        }
+        if (!removals.isEmpty()) {
+          // a switch must be on disk before the local copy goes: an embedded H2 writes commits
+          // a moment later, and a kill in between would leave a row naming removed files
+          barrier.run();
+          List<Future<Item>> removed = new ArrayList<>(items.size());
+          for (Item item : items) {
+            Removal removal = removals.get(item.jobId());
+            removed.add(
+                removal == null
+                    ? java.util.concurrent.CompletableFuture.completedFuture(item)
+                    : pool.submit(() -> removeSwitched(item, removal)));
+          }
+          items.clear();
+          for (Future<Item> result : removed) {
+            items.add(join(result));
+          }
+        }
+        for (Item item : items) {
           tally.add(item);
           listener.accept(item);
         }
@@ -472,21 +496,8 @@ public final class StorageMigration {
           null);
     }
     checkpoint.accept("switched");
-    List<String> errors = removeLocal(uploadName, outputName);
-    checkpoint.accept("removed");
-    if (!errors.isEmpty()) {
-      return item(
-          row,
-          MigrationReport.FAILED,
-          "copied, verified and switched to the bucket, but its local copy could not all be"
-              + " removed ("
-              + layout.scrub(String.join("; ", errors))
-              + "): a rerun removes it",
-          files,
-          bytes,
-          uploadKey,
-          outputsPrefix);
-    }
+    // the local copy goes once the page's switches are durable (see run)
+    removals.put(row.id(), new Removal(uploadName, outputName));
     return item(
         row,
         MigrationReport.MIGRATED,
@@ -495,6 +506,35 @@ public final class StorageMigration {
         bytes,
         uploadKey,
         outputsPrefix);
+  }
+
+  /** The local entries of a switched job, removed after the page's commit barrier. */
+  private record Removal(String uploadName, String outputName) {}
+
+  /** Jobs switched in the current page whose local copy is still to be removed. */
+  private final Map<UUID, Removal> removals = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Removes a switched job's local copy; a failure turns its item into a failure to report. */
+  private Item removeSwitched(Item item, Removal removal) {
+    List<String> errors = removeLocal(removal.uploadName(), removal.outputName());
+    checkpoint.accept("removed");
+    if (errors.isEmpty()) {
+      return item;
+    }
+    return new Item(
+        item.jobId(),
+        item.filename(),
+        item.status(),
+        item.held(),
+        MigrationReport.FAILED,
+        "copied, verified and switched to the bucket, but its local copy could not all be"
+            + " removed ("
+            + layout.scrub(String.join("; ", errors))
+            + "): a rerun removes it",
+        item.files(),
+        item.bytes(),
+        item.upload(),
+        item.outputs());
   }
 
   private Item failed(Row row, String reason) {

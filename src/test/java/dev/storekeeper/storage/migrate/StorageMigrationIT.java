@@ -49,6 +49,7 @@ abstract class StorageMigrationIT extends StorekeeperIT {
 
   @Autowired JobRepository jobs;
   @Autowired TransactionTemplate tx;
+  @Autowired javax.sql.DataSource dataSource;
 
   String prefix;
   ObjectStore store;
@@ -61,7 +62,9 @@ abstract class StorageMigrationIT extends StorekeeperIT {
     prefix = "m-" + UUID.randomUUID().toString().substring(0, 8) + "/";
     store = s3.store(prefix, clock, ObjectStore.Limits.DEFAULT);
     locations = new ObjectLocations(s3.bucket(), store.keys());
-    migration = new StorageMigration(jdbc, jobs, layout, store, locations, tx, clock);
+    migration =
+        new StorageMigration(
+            jdbc, jobs, layout, store, locations, tx, CommitBarrier.of(dataSource), clock);
     jdbc.sql("delete from neuroinsight_imports").update();
     outside = layout.dataDir().resolve("outside-migration");
     if (Files.exists(outside)) {
@@ -719,6 +722,7 @@ abstract class StorageMigrationIT extends StorekeeperIT {
             nowhere,
             new ObjectLocations(nowhere.bucket(), nowhere.keys()),
             tx,
+            CommitBarrier.of(dataSource),
             clock);
     try {
       assertThatThrownBy(() -> broken.run(new StorageMigration.Options(false, 1), item -> {}))
