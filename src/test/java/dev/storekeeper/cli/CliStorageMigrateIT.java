@@ -288,6 +288,7 @@ abstract class CliStorageMigrateIT {
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(20))
           .until(() -> !process.isAlive() || uploadsLeft() <= ids.size() - 3);
+      assertThat(process.isAlive()).as("the run was still going when it was killed").isTrue();
     } finally {
       process.destroyForcibly();
     }
