@@ -337,6 +337,26 @@ abstract class CliStorageMigrateIT {
                 .single());
   }
 
+  @ParameterizedTest
+  @CsvSource({"bin/storekeeper", "bin/cleanup-storage"})
+  void bothLaunchersRunTheCommand(String launcher) throws IOException {
+    UUID id = job("completed", "scan.nii", false);
+    Path script = CliProcess.jar().getParent().getParent().resolve(launcher);
+
+    Result dry =
+        new CliProcess(scratch)
+            .env(s3Env())
+            .env("STOREKEEPER_CDS", "off")
+            .exec(script, "storage", "migrate", "--to", "s3", "--dry-run");
+
+    assertThat(dry.exitCode()).as("%s", dry).isZero();
+    assertThat(dry.stdout())
+        .contains("dry run: nothing was changed")
+        .contains(id + "  would migrate  completed  scan.nii  2 files")
+        .contains("would migrate: 1 job, 2 files");
+    assertThat(filePath(id)).doesNotStartWith("s3://");
+  }
+
   // ---- refusals ---------------------------------------------------------------------------------
 
   @ParameterizedTest
