@@ -3,6 +3,10 @@ package dev.storekeeper.jobs;
 import dev.storekeeper.InvalidInputException;
 import dev.storekeeper.NotFoundException;
 import dev.storekeeper.storage.OutputDirectory;
+import dev.storekeeper.storage.s3.ListEntry;
+import dev.storekeeper.storage.s3.ObjectLocations;
+import dev.storekeeper.storage.s3.ObjectStore;
+import dev.storekeeper.storage.s3.UnsafeKeyException;
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
 import io.swagger.v3.oas.annotations.Operation;
@@ -17,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.core.io.InputStreamResource;
@@ -46,7 +51,10 @@ class JobController {
   private final JobService jobs;
   private final StorageLayout layout;
 
-  JobController(JobService jobs, StorageLayout layout) {
+  private final Optional<ObjectStore> objects;
+
+  JobController(JobService jobs, StorageLayout layout, Optional<ObjectStore> objects) {
+    this.objects = objects;
     this.jobs = jobs;
     this.layout = layout;
   }
@@ -127,6 +135,11 @@ class JobController {
               public void transferTo(Path target) throws IOException {
                 file.transferTo(target);
               }
+
+              @Override
+              public java.io.InputStream open() throws IOException {
+                return file.getInputStream();
+              }
             });
     return ResponseEntity.created(URI.create("/jobs/" + job.id()))
         .body(new Created(job.id(), job.filename(), job.status().value(), job.createdAt()));
@@ -203,24 +216,71 @@ class JobController {
           @PathVariable
           String path)
       throws IOException {
-    jobs.get(id);
+    Job job = jobs.get(id);
     String relative = path.startsWith("/") ? path.substring(1) : path;
+    Optional<ObjectStore> bucket = objects.filter(store -> JobController.inBucket(job));
     if (relative.isEmpty()) {
-      return ResponseEntity.ok(listOutputs(id));
+      return ResponseEntity.ok(
+          bucket.isPresent() ? listObjects(id, bucket.get()) : listOutputs(id));
     }
     List<String> components = components(relative);
+    if (bucket.isPresent()) {
+      String key;
+      try {
+        key = bucket.get().keys().output(id, relative);
+      } catch (UnsafeKeyException tooLong) {
+        throw new NotFoundException("No output file " + relative);
+      }
+      ObjectStore.Fetched object =
+          bucket
+              .get()
+              .fetch(key)
+              .orElseThrow(() -> new NotFoundException("No output file " + relative));
+      return download(components, object.size(), object.content());
+    }
     SeekableByteChannel file;
     try (OutputDirectory outputs = OutputDirectory.open(layout.outputDir(id))) {
       file = outputs.read(relative);
     } catch (OutputDirectory.NotAPlainFileException | NoSuchFileException notServed) {
       throw new NotFoundException("No output file " + relative);
     }
+    return download(components, file.size(), Channels.newInputStream(file));
+  }
+
+  private static ResponseEntity<?> download(
+      List<String> components, long size, java.io.InputStream content) {
     String name = components.get(components.size() - 1);
     return ResponseEntity.ok()
         .contentType(MediaTypeFactory.getMediaType(name).orElse(MediaType.APPLICATION_OCTET_STREAM))
-        .contentLength(file.size())
+        .contentLength(size)
         .header(HttpHeaders.CONTENT_DISPOSITION, Downloads.attachment(name))
-        .body(new InputStreamResource(Channels.newInputStream(file)));
+        .body(new InputStreamResource(content));
+  }
+
+  /**
+   * Whether a job's outputs are in the bucket: its row names objects (a job uploaded on s3, or
+   * migrated there). A job a migration has not reached yet is still served from its directory.
+   */
+  static boolean inBucket(Job job) {
+    return ObjectLocations.isObject(job.resultPath())
+        || (job.resultPath() == null && ObjectLocations.isObject(job.filePath()));
+  }
+
+  /**
+   * The objects below {@code outputs/{id}/}, at most {@link #MAX_LISTED}: an object's key is what
+   * the worker uploaded, always a plain file (a bucket has no links or special files).
+   */
+  private static List<OutputFile> listObjects(UUID id, ObjectStore store) {
+    String prefix = store.keys().outputs(id);
+    List<OutputFile> files = new java.util.ArrayList<>();
+    for (ListEntry.StoredObject object : store.objectsUnder(prefix)) {
+      if (files.size() >= MAX_LISTED) {
+        break;
+      }
+      files.add(new OutputFile(object.key().substring(prefix.length()), object.size()));
+    }
+    files.sort(Comparator.comparing(OutputFile::path));
+    return files;
   }
 
   /**

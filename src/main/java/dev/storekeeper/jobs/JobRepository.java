@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -171,6 +172,35 @@ public class JobRepository {
             .param("from", from.stream().map(JobStatus::value).toList())
             .update()
         == 1;
+  }
+
+  /**
+   * Records the objects of a job's outputs on the s3 backend ({@code output_objects}, V16), so that
+   * cleanup deletes exactly those keys without listing the job's prefix.
+   */
+  public void setOutputObjects(UUID id, String objects) {
+    jdbc.sql("update jobs set output_objects = :objects where id = :id")
+        .param("id", id)
+        .param("objects", objects)
+        .update();
+  }
+
+  /** The recorded output objects of these jobs (ids without a record are absent). */
+  public Map<UUID, String> outputObjects(Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    Map<UUID, String> found = new HashMap<>();
+    jdbc.sql(
+            "select id, output_objects from jobs where id in (:ids) and output_objects is not null")
+        .param("ids", ids)
+        .query(
+            (rs, row) -> {
+              found.put(rs.getObject("id", UUID.class), rs.getString("output_objects"));
+              return null;
+            })
+        .list();
+    return found;
   }
 
   /** How many instants {@link #ageCounts} takes: the dashboard's age bounds and cut-offs fit. */

@@ -4,7 +4,10 @@ import dev.storekeeper.NotFoundException;
 import dev.storekeeper.storage.PrivateFiles;
 import dev.storekeeper.storage.StorageLayout;
 import dev.storekeeper.storage.StorageProperties;
+import dev.storekeeper.storage.s3.ObjectLocations;
+import dev.storekeeper.storage.s3.ObjectStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * committed or held by a live transaction, and the orphan sweep's claim (an insert of the same id)
  * fails instead of deleting it — even with no grace window. A crash leaves at most a temporary file
  * or an uncommitted final file, both removed by the orphan sweep after the grace window.
+ *
+ * <p>On the s3 backend the same order holds with the object's final key: in one transaction the row
+ * is inserted, the bytes are streamed to {@code uploads/{id}_…} (multipart above a part, aborted on
+ * any failure) and processing is enqueued. The key appears only while the row's insert holds the id,
+ * so the orphan sweep's claim fails on it; a crash before the commit leaves an object without a row,
+ * an orphan after the grace window. There is no temporary key: S3 has no rename, and a copy would
+ * write every upload twice.
  */
 @Service
 public class JobService {
@@ -45,6 +56,8 @@ public class JobService {
   private final TransactionTemplate tx;
   private final Clock clock;
   private final ApplicationEventPublisher events;
+  private final Optional<ObjectStore> objects;
+  private final Optional<ObjectLocations> locations;
 
   JobService(
       JobRepository jobs,
@@ -54,7 +67,9 @@ public class JobService {
       ProcessingQueue queue,
       TransactionTemplate tx,
       Clock clock,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      Optional<ObjectStore> objects,
+      Optional<ObjectLocations> locations) {
     this.jobs = jobs;
     this.metrics = metrics;
     this.layout = layout;
@@ -63,6 +78,8 @@ public class JobService {
     this.tx = tx;
     this.clock = clock;
     this.events = events;
+    this.objects = objects;
+    this.locations = locations;
   }
 
   /**
@@ -74,6 +91,9 @@ public class JobService {
     long size();
 
     void transferTo(Path target) throws IOException;
+
+    /** The bytes, streamed (the s3 backend sends them to the bucket as they are read). */
+    InputStream open() throws IOException;
   }
 
   public Job upload(UploadSource source) {
@@ -83,13 +103,16 @@ public class JobService {
     if (source.size() > storage.maxUploadBytes()) {
       throw UploadRejectedException.tooLarge(storage.maxUploadBytes());
     }
+    UUID id = UUID.randomUUID();
+    String original = source.originalFilename() == null ? "" : source.originalFilename();
+    if (objects.isPresent()) {
+      return uploadToBucket(id, original, source, objects.get(), locations.orElseThrow());
+    }
     long free = usableSpace();
     long minFree = storage.storageMinFreeMb() * 1024 * 1024;
     if (free - source.size() < minFree) {
       throw UploadRejectedException.noSpace(free, storage.storageMinFreeMb());
     }
-    UUID id = UUID.randomUUID();
-    String original = source.originalFilename() == null ? "" : source.originalFilename();
     Path temp = layout.uploadsRoot().resolve(StorageLayout.tempUploadName(id));
     Path target = layout.uploadsRoot().resolve(StorageLayout.uploadName(id, original));
     try {
@@ -119,6 +142,47 @@ public class JobService {
       if (jobs.findById(id).isEmpty()) {
         // the transaction did not commit: its file must not outlive it
         deleteQuietly(target);
+      }
+    }
+  }
+
+  /**
+   * The s3 upload: row, object, queue in one transaction (see the class comment). An object put
+   * whose transaction then fails is deleted at once; if that delete fails too, the orphan sweep
+   * takes it after the grace window (no row names it).
+   */
+  private Job uploadToBucket(
+      UUID id, String original, UploadSource source, ObjectStore store, ObjectLocations where) {
+    String key = where.keys().upload(id, StorageLayout.safeName(original));
+    Job job = Job.newUpload(id, displayName(original), where.of(key), source.size(), clock.instant());
+    boolean[] written = {false};
+    try {
+      tx.executeWithoutResult(
+          status -> {
+            jobs.insert(job);
+            long size;
+            try (InputStream in = source.open()) {
+              size = store.put(key, in);
+            } catch (IOException e) {
+              throw new UncheckedIOException("Could not store upload " + id, e);
+            }
+            written[0] = true;
+            if (size != source.size()) {
+              throw new UncheckedIOException(
+                  new IOException(
+                      "upload %s: %d bytes announced, %d stored".formatted(id, source.size(), size)));
+            }
+            queue.enqueue(id);
+          });
+      announce(job);
+      return job;
+    } finally {
+      if (written[0] && jobs.findById(id).isEmpty()) {
+        try {
+          store.delete(List.of(key));
+        } catch (RuntimeException e) {
+          log.warn("Could not remove {}; the orphan sweep will remove it", key, e);
+        }
       }
     }
   }

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.storekeeper.storage.s3.ObjectLocations;
+import dev.storekeeper.storage.s3.ObjectStorageProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,9 +52,23 @@ public class StorageLayout {
   private final Path uploads;
   private final Path outputs;
   private final Path spool;
+  private final Path work;
   private final List<Shown> shown;
 
+  private final String objectPrefix;
+
   public StorageLayout(StorageProperties properties) {
+    this(properties, "");
+  }
+
+  /** {@code objectPrefix}: S3_PREFIX, so that object locations are shown without it. */
+  @org.springframework.beans.factory.annotation.Autowired
+  public StorageLayout(StorageProperties properties, ObjectStorageProperties objectStorage) {
+    this(properties, objectStorage.isS3() ? objectStorage.prefix() : "");
+  }
+
+  private StorageLayout(StorageProperties properties, String objectPrefix) {
+    this.objectPrefix = objectPrefix;
     Path configuredData = Path.of(properties.dataDir());
     Path configuredUploads = orDefault(properties.uploadDir(), configuredData.resolve("uploads"));
     Path configuredOutputs = orDefault(properties.outputDir(), configuredData.resolve("outputs"));
@@ -60,9 +76,14 @@ public class StorageLayout {
     this.uploads = createReal(configuredUploads);
     this.outputs = createReal(configuredOutputs);
     this.spool = createReal(dataDir.resolve(".spool"));
+    // created by the s3 backend's worker only: the filesystem backend processes in outputs/
+    this.work =
+        orDefault(properties.workDir(), dataDir.resolve("work")).toAbsolutePath().normalize();
     requireOutside("UPLOAD_DIR", uploads);
     requireOutside("OUTPUT_DIR", outputs);
     requireSeparate("UPLOAD_DIR", uploads, "OUTPUT_DIR", outputs);
+    requireSeparate("WORK_DIR", work, "UPLOAD_DIR", uploads);
+    requireSeparate("WORK_DIR", work, "OUTPUT_DIR", outputs);
     this.shown =
         Shown.of(
             List.of(
@@ -71,6 +92,7 @@ public class StorageLayout {
                 new Shown(outputs, "outputs"),
                 new Shown(configuredOutputs, "outputs"),
                 new Shown(spool, ".spool"),
+                new Shown(work, "work"),
                 new Shown(dataDir, ""),
                 new Shown(configuredData, "")));
     narrowFilesIn(dataDir);
@@ -101,6 +123,9 @@ public class StorageLayout {
   public String display(String path) {
     if (path == null || path.isEmpty()) {
       return path;
+    }
+    if (ObjectLocations.isObject(path)) {
+      return objectDisplay(path);
     }
     Path stored;
     try {
@@ -152,6 +177,22 @@ public class StorageLayout {
     return ABSOLUTE_PATH
         .matcher(result)
         .replaceAll(path -> Matcher.quoteReplacement(lastSegment(path.group())));
+  }
+
+  /**
+   * An object location ({@code s3://bucket/prefix/uploads/x}) as answers show a file: from {@code
+   * uploads/} or {@code outputs/} on, without the bucket and prefix; anything else by its last
+   * segment.
+   */
+  private String objectDisplay(String path) {
+    String key = path.substring(path.indexOf('/', "s3://".length()) + 1);
+    if (key.startsWith(objectPrefix)) {
+      String rest = key.substring(objectPrefix.length());
+      if (rest.startsWith("uploads/") || rest.startsWith("outputs/")) {
+        return rest;
+      }
+    }
+    return lastSegment(path);
   }
 
   private static String lastSegment(String path) {
@@ -217,6 +258,11 @@ public class StorageLayout {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** WORK_DIR: where the s3 backend processes jobs, one {@code {job_id}/} each; not created here. */
+  public Path workRoot() {
+    return work;
   }
 
   public Path uploadsRoot() {

@@ -21,4 +21,9 @@ public record StorageProperties(
         Long maxUploadBytes,
     /** STORAGE_MIN_FREE_MB: uploads are refused (507) when free space falls below this. */
     @NotNull(message = "must be set") @Min(value = 0, message = "must be a whole number >= 0")
-        Long storageMinFreeMb) {}
+        Long storageMinFreeMb,
+    /**
+     * WORK_DIR: where a job is processed on the s3 backend (its input fetched, its outputs written
+     * before they are uploaded). Default DATA_DIR/work.
+     */
+    String workDir) {}

@@ -50,7 +50,7 @@ final class CliDatabase {
     this.password = password;
     this.env = env;
     this.dataDir = dataDir;
-    this.layout = new StorageLayout(new StorageProperties(dataDir.toString(), null, null, 1L, 0L));
+    this.layout = new StorageLayout(new StorageProperties(dataDir.toString(), null, null, 1L, 0L, null));
   }
 
   /**

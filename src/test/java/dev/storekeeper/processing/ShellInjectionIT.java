@@ -161,5 +161,10 @@ class ShellInjectionIT {
     public void transferTo(Path target) throws IOException {
       Files.write(target, content);
     }
+
+    @Override
+    public java.io.InputStream open() {
+      return new java.io.ByteArrayInputStream(content);
+    }
   }
 }

@@ -20,7 +20,7 @@ class StorageLayoutDisplayTest {
 
   private StorageLayout layout(Path dataDir, String uploadDir, String outputDir) {
     return new StorageLayout(
-        new StorageProperties(dataDir.toString(), uploadDir, outputDir, 1000L, 0L));
+        new StorageProperties(dataDir.toString(), uploadDir, outputDir, 1000L, 0L, null));
   }
 
   @Test

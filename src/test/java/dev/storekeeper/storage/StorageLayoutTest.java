@@ -27,7 +27,7 @@ class StorageLayoutTest {
   private static final UUID JOB = UUID.fromString("0b7e6a52-3f1c-4c2e-9d1a-5e8f7a6b4c3d");
 
   private static StorageProperties properties(Path dataDir, String uploadDir, String outputDir) {
-    return new StorageProperties(dataDir.toString(), uploadDir, outputDir, 1000L, 0L);
+    return new StorageProperties(dataDir.toString(), uploadDir, outputDir, 1000L, 0L, null);
   }
 
   @Nested

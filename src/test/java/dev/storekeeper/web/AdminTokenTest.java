@@ -24,7 +24,7 @@ class AdminTokenTest {
   @Test
   void generatesAPrivateTokenFileAndLogsOnlyItsPath(CapturedOutput log) throws Exception {
     StorageLayout layout =
-        new StorageLayout(new StorageProperties(data.toString(), null, null, 1000L, 0L));
+        new StorageLayout(new StorageProperties(data.toString(), null, null, 1000L, 0L, null));
 
     AdminToken token = new AdminToken("", layout);
 
@@ -42,7 +42,7 @@ class AdminTokenTest {
   @Test
   void aConfiguredTokenIsMatchedExactlyAndNeverWrittenToDisk() throws Exception {
     StorageLayout layout =
-        new StorageLayout(new StorageProperties(data.toString(), null, null, 1000L, 0L));
+        new StorageLayout(new StorageProperties(data.toString(), null, null, 1000L, 0L, null));
 
     AdminToken token = new AdminToken("s3cret-configured", layout);
 
@@ -55,7 +55,7 @@ class AdminTokenTest {
   @Test
   void refusesATokenFileWithATokenShorterThan32CharactersWithoutShowingIt() throws Exception {
     StorageLayout layout =
-        new StorageLayout(new StorageProperties(data.toString(), null, null, 1000L, 0L));
+        new StorageLayout(new StorageProperties(data.toString(), null, null, 1000L, 0L, null));
     Path file = layout.dataDir().resolve("admin-token");
     Files.writeString(file, "hunter2\n");
 

@@ -266,6 +266,22 @@ public final class ObjectStore implements AutoCloseable {
     }
   }
 
+  /** An object's content, streamed (the caller closes it), and its size. */
+  public record Fetched(InputStream content, long size) {}
+
+  /** The object's content and size in one request; empty when there is no such key. */
+  public Optional<Fetched> fetch(String key) {
+    keys.requireOurs(key);
+    try {
+      var response = s3.getObject(r -> r.bucket(bucket).key(key));
+      return Optional.of(new Fetched(response, response.response().contentLength()));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw new ObjectStoreException(failures.describe("reading " + key, e), e);
+    }
+  }
+
   /** Size and last modification of the object, or empty when there is no such key. */
   public Optional<StoredObject> head(String key) {
     keys.requireOurs(key);
