@@ -74,6 +74,11 @@ class ServiceRunner:
         """Up and idle before a dataset is laid out under it."""
         if self.service is None or self.service.proc.poll() is not None:
             self.service = Service("s3crash-service", self.env).start().wait_up()
+            # a first start runs the schedule at once: let that run finish (and the next one be a
+            # day away) before a dataset is laid out, so that only the run made due below deletes
+            wait_for(lambda: scalar(
+                "select count(*) from scheduled_tasks where task_name = 'run_cleanup' and "
+                "execution_time > now() + interval '1 hour' and not picked") == 1, 90, 0.5)
             wait_for(lambda: not scalar(
                 "select count(*) from cleanup_lock where run_id is not null and heartbeat_at > "
                 "now() - interval '5 seconds'"), 60)
