@@ -246,7 +246,7 @@ def s3nodes(r):
             f" {r['live_executions_found_dead']} executions of live nodes declared dead; in the"
             f" bucket ({r['bucket_objects']} objects): {r['jobs_missing_objects']} jobs missing an"
             f" upload or output object, {r['extra_output_objects']} output objects beyond a job's"
-            f" `output_objects`, {r['stray_objects']} objects of no job;"
+            f" `job_output_objects`, {r['stray_objects']} objects of no job;"
             f" {r['output_listing_problems']} of {r['output_listings_checked']} output listings"
             " through the API wrong; files in the nodes' `DATA_DIR` uploads/outputs:"
             f" {sum(r['files_in_node_data_dirs'].values())}; the killed node's scratch:"
@@ -287,7 +287,7 @@ def s3crash(r):
             f" {r['kept_jobs_per_dataset']:,} kept, {r['orphans_per_dataset']:,} orphans,"
             f" {r['young_orphans_per_dataset']} inside the grace window and"
             f" {r['foreign_keys_per_dataset']} foreign keys (3 objects a job, half with"
-            " `output_objects`, half without); the CLI and the service each their own"
+            " `job_output_objects`, half without); the CLI and the service each their own"
             " `DATA_DIR`; then cleanup to completion",
             f"**{r['kills_survived']}/{r['kills_tried']} kills survived** (target"
             f" {r['kills_target']}): after every kill no job visible through the API points at a"

@@ -4,8 +4,9 @@ contract of issue 13), and the checks, which read the bucket through the S3 API.
 
 The contract: a job row names its upload as file_path = s3://{bucket}/{prefix}uploads/{id}_{name}
 and its outputs as result_path = s3://{bucket}/{prefix}outputs/{id}/{file} (or .../outputs/{id}/);
-output_objects is a JSON array of [relative path, bytes] of the job's output objects, or null (then
-the job's outputs are whatever lies under outputs/{id}/).
+the job's output objects are a JSON array of [relative path, bytes] in job_output_objects.objects
+(V16: a table of its own keyed by job_id, on delete cascade), or no row there (then the job's
+outputs are whatever lies under outputs/{id}/).
 """
 import json
 import os
@@ -75,9 +76,10 @@ def job_object_problems(job_rows, listing, prefix=PREFIX, check_outputs_of=None)
 
 
 def jobs_rows(where="true"):
-    return rows(f"""select id, status, file_path, coalesce(result_path, ''),
-                           coalesce(output_objects, ''), upload_bytes, output_bytes
-                      from jobs where {where}""")
+    return rows(f"""select j.id, j.status, j.file_path, coalesce(j.result_path, ''),
+                           coalesce(o.objects, ''), j.upload_bytes, j.output_bytes
+                      from jobs j left join job_output_objects o on o.job_id = j.id
+                     where {where}""")
 
 
 def stray_objects(listing, prefix=PREFIX):
@@ -110,11 +112,11 @@ class S3Dataset:
         self.kept = {}       # job id -> (status, metric rows, {key: size})
         self.orphans = []    # keys that must be gone after a completion run
         self.protected = {}  # key -> size: young orphans, foreign keys; must survive
-        self.job_rows, self.metric_rows = [], []
+        self.job_rows, self.metric_rows, self.object_rows = [], [], []
 
     def job(self, status, completed_days_ago=None, created_days_ago=60, must_go=False,
             metrics=2, listed_outputs=True):
-        """listed_outputs: output_objects names the objects (else null: cleanup lists them)."""
+        """listed_outputs: job_output_objects names the objects (else no row: cleanup lists them)."""
         job_id = str(uuid.uuid4())
         now = datetime.now(timezone.utc)
         upload_key = f"{self.prefix}uploads/{job_id}_scan.csv"
@@ -135,7 +137,9 @@ class S3Dataset:
             job_id, "scan.csv", f"s3://{self.bucket.name}/{upload_key}", status, 100,
             iso(now - timedelta(days=created_days_ago)), completed, len(upload), output_bytes,
             1 if status != "pending" else 0,
-            f"s3://{self.bucket.name}/{self.prefix}outputs/{job_id}/results.json", listed])
+            f"s3://{self.bucket.name}/{self.prefix}outputs/{job_id}/results.json"])
+        if listed:
+            self.object_rows.append([job_id, listed])
         for m in range(metrics):
             self.metric_rows.append([job_id, f"m{m}", 1.5, "u", iso(now)])
         if must_go:
@@ -173,16 +177,17 @@ class S3Dataset:
     def commit(self):
         copy_in("jobs", ["id", "filename", "file_path", "status", "progress", "created_at",
                          "completed_at", "upload_bytes", "output_bytes", "attempts",
-                         "result_path", "output_objects"],
+                         "result_path"],
                 self.job_rows)
         copy_in("metrics", ["job_id", "name", '"value"', "unit", "created_at"], self.metric_rows)
-        self.job_rows, self.metric_rows = [], []
+        copy_in("job_output_objects", ["job_id", "objects"], self.object_rows)
+        self.job_rows, self.metric_rows, self.object_rows = [], [], []
 
     @classmethod
     def standard(cls, bucket, rng, expired=1000, kept=300, orphans=300, young=50, foreign=20,
                  prefix=PREFIX):
         """Retention 30 d completed, 7 d failed and cancelled, 24 h orphan grace (the defaults).
-        Half the jobs list their output objects in output_objects, half leave it null."""
+        Half the jobs list their output objects in job_output_objects, half have no row there."""
         d = cls(bucket, rng, prefix)
         for i in range(expired):
             kind = i % 10
