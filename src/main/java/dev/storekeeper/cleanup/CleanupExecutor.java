@@ -8,6 +8,11 @@ import dev.storekeeper.jobs.MetricRepository;
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.SafeFiles.Removal;
 import dev.storekeeper.storage.StorageLayout;
+import dev.storekeeper.storage.s3.ObjectLocations;
+import dev.storekeeper.storage.s3.ObjectStore;
+import dev.storekeeper.storage.s3.ObjectStoreException;
+import dev.storekeeper.storage.s3.OutputObjects;
+import dev.storekeeper.storage.s3.ListEntry;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -73,6 +78,8 @@ class CleanupExecutor implements DisposableBean {
   private final int maxItemAttempts;
   private final ExecutorService files;
   private final CleanupPace pace;
+  private final Optional<ObjectStore> objects;
+  private final Optional<ObjectLocations> locations;
 
   /**
    * Test seam: called after each protocol step ("claimed", "files", "rows"), between reading a page
@@ -89,7 +96,11 @@ class CleanupExecutor implements DisposableBean {
       StorageLayout layout,
       TransactionTemplate tx,
       CleanupProperties properties,
-      RequestActivity activity) {
+      RequestActivity activity,
+      Optional<ObjectStore> objects,
+      Optional<ObjectLocations> locations) {
+    this.objects = objects;
+    this.locations = locations;
     this.jobs = jobs;
     this.metrics = metrics;
     this.layout = layout;
@@ -144,10 +155,49 @@ class CleanupExecutor implements DisposableBean {
       expire(status, state, batchSize, afterBatch);
     }
     if (request.cleansOrphans()) {
-      sweep(
-          layout.uploadsRoot(), true, request.includeUnrecognized(), state, batchSize, afterBatch);
-      sweep(
-          layout.outputsRoot(), false, request.includeUnrecognized(), state, batchSize, afterBatch);
+      for (OrphanRoot root : roots(state)) {
+        sweep(root, request.includeUnrecognized(), state, batchSize, afterBatch);
+      }
+      abortStaleUploads(state);
+    }
+  }
+
+  /**
+   * Where orphans are looked for: the bucket's {@code uploads/} and {@code outputs/} on the s3
+   * backend, the data directories otherwise.
+   */
+  private List<OrphanRoot> roots(RunState state) {
+    if (objects.isPresent()) {
+      return List.of(
+          new BucketRoot(objects.get(), locations.orElseThrow(), true),
+          new BucketRoot(objects.get(), locations.orElseThrow(), false));
+    }
+    java.util.function.BiConsumer<Path, Exception> uninspectable =
+        (entry, e) -> state.error("cannot inspect " + entry + ": " + e.getMessage());
+    return List.of(
+        new DirectoryRoot(layout.uploadsRoot(), true, uninspectable),
+        new DirectoryRoot(layout.outputsRoot(), false, uninspectable));
+  }
+
+  /**
+   * Multipart uploads nobody completed (a node died mid-upload) hold storage the bucket's listing
+   * does not show: aborted once they are older than the orphan grace, like any orphan. Not in a
+   * dry run, which lists objects only.
+   */
+  private void abortStaleUploads(RunState state) {
+    if (objects.isEmpty() || state.dryRun || state.lockLost) {
+      return;
+    }
+    try {
+      var aborted =
+          objects
+              .get()
+              .abortUploadsInitiatedBefore(state.policy.orphanCutoff(state.now));
+      if (!aborted.errors().isEmpty()) {
+        state.error("cannot abort stale multipart uploads: " + aborted.errors());
+      }
+    } catch (RuntimeException e) {
+      state.error("cannot abort stale multipart uploads: " + e.getMessage());
     }
   }
 
@@ -193,8 +243,9 @@ class CleanupExecutor implements DisposableBean {
         orphans.addAll(of(page, Category.ORPHAN_OUTPUT));
         Set<UUID> resumedOrphans = resumeClaimedOrphans(orphans, state, pipeline);
         orphans.removeIf(item -> resumedOrphans.contains(item.jobId()));
-        applyOrphans(layout.uploadsRoot(), true, of(orphans, Category.ORPHAN_UPLOAD), state);
-        applyOrphans(layout.outputsRoot(), false, of(orphans, Category.ORPHAN_OUTPUT), state);
+        List<OrphanRoot> roots = roots(state);
+        applyOrphans(roots.get(0), of(orphans, Category.ORPHAN_UPLOAD), state);
+        applyOrphans(roots.get(1), of(orphans, Category.ORPHAN_OUTPUT), state);
         for (CleanupItem item : of(page, Category.UNRECOGNIZED)) {
           skip(item, "unrecognised entries are removed only by a run, never by a plan", state);
         }
@@ -308,39 +359,36 @@ class CleanupExecutor implements DisposableBean {
   }
 
   /** A plan's orphans of one root, through the orphan sweep's own checks and claim. */
-  private void applyOrphans(Path root, boolean uploads, List<CleanupItem> items, RunState state) {
+  private void applyOrphans(OrphanRoot root, List<CleanupItem> items, RunState state) {
+    boolean uploads = root.uploads();
     List<Entry> entries = new ArrayList<>();
     Map<UUID, List<CleanupItem>> byJob = new LinkedHashMap<>();
     for (CleanupItem item : items) {
-      Optional<Path> name = entryIn(root, item.path());
-      Optional<UUID> id =
-          name.flatMap(
-              file ->
-                  uploads
-                      ? StorageLayout.jobIdOfUpload(file.toString())
-                      : StorageLayout.jobIdOfOutput(file.toString()));
-      if (name.isEmpty() || id.isEmpty() || !id.get().equals(item.jobId())) {
-        skip(item, "it is not an entry of " + root + " named by its job id", state);
-        continue;
-      }
-      Instant modified;
+      Optional<OrphanRoot.Listed> found = Optional.empty();
       try {
-        modified =
-            Files.readAttributes(
-                    root.resolve(name.get()), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                .lastModifiedTime()
-                .toInstant();
-      } catch (IOException | RuntimeException gone) {
-        skip(item, "it is gone", state);
+        found = root.entryAt(item.path());
+      } catch (RuntimeException unreadable) {
+        // as if gone: the item is kept and says so
+      }
+      String file = found.map(OrphanRoot.Listed::name).orElse("");
+      Optional<UUID> id =
+          found.isEmpty()
+              ? Optional.empty()
+              : uploads ? StorageLayout.jobIdOfUpload(file) : StorageLayout.jobIdOfOutput(file);
+      if (found.isEmpty() || id.isEmpty() || !id.get().equals(item.jobId())) {
+        skip(item, "it is gone, or not an entry of " + root.path() + " named by its job id", state);
         continue;
       }
-      String file = name.get().toString();
       entries.add(
           new Entry(
-              id.get(), name.get(), file, modified, uploads && StorageLayout.isTempUpload(file)));
+              id.get(),
+              found.get(),
+              file,
+              found.get().modified(),
+              uploads && StorageLayout.isTempUpload(file)));
       byJob.computeIfAbsent(id.get(), key -> new ArrayList<>()).add(item);
     }
-    Set<UUID> taken = orphans(root, uploads, entries, state);
+    Set<UUID> taken = orphans(root, entries, state);
     byJob.forEach(
         (id, planned) -> {
           if (!taken.contains(id)) {
@@ -586,6 +634,30 @@ class CleanupExecutor implements DisposableBean {
     Map<UUID, Long> metricCounts = metrics.countByJobs(ids);
     Set<String> shared = jobs.referencedUploads(uploadNames(batch), ids);
     List<Future<JobFiles>> removals = new ArrayList<>();
+    if (objects.isPresent()) {
+      // one task for the batch: its keys go out together, a thousand to a DeleteObjects request
+      Map<UUID, String> recorded = jobs.outputObjects(ids);
+      List<java.util.concurrent.CompletableFuture<JobFiles>> each = new ArrayList<>();
+      batch.forEach(job -> each.add(new java.util.concurrent.CompletableFuture<>()));
+      removals.addAll(each);
+      files.submit(
+          () -> {
+            try {
+              List<JobFiles> done =
+                  pace.run(() -> removeInBucket(batch, shared, recorded, state.dryRun));
+              for (int i = 0; i < done.size(); i++) {
+                each.get(i).complete(done.get(i));
+              }
+            } catch (Throwable failed) {
+              each.forEach(future -> future.completeExceptionally(failed));
+              if (failed instanceof VirtualMachineError fatal) {
+                throw fatal;
+              }
+            }
+            return null;
+          });
+      return new InFlight(batch, category, reason, metricCounts, removals);
+    }
     for (Job job : batch) {
       removals.add(files.submit(() -> pace.run(() -> removeFilesAlone(job, shared, state.dryRun))));
     }
@@ -759,6 +831,25 @@ class CleanupExecutor implements DisposableBean {
    */
   private JobFiles removeFiles(Job job, Set<String> shared, boolean dryRun) {
     beforeFiles.accept(job);
+    JobFiles upload = removeUploadOnDisk(job, shared, dryRun);
+    List<String> errors = new ArrayList<>(upload.errors());
+    StringBuilder notes = new StringBuilder(upload.notes());
+    long bytes = upload.bytes();
+    boolean uploadExisted = upload.uploadExisted();
+    JobFiles output = removeOutputsOnDisk(job, dryRun);
+    errors.addAll(output.errors());
+    notes.append(output.notes());
+    return new JobFiles(
+        job,
+        bytes + output.bytes(),
+        uploadExisted,
+        output.outputExisted(),
+        errors,
+        notes.toString());
+  }
+
+  /** A job's upload in the uploads directory, unless another job claims it. */
+  private JobFiles removeUploadOnDisk(Job job, Set<String> shared, boolean dryRun) {
     List<String> errors = new ArrayList<>();
     StringBuilder notes = new StringBuilder();
     long bytes = 0;
@@ -781,6 +872,13 @@ class CleanupExecutor implements DisposableBean {
     } else if (!placeholder && job.filePath() != null && !job.filePath().isEmpty()) {
       notes.append("; its upload is not in the uploads directory and was left in place");
     }
+    return new JobFiles(job, bytes, uploadExisted, false, errors, notes.toString());
+  }
+
+  private JobFiles removeOutputsOnDisk(Job job, boolean dryRun) {
+    List<String> errors = new ArrayList<>();
+    StringBuilder notes = new StringBuilder();
+    long bytes = 0;
     Removal output = SafeFiles.remove(layout.outputsRoot(), job.id().toString(), dryRun);
     bytes += output.bytes();
     errors.addAll(output.errors());
@@ -799,12 +897,157 @@ class CleanupExecutor implements DisposableBean {
         notes.append("; the output ").append(result.get()).append(' ').append(owner);
       }
     }
-    return new JobFiles(job, bytes, uploadExisted, outputExisted, errors, notes.toString());
+    return new JobFiles(job, bytes, false, outputExisted, errors, notes.toString());
+  }
+
+  /**
+   * A batch's files on the s3 backend. Per job, as on the filesystem: its upload object if its
+   * {@code file_path} names one directly in {@code uploads/} that no other job claims, the objects
+   * below {@code outputs/{id}/} (the recorded ones, {@code output_objects}, else a listing), and
+   * the output entry its {@code result_path} points into if that is another one no job claims. A
+   * job not migrated yet (local paths) is removed from the filesystem, as the filesystem backend
+   * would. All keys of the batch then go in batched {@code DeleteObjects} requests; a key the store
+   * did not delete fails its job alone (recorded, retried by the next run). Bytes are what the
+   * listing or the record says, an upload's the accounted size, in a dry run and a real run alike.
+   */
+  private List<JobFiles> removeInBucket(
+      List<Job> batch, Set<String> shared, Map<UUID, String> recorded, boolean dryRun) {
+    ObjectStore store = objects.orElseThrow();
+    ObjectLocations where = locations.orElseThrow();
+    String uploadsPrefix = store.keys().uploadsPrefix();
+    List<JobFiles> local = new ArrayList<>();
+    List<List<String>> keysOf = new ArrayList<>();
+    List<String> all = new ArrayList<>();
+    for (Job job : batch) {
+      beforeFiles.accept(job);
+      boolean upload = ObjectLocations.isObject(job.filePath());
+      boolean outputs = ObjectLocations.outputsInBucket(job.filePath(), job.resultPath());
+      if (!upload && !outputs) {
+        local.add(removeFilesAlone(job, shared, dryRun));
+        keysOf.add(List.of());
+        continue;
+      }
+      List<String> keys = new ArrayList<>();
+      List<String> errors = new ArrayList<>();
+      StringBuilder notes = new StringBuilder();
+      long bytes = 0;
+      boolean uploadExisted = false;
+      boolean outputExisted = false;
+      try {
+        Optional<String> uploadKey =
+            where
+                .keyOf(job.filePath())
+                .filter(
+                    key ->
+                        key.startsWith(uploadsPrefix)
+                            && key.indexOf('/', uploadsPrefix.length()) < 0);
+        if (uploadKey.isPresent()) {
+          String name = uploadKey.get().substring(uploadsPrefix.length());
+          String owner =
+              shared.contains(name)
+                  ? "is also referenced by another job and was left in place"
+                  : uploadOwnedElsewhere(job, name);
+          if (owner == null) {
+            keys.add(uploadKey.get());
+            bytes += job.uploadBytes();
+            uploadExisted = true;
+          } else {
+            notes.append("; its upload ").append(name).append(' ').append(owner);
+          }
+        } else if (upload && !ORPHAN_FILENAME.equals(job.filename())) {
+          notes.append("; its upload is not in the bucket's uploads/ and was left in place");
+        } else if (!upload) {
+          JobFiles files = removeUploadOnDisk(job, shared, dryRun);
+          bytes += files.bytes();
+          uploadExisted = files.uploadExisted();
+          errors.addAll(files.errors());
+          notes.append(files.notes());
+        }
+        String prefix = store.keys().outputs(job.id());
+        Optional<List<OutputObjects.Entry>> listed =
+            OutputObjects.decode(recorded.get(job.id()));
+        if (listed.isPresent()) {
+          for (OutputObjects.Entry object : listed.get()) {
+            String key = prefix + object.path();
+            if (store.keys().isOurs(key) && !object.path().startsWith("/")) {
+              keys.add(key);
+              bytes += object.bytes();
+              outputExisted = true;
+            }
+          }
+        } else {
+          for (ListEntry.StoredObject object : store.objectsUnder(prefix)) {
+            keys.add(object.key());
+            bytes += object.size();
+            outputExisted = true;
+          }
+        }
+        Optional<String> result =
+            new BucketRoot(store, where, false)
+                .firstComponentOf(job.resultPath())
+                .filter(entry -> !entry.equals(job.id().toString()));
+        if (result.isPresent()) {
+          String owner = outputOwnedElsewhere(job, where.of(store.keys().outputsPrefix() + result.get()));
+          if (owner == null) {
+            Removal removal =
+                new BucketRoot(store, where, false)
+                    .remove(
+                        new OrphanRoot.Listed(
+                            result.get(), store.keys().outputsPrefix() + result.get() + "/", null),
+                        dryRun);
+            bytes += removal.bytes();
+            errors.addAll(removal.errors());
+          } else {
+            notes.append("; the output ").append(result.get()).append(' ').append(owner);
+          }
+        }
+      } catch (ObjectStoreException | dev.storekeeper.storage.s3.UnsafeKeyException e) {
+        errors.add(e.getMessage());
+        keys.clear();
+      }
+      local.add(new JobFiles(job, bytes, uploadExisted, outputExisted, errors, notes.toString()));
+      keysOf.add(keys);
+      all.addAll(keys);
+    }
+    if (dryRun || all.isEmpty()) {
+      return local;
+    }
+    Map<String, String> failed = new java.util.HashMap<>();
+    try {
+      store
+          .delete(all)
+          .errors()
+          .forEach(e -> failed.put(e.key(), where.of(e.key()) + ": " + e.code() + " " + e.message()));
+    } catch (ObjectStoreException e) {
+      all.forEach(key -> failed.put(key, e.getMessage()));
+    }
+    if (failed.isEmpty()) {
+      return local;
+    }
+    List<JobFiles> results = new ArrayList<>();
+    for (int i = 0; i < local.size(); i++) {
+      JobFiles files = local.get(i);
+      List<String> errors = new ArrayList<>(files.errors());
+      keysOf.get(i).stream().map(failed::get).filter(java.util.Objects::nonNull).forEach(errors::add);
+      results.add(
+          new JobFiles(
+              files.job(),
+              files.bytes(),
+              files.uploadExisted() && errors.isEmpty(),
+              files.outputExisted() && errors.isEmpty(),
+              errors,
+              files.notes()));
+    }
+    return results;
   }
 
   /** Why another job's upload is not this job's to remove, or null when it is. */
   private String uploadOwnedElsewhere(Job job, Path entry) {
-    Optional<UUID> named = StorageLayout.jobIdOfUpload(entry.toString());
+    return uploadOwnedElsewhere(job, entry.toString());
+  }
+
+  private String uploadOwnedElsewhere(Job job, String entry) {
+    Optional<UUID> named = StorageLayout.jobIdOfUpload(entry);
     if (named.isPresent()
         && !named.get().equals(job.id())
         && !jobs.existing(List.of(named.get())).isEmpty()) {
@@ -824,11 +1067,17 @@ class CleanupExecutor implements DisposableBean {
 
   /** Why an output entry a job's result_path points into is not this job's, or null. */
   private String outputOwnedElsewhere(Job job, Path entry) {
-    Optional<UUID> named = StorageLayout.jobIdOfOutput(entry.toString());
+    return outputOwnedElsewhere(job, layout.outputsRoot().resolve(entry).toString());
+  }
+
+  /** As {@link #outputOwnedElsewhere(Job, Path)}, for an entry's stored path. */
+  private String outputOwnedElsewhere(Job job, String entryPath) {
+    String name = entryPath.substring(entryPath.lastIndexOf('/') + 1);
+    Optional<UUID> named = StorageLayout.jobIdOfOutput(name);
     if (named.isPresent() && !jobs.existing(List.of(named.get())).isEmpty()) {
       return "belongs to job " + named.get() + " and was left in place";
     }
-    if (jobs.outputReferenced(layout.outputsRoot().resolve(entry).toString(), job.id())) {
+    if (jobs.outputReferenced(entryPath, job.id())) {
       return "is also referenced by another job and was left in place";
     }
     return null;
@@ -884,41 +1133,32 @@ class CleanupExecutor implements DisposableBean {
 
   // ---- orphans ---------------------------------------------------------------------------------
 
-  /** A listed entry; {@code file} is its name as listed, {@code name} its (lossy) String form. */
-  private record Entry(UUID jobId, Path file, String name, Instant modified, boolean temp) {}
+  /**
+   * A listed entry named by a job id; {@code listed} is the root's handle, {@code name} its String
+   * form (lossy for a file name not valid in the platform encoding). {@code modified} is null until
+   * asked: a bucket prefix's age costs a listing, paid only for entries no job claims.
+   */
+  private record Entry(
+      UUID jobId, OrphanRoot.Listed listed, String name, Instant modified, boolean temp) {}
 
   private void sweep(
-      Path root,
-      boolean uploads,
+      OrphanRoot root,
       boolean includeUnrecognized,
       RunState state,
       int batchSize,
       Consumer<RunState> afterBatch) {
+    boolean uploads = root.uploads();
     List<Entry> batch = new ArrayList<>();
     int unflushed = 0;
-    try (DirectoryStream<Path> listing = Files.newDirectoryStream(root)) {
-      Iterator<Path> entries = listing.iterator();
+    try {
+      Iterator<OrphanRoot.Listed> entries = root.list();
       while (!state.lockLost && entries.hasNext()) {
-        Path entry = entries.next();
-        Path file = entry.getFileName();
-        String name = file.toString();
-        Instant modified;
-        try {
-          modified =
-              Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                  .lastModifiedTime()
-                  .toInstant();
-        } catch (NoSuchFileException gone) {
-          continue;
-        } catch (IOException | RuntimeException e) {
-          // one entry that cannot be inspected is reported alone; the sweep goes on
-          state.error("cannot inspect " + entry + ": " + e.getMessage());
-          continue;
-        }
+        OrphanRoot.Listed entry = entries.next();
+        String name = entry.name();
         Optional<UUID> id =
             uploads ? StorageLayout.jobIdOfUpload(name) : StorageLayout.jobIdOfOutput(name);
         if (id.isEmpty()) {
-          unrecognized(root, uploads, file, modified, includeUnrecognized, state);
+          unrecognized(root, entry, includeUnrecognized, state);
           if (++unflushed >= batchSize) {
             // a directory full of foreign names must not pile up unrecorded items in memory
             afterBatch.accept(state);
@@ -927,36 +1167,47 @@ class CleanupExecutor implements DisposableBean {
           continue;
         }
         batch.add(
-            new Entry(id.get(), file, name, modified, uploads && StorageLayout.isTempUpload(name)));
+            new Entry(
+                id.get(),
+                entry,
+                name,
+                entry.modified(),
+                uploads && StorageLayout.isTempUpload(name)));
         if (batch.size() >= batchSize) {
-          orphans(root, uploads, batch, state);
+          orphans(root, batch, state);
           batch.clear();
           afterBatch.accept(state);
         }
       }
-    } catch (IOException | DirectoryIteratorException e) {
-      state.error("cannot scan " + root + ": " + e.getMessage());
+    } catch (IOException | java.io.UncheckedIOException | DirectoryIteratorException e) {
+      state.error("cannot scan " + root.path() + ": " + e.getMessage());
+    } catch (ObjectStoreException e) {
+      state.error("cannot list " + root.path() + ": " + e.getMessage());
     }
-    orphans(root, uploads, batch, state);
+    orphans(root, batch, state);
     afterBatch.accept(state);
   }
 
   /** Handles a batch of entries named by job ids; returns the ids it took for orphans. */
-  private Set<UUID> orphans(Path root, boolean uploads, List<Entry> batch, RunState state) {
+  private Set<UUID> orphans(OrphanRoot root, List<Entry> batch, RunState state) {
     if (batch.isEmpty()) {
       return Set.of();
     }
+    boolean uploads = root.uploads();
     Set<UUID> owned = jobs.existing(batch.stream().map(Entry::jobId).distinct().toList());
     Instant cutoff = state.policy.orphanCutoff(state.now);
     Instant tempCutoff = min(cutoff, state.now.minus(TEMP_UPLOAD_MIN_AGE));
     List<Entry> candidates = new ArrayList<>();
-    for (Entry entry : batch) {
-      boolean oldEnough = entry.modified().isBefore(entry.temp() ? tempCutoff : cutoff);
-      if (!owned.contains(entry.jobId()) && oldEnough) {
+    for (Entry listed : batch) {
+      if (owned.contains(listed.jobId())) {
+        continue;
+      }
+      Entry entry = aged(root, listed, state);
+      if (entry != null && entry.modified().isBefore(entry.temp() ? tempCutoff : cutoff)) {
         candidates.add(entry);
       }
     }
-    Set<String> referenced = referenced(root, uploads, candidates, state);
+    Set<String> referenced = referenced(root, candidates, state);
     Map<UUID, List<Entry>> orphans = new LinkedHashMap<>();
     for (Entry entry : candidates) {
       if (!referenced.contains(entry.name())) {
@@ -966,7 +1217,7 @@ class CleanupExecutor implements DisposableBean {
     Category category = uploads ? Category.ORPHAN_UPLOAD : Category.ORPHAN_OUTPUT;
     if (!state.dryRun) {
       checkpoint.accept("orphans-found");
-      Set<UUID> claimed = claimOrphans(root, uploads, orphans, state);
+      Set<UUID> claimed = claimOrphans(root, orphans, state);
       // the others got a row, or a reference, meanwhile: not orphans
       orphans.keySet().retainAll(claimed);
       if (!orphans.isEmpty()) {
@@ -983,7 +1234,7 @@ class CleanupExecutor implements DisposableBean {
               pace.run(
                   () -> {
                     for (Entry entry : group.getValue()) {
-                      removed.add(removeAlone(root, entry.file(), state.dryRun));
+                      removed.add(root.remove(entry.listed(), state.dryRun));
                     }
                     return null;
                   }));
@@ -1029,7 +1280,7 @@ class CleanupExecutor implements DisposableBean {
         state.item(
             category,
             id,
-            root.resolve(entry.name()).toString(),
+            root.pathOf(entry.name()),
             entry.modified(),
             removal.bytes(),
             0,
@@ -1049,37 +1300,41 @@ class CleanupExecutor implements DisposableBean {
    * entry is live data, never an orphan (imported uploads are named by a UUID that is not their
    * job's id).
    */
-  private Set<String> referenced(
-      Path root, boolean uploads, List<Entry> candidates, RunState state) {
+  private Set<String> referenced(OrphanRoot root, List<Entry> candidates, RunState state) {
     if (candidates.isEmpty()) {
       return Set.of();
     }
-    if (uploads) {
+    if (root.uploads()) {
       return jobs.referencedUploads(candidates.stream().map(Entry::name).toList(), List.of());
     }
     // A full scan: read once per run, not once per batch (a million jobs, a hundred batches). A
     // reference made after this read is still honoured: each claim re-checks it in its statement.
     if (state.foreignOutputs == null) {
       state.foreignOutputs = new HashSet<>();
-      for (String resultPath : jobs.foreignResultPaths(root.toString())) {
-        firstComponentIn(root, resultPath)
-            .ifPresent(entry -> state.foreignOutputs.add(entry.toString()));
+      for (String resultPath : jobs.foreignResultPaths(root.path())) {
+        root.firstComponentOf(resultPath).ifPresent(state.foreignOutputs::add);
       }
     }
     return state.foreignOutputs;
   }
 
-  /** One entry, whatever goes wrong: an unexpected failure is this entry's alone. */
-  private static Removal removeAlone(Path root, Path name, boolean dryRun) {
+  /**
+   * The entry with its age, asked of the root when the listing did not give it; null when it is
+   * gone (or cannot be asked: reported, and left for the next run).
+   */
+  private static Entry aged(OrphanRoot root, Entry entry, RunState state) {
+    if (entry.modified() != null) {
+      return entry;
+    }
     try {
-      return SafeFiles.remove(root, name, dryRun);
-    } catch (Throwable unexpected) {
-      if (unexpected instanceof VirtualMachineError fatal
-          && !(fatal instanceof StackOverflowError)) {
-        throw fatal;
-      }
-      return new Removal(
-          true, 0, 0, List.of(root.resolve(name) + ": internal error: " + unexpected));
+      return root.modified(entry.listed())
+          .map(
+              when ->
+                  new Entry(entry.jobId(), entry.listed(), entry.name(), when, entry.temp()))
+          .orElse(null);
+    } catch (RuntimeException e) {
+      state.error("cannot inspect " + root.pathOf(entry.name()) + ": " + e.getMessage());
+      return null;
     }
   }
 
@@ -1089,9 +1344,10 @@ class CleanupExecutor implements DisposableBean {
    * refers to the entry. Returns the ids claimed.
    */
   private Set<UUID> claimOrphans(
-      Path root, boolean uploads, Map<UUID, List<Entry>> orphans, RunState state) {
+      OrphanRoot root, Map<UUID, List<Entry>> orphans, RunState state) {
+    boolean uploads = root.uploads();
     Map<UUID, String> paths = new LinkedHashMap<>();
-    orphans.forEach((id, entries) -> paths.put(id, root.resolve(entries.get(0).name()).toString()));
+    orphans.forEach((id, entries) -> paths.put(id, root.pathOf(entries.get(0).name())));
     try {
       return tx.execute(status -> jobs.claimOrphans(paths, uploads, state.now, state.runId));
     } catch (DataAccessException raced) {
@@ -1107,16 +1363,26 @@ class CleanupExecutor implements DisposableBean {
   }
 
   private void unrecognized(
-      Path root, boolean uploads, Path file, Instant modified, boolean include, RunState state) {
-    String path = root.resolve(file.toString()).toString();
+      OrphanRoot root, OrphanRoot.Listed entry, boolean include, RunState state) {
+    String path = root.pathOf(entry.name());
+    Instant modified;
+    try {
+      modified = entry.modified() != null ? entry.modified() : root.modified(entry).orElse(null);
+    } catch (RuntimeException e) {
+      state.error("cannot inspect " + path + ": " + e.getMessage());
+      return;
+    }
+    if (modified == null) {
+      return; // gone since it was listed
+    }
     boolean requested = include && modified.isBefore(state.policy.orphanCutoff(state.now));
     boolean referenced =
         requested
-            && (uploads
-                ? !jobs.referencedUploads(List.of(file.toString()), List.of()).isEmpty()
+            && (root.uploads()
+                ? !jobs.referencedUploads(List.of(entry.name()), List.of()).isEmpty()
                 : jobs.outputReferenced(path, null));
     boolean delete = requested && !referenced;
-    Removal removal = removeAlone(root, file, !delete || state.dryRun);
+    Removal removal = root.remove(entry, !delete || state.dryRun);
     state.unrecognizedFound++;
     state.unrecognizedBytes += removal.bytes();
     if (!delete) {

@@ -262,8 +262,7 @@ class JobController {
    * migrated there). A job a migration has not reached yet is still served from its directory.
    */
   static boolean inBucket(Job job) {
-    return ObjectLocations.isObject(job.resultPath())
-        || (job.resultPath() == null && ObjectLocations.isObject(job.filePath()));
+    return ObjectLocations.outputsInBucket(job.filePath(), job.resultPath());
   }
 
   /**

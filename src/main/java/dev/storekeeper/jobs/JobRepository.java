@@ -175,11 +175,12 @@ public class JobRepository {
   }
 
   /**
-   * Records the objects of a job's outputs on the s3 backend ({@code output_objects}, V16), so that
-   * cleanup deletes exactly those keys without listing the job's prefix.
+   * Records the objects of a job's outputs on the s3 backend ({@code job_output_objects}, V16), so
+   * that cleanup deletes exactly those keys without listing the job's prefix.
    */
   public void setOutputObjects(UUID id, String objects) {
-    jdbc.sql("update jobs set output_objects = :objects where id = :id")
+    jdbc.sql("delete from job_output_objects where job_id = :id").param("id", id).update();
+    jdbc.sql("insert into job_output_objects (job_id, objects) values (:id, :objects)")
         .param("id", id)
         .param("objects", objects)
         .update();
@@ -192,11 +193,11 @@ public class JobRepository {
     }
     Map<UUID, String> found = new HashMap<>();
     jdbc.sql(
-            "select id, output_objects from jobs where id in (:ids) and output_objects is not null")
+            "select job_id, objects from job_output_objects where job_id in (:ids)")
         .param("ids", ids)
         .query(
             (rs, row) -> {
-              found.put(rs.getObject("id", UUID.class), rs.getString("output_objects"));
+              found.put(rs.getObject("job_id", UUID.class), rs.getString("objects"));
               return null;
             })
         .list();

@@ -6,6 +6,10 @@ import dev.storekeeper.jobs.JobStatus;
 import dev.storekeeper.jobs.MetricRepository;
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
+import dev.storekeeper.storage.s3.ObjectLocations;
+import dev.storekeeper.storage.s3.ObjectStore;
+import dev.storekeeper.storage.s3.ObjectStoreException;
+import dev.storekeeper.storage.s3.UnsafeKeyException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -52,6 +56,8 @@ class JobWorker implements DisposableBean {
   private final ProcessingProperties properties;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private final Optional<ObjectStore> objects;
+  private final Optional<ObjectLocations> locations;
   private final ExecutorService runner =
       Executors.newCachedThreadPool(
           r -> {
@@ -67,7 +73,9 @@ class JobWorker implements DisposableBean {
       JobProcessor processor,
       ProcessingProperties properties,
       TransactionTemplate tx,
-      Clock clock) {
+      Clock clock,
+      Optional<ObjectStore> objects,
+      Optional<ObjectLocations> locations) {
     this.jobs = jobs;
     this.metrics = metrics;
     this.layout = layout;
@@ -75,6 +83,8 @@ class JobWorker implements DisposableBean {
     this.properties = properties;
     this.tx = tx;
     this.clock = clock;
+    this.objects = objects;
+    this.locations = locations;
   }
 
   void process(UUID jobId) {
@@ -83,18 +93,50 @@ class JobWorker implements DisposableBean {
       return;
     }
     Job job = found.get();
-    Path input = Path.of(job.filePath());
-    Path outputDir = layout.outputDir(jobId);
+    Scratch scratch = null;
     try {
-      createOutputDir(outputDir);
+      Path input;
+      Path outputDir;
+      if (objects.isPresent()) {
+        // the s3 backend: fetch, process in WORK_DIR, upload; a job not migrated yet reads its
+        // upload from the filesystem, and its outputs go to the bucket all the same
+        scratch = Scratch.create(layout.workRoot(), jobId);
+        outputDir = scratch.outputs();
+        Optional<String> key = locations.orElseThrow().keyOf(job.filePath());
+        input =
+            key.isPresent()
+                ? scratch.fetch(objects.get(), key.get(), lastSegment(key.get()))
+                : Path.of(job.filePath());
+      } else {
+        input = Path.of(job.filePath());
+        outputDir = layout.outputDir(jobId);
+        createOutputDir(outputDir);
+      }
       JobProcessor.Request request =
           new JobProcessor.Request(jobId, input, job.filename(), outputDir);
       JobProcessor.Result result = runWithTimeout(jobId, request);
-      long outputBytes = sizeOf(jobId);
-      String resultPath =
-          result.resultFile() == null
-              ? outputDir.toString()
-              : outputDir.resolve(result.resultFile()).toString();
+      long outputBytes;
+      String resultPath;
+      String outputObjects;
+      if (scratch != null) {
+        Scratch.Published published = scratch.publish(objects.get(), objects.get().keys(), jobId);
+        outputBytes = published.bytes();
+        outputObjects = published.objects();
+        resultPath =
+            locations
+                .orElseThrow()
+                .of(
+                    result.resultFile() == null
+                        ? objects.get().keys().outputs(jobId)
+                        : objects.get().keys().output(jobId, result.resultFile()));
+      } else {
+        outputBytes = sizeOf(jobId);
+        outputObjects = null;
+        resultPath =
+            result.resultFile() == null
+                ? outputDir.toString()
+                : outputDir.resolve(result.resultFile()).toString();
+      }
       boolean completed =
           Boolean.TRUE.equals(
               tx.execute(
@@ -109,6 +151,9 @@ class JobWorker implements DisposableBean {
                             resultPath,
                             outputBytes);
                     if (done) {
+                      if (outputObjects != null) {
+                        jobs.setOutputObjects(jobId, outputObjects);
+                      }
                       metrics.insertAll(jobId, result.metrics(), clock.instant());
                     }
                     return done;
@@ -120,6 +165,8 @@ class JobWorker implements DisposableBean {
       fail(jobId, "timed out after " + properties.processingTimeout() + " s (PROCESSING_TIMEOUT)");
     } catch (CancelledException e) {
       log.info("Job {} was cancelled; processing stopped", jobId);
+    } catch (ObjectStoreException | UnsafeKeyException e) {
+      fail(jobId, "object storage: " + e.getMessage());
     } catch (IOException | UncheckedIOException e) {
       fail(jobId, "I/O error: " + e.getMessage());
     } catch (RuntimeException e) {
@@ -129,7 +176,48 @@ class JobWorker implements DisposableBean {
       Thread.currentThread().interrupt();
       // the node is shutting down: leave the job running; it is retried when the execution revives
       log.warn("Job {} interrupted by shutdown; it will be retried", jobId);
+    } finally {
+      if (scratch != null) {
+        try {
+          scratch.remove();
+        } catch (RuntimeException e) {
+          log.warn("Job {}: scratch left in WORK_DIR, removed when this node starts again", jobId, e);
+        }
+      }
     }
+  }
+
+  /**
+   * On the s3 backend, removes what processing left in WORK_DIR for jobs that are no longer
+   * running: a node that died mid-job leaves its scratch behind, and nothing else would remove it.
+   * A running job's scratch stays (another node may share a misconfigured WORK_DIR); if its node is
+   * gone, the job's retry on this node replaces it, and a later start removes it.
+   */
+  @org.springframework.context.event.EventListener(
+      org.springframework.boot.context.event.ApplicationReadyEvent.class)
+  void sweepScratch() {
+    Path work = layout.workRoot();
+    if (objects.isEmpty() || !Files.isDirectory(work, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var entries = Files.newDirectoryStream(work)) {
+      for (Path entry : entries) {
+        Optional<UUID> id = StorageLayout.jobIdOfOutput(entry.getFileName().toString());
+        if (id.isPresent()
+            && jobs.findById(id.get()).map(Job::status).orElse(null) != JobStatus.RUNNING) {
+          SafeFiles.Removal removal = SafeFiles.remove(work, entry.getFileName(), false);
+          if (!removal.errors().isEmpty()) {
+            log.warn("Cannot remove scratch {}: {}", entry, removal.errors());
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("Cannot sweep WORK_DIR {}: {}", work, e.toString());
+    }
+  }
+
+  private static String lastSegment(String key) {
+    return key.substring(key.lastIndexOf('/') + 1);
   }
 
   /**

@@ -32,6 +32,15 @@ public final class ObjectLocations {
   }
 
   /**
+   * Whether a job's outputs are in the bucket: its {@code result_path} names an object, or it has
+   * none and its upload is one (the worker of the s3 backend writes outputs only to the bucket; an
+   * orphan's placeholder row names its entry in {@code file_path}).
+   */
+  public static boolean outputsInBucket(String filePath, String resultPath) {
+    return isObject(resultPath) || (resultPath == null && isObject(filePath));
+  }
+
+  /**
    * The key a stored path names in our bucket, inside our prefix and safe to touch ({@link
    * ObjectKeys#requireOurs}); empty for anything else (another bucket, a local path, a key that
    * climbs out of the prefix).

@@ -1,0 +1,172 @@
+package dev.storekeeper.cleanup;
+
+import dev.storekeeper.storage.SafeFiles.Removal;
+import dev.storekeeper.storage.s3.DeleteOutcome;
+import dev.storekeeper.storage.s3.ListEntry;
+import dev.storekeeper.storage.s3.ObjectLocations;
+import dev.storekeeper.storage.s3.ObjectStore;
+import dev.storekeeper.storage.s3.ObjectStoreException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A key prefix of the bucket ({@code {prefix}uploads/}, {@code {prefix}outputs/}) as an orphan
+ * root. An entry is an object directly below it, or a common prefix ("directory", handle ending in
+ * {@code /}) holding any number of objects: an output entry {@code outputs/{job_id}/}, or anything
+ * else someone put there. A prefix's age is its newest object's {@code LastModified}, asked only
+ * for entries that no job id claims.
+ */
+final class BucketRoot implements OrphanRoot {
+
+  private final ObjectStore store;
+  private final ObjectLocations locations;
+  private final String prefix;
+  private final boolean uploads;
+
+  BucketRoot(ObjectStore store, ObjectLocations locations, boolean uploads) {
+    this.store = store;
+    this.locations = locations;
+    this.uploads = uploads;
+    this.prefix = uploads ? store.keys().uploadsPrefix() : store.keys().outputsPrefix();
+  }
+
+  @Override
+  public boolean uploads() {
+    return uploads;
+  }
+
+  @Override
+  public String path() {
+    return locations.of(prefix.substring(0, prefix.length() - 1));
+  }
+
+  @Override
+  public Iterator<Listed> list() {
+    Iterator<ListEntry> entries = store.list(prefix).iterator();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return entries.hasNext();
+      }
+
+      @Override
+      public Listed next() {
+        ListEntry entry = entries.next();
+        String rest = entry.key().substring(prefix.length());
+        if (entry instanceof ListEntry.StoredObject object) {
+          return new Listed(rest, new Sized(object.key(), object.size()), object.lastModified());
+        }
+        return new Listed(rest.substring(0, rest.length() - 1), entry.key(), null);
+      }
+    };
+  }
+
+  /** The handle of an object: its key and the size the listing gave. */
+  private record Sized(String key, long size) {}
+
+  @Override
+  public Optional<Instant> modified(Listed entry) {
+    if (entry.modified() != null) {
+      return Optional.of(entry.modified());
+    }
+    if (entry.handle() instanceof String directory) {
+      return store.newestUnder(directory);
+    }
+    return store.head(((Sized) entry.handle()).key()).map(ListEntry.StoredObject::lastModified);
+  }
+
+  @Override
+  public Removal remove(Listed entry, boolean dryRun) {
+    try {
+      if (entry.handle() instanceof Sized object) {
+        if (dryRun) {
+          return new Removal(true, object.size(), 1, List.of());
+        }
+        return removal(object.size(), 1, store.delete(List.of(object.key())));
+      }
+      return removeUnder((String) entry.handle(), dryRun);
+    } catch (ObjectStoreException | dev.storekeeper.storage.s3.UnsafeKeyException e) {
+      return new Removal(true, 0, 0, List.of(locations.of(key(entry)) + ": " + e.getMessage()));
+    }
+  }
+
+  private static String key(Listed entry) {
+    return entry.handle() instanceof Sized object ? object.key() : (String) entry.handle();
+  }
+
+  /** Every object below a prefix, a page at a time: measured, and deleted unless a dry run. */
+  private Removal removeUnder(String directory, boolean dryRun) {
+    long bytes = 0;
+    long files = 0;
+    List<String> errors = new ArrayList<>();
+    List<String> page = new ArrayList<>();
+    for (ListEntry.StoredObject object : store.objectsUnder(directory)) {
+      bytes += object.size();
+      files++;
+      if (!dryRun) {
+        page.add(object.key());
+        if (page.size() == ObjectStore.MAX_BATCH) {
+          errors.addAll(errors(store.delete(page)));
+          page = new ArrayList<>();
+        }
+      }
+    }
+    if (!page.isEmpty()) {
+      errors.addAll(errors(store.delete(page)));
+    }
+    return new Removal(files > 0, bytes, files, errors);
+  }
+
+  private Removal removal(long bytes, long files, DeleteOutcome outcome) {
+    return new Removal(true, bytes, files, errors(outcome));
+  }
+
+  private List<String> errors(DeleteOutcome outcome) {
+    return outcome.errors().stream()
+        .map(e -> locations.of(e.key()) + ": " + e.code() + " " + e.message())
+        .toList();
+  }
+
+  @Override
+  public Optional<Listed> entryAt(String stored) {
+    return locations
+        .keyOf(stored)
+        .filter(key -> key.startsWith(prefix) && key.length() > prefix.length())
+        .flatMap(
+            key -> {
+              String rest = key.substring(prefix.length());
+              int slash = rest.indexOf('/');
+              if (slash >= 0 && slash != rest.length() - 1) {
+                return Optional.empty();
+              }
+              if (slash < 0 && uploads) {
+                return store
+                    .head(key)
+                    .map(
+                        object ->
+                            new Listed(
+                                rest, new Sized(key, object.size()), object.lastModified()));
+              }
+              String name = slash < 0 ? rest : rest.substring(0, slash);
+              Listed directory = new Listed(name, prefix + name + "/", null);
+              return modified(directory)
+                  .map(when -> new Listed(directory.name(), directory.handle(), when));
+            });
+  }
+
+  @Override
+  public Optional<String> firstComponentOf(String stored) {
+    return locations
+        .keyOf(stored)
+        .filter(key -> key.startsWith(prefix) && key.length() > prefix.length())
+        .map(
+            key -> {
+              String rest = key.substring(prefix.length());
+              int slash = rest.indexOf('/');
+              return slash < 0 ? rest : rest.substring(0, slash);
+            });
+  }
+}

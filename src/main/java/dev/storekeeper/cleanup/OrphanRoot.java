@@ -1,0 +1,43 @@
+package dev.storekeeper.cleanup;
+
+import dev.storekeeper.storage.SafeFiles.Removal;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Optional;
+
+/**
+ * One place the orphan sweep lists: a directory ({@code uploads/}, {@code outputs/}) or a key
+ * prefix of the bucket. Entries are named as the reference names them ({@code {job_id}_{name}},
+ * {@code {job_id}}), and stored paths ({@code file_path}, {@code result_path}) name them as {@link
+ * #pathOf} does, so the claim's reference checks compare the same strings on both backends.
+ */
+interface OrphanRoot {
+
+  /** An entry as listed: its name, a handle for removal, when it last changed (null: ask). */
+  record Listed(String name, Object handle, Instant modified) {}
+
+  boolean uploads();
+
+  /** The root as stored paths begin: a directory's absolute path, or {@code s3://bucket/...}. */
+  String path();
+
+  default String pathOf(String name) {
+    return path() + "/" + name;
+  }
+
+  /** The entries directly in the root, lazily. */
+  Iterator<Listed> list() throws IOException;
+
+  /** When an entry last changed (for a prefix, its newest object); empty when it is gone. */
+  Optional<Instant> modified(Listed entry);
+
+  /** Removes an entry (a dry run measures it), whatever it holds, following nothing. */
+  Removal remove(Listed entry, boolean dryRun);
+
+  /** The entry a stored path names directly, if it is one of this root's. */
+  Optional<Listed> entryAt(String stored);
+
+  /** The name of the entry a stored path lies in or below, if it lies in this root. */
+  Optional<String> firstComponentOf(String stored);
+}
