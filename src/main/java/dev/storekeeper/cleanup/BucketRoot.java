@@ -147,8 +147,7 @@ final class BucketRoot implements OrphanRoot {
                     .head(key)
                     .map(
                         object ->
-                            new Listed(
-                                rest, new Sized(key, object.size()), object.lastModified()));
+                            new Listed(rest, new Sized(key, object.size()), object.lastModified()));
               }
               String name = slash < 0 ? rest : rest.substring(0, slash);
               Listed directory = new Listed(name, prefix + name + "/", null);

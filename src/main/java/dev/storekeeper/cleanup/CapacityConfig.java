@@ -21,8 +21,21 @@ class CapacityConfig {
       StorageLayout layout,
       JobRepository jobs,
       CapacityProperties properties,
-      FilesystemUsage.SpaceView view) {
+      FilesystemUsage.SpaceView view,
+      dev.storekeeper.storage.s3.ObjectStorageProperties objectStorage) {
     List<StorageUsage> sources = new ArrayList<>();
+    if (objectStorage.isS3()) {
+      // a bucket has no size to fill: only STORAGE_QUOTA_BYTES, against the accounting, applies
+      if (properties.storageQuotaBytes() != null) {
+        return new QuotaUsage(jobs, properties.storageQuotaBytes());
+      }
+      return () ->
+          new StorageUsage.Usage(
+              StorageUsage.Source.QUOTA,
+              "bucket without STORAGE_QUOTA_BYTES (watermarks do not apply)",
+              0,
+              1);
+    }
     sources.add(new FilesystemUsage(layout, view));
     if (properties.storageQuotaBytes() != null) {
       sources.add(new QuotaUsage(jobs, properties.storageQuotaBytes()));

@@ -8,19 +8,14 @@ import dev.storekeeper.jobs.MetricRepository;
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.SafeFiles.Removal;
 import dev.storekeeper.storage.StorageLayout;
+import dev.storekeeper.storage.s3.ListEntry;
 import dev.storekeeper.storage.s3.ObjectLocations;
 import dev.storekeeper.storage.s3.ObjectStore;
 import dev.storekeeper.storage.s3.ObjectStoreException;
 import dev.storekeeper.storage.s3.OutputObjects;
-import dev.storekeeper.storage.s3.ListEntry;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -181,18 +176,15 @@ class CleanupExecutor implements DisposableBean {
 
   /**
    * Multipart uploads nobody completed (a node died mid-upload) hold storage the bucket's listing
-   * does not show: aborted once they are older than the orphan grace, like any orphan. Not in a
-   * dry run, which lists objects only.
+   * does not show: aborted once they are older than the orphan grace, like any orphan. Not in a dry
+   * run, which lists objects only.
    */
   private void abortStaleUploads(RunState state) {
     if (objects.isEmpty() || state.dryRun || state.lockLost) {
       return;
     }
     try {
-      var aborted =
-          objects
-              .get()
-              .abortUploadsInitiatedBefore(state.policy.orphanCutoff(state.now));
+      var aborted = objects.get().abortUploadsInitiatedBefore(state.policy.orphanCutoff(state.now));
       if (!aborted.errors().isEmpty()) {
         state.error("cannot abort stale multipart uploads: " + aborted.errors());
       }
@@ -964,8 +956,7 @@ class CleanupExecutor implements DisposableBean {
           notes.append(files.notes());
         }
         String prefix = store.keys().outputs(job.id());
-        Optional<List<OutputObjects.Entry>> listed =
-            OutputObjects.decode(recorded.get(job.id()));
+        Optional<List<OutputObjects.Entry>> listed = OutputObjects.decode(recorded.get(job.id()));
         if (listed.isPresent()) {
           for (OutputObjects.Entry object : listed.get()) {
             String key = prefix + object.path();
@@ -987,7 +978,8 @@ class CleanupExecutor implements DisposableBean {
                 .firstComponentOf(job.resultPath())
                 .filter(entry -> !entry.equals(job.id().toString()));
         if (result.isPresent()) {
-          String owner = outputOwnedElsewhere(job, where.of(store.keys().outputsPrefix() + result.get()));
+          String owner =
+              outputOwnedElsewhere(job, where.of(store.keys().outputsPrefix() + result.get()));
           if (owner == null) {
             Removal removal =
                 new BucketRoot(store, where, false)
@@ -1017,7 +1009,8 @@ class CleanupExecutor implements DisposableBean {
       store
           .delete(all)
           .errors()
-          .forEach(e -> failed.put(e.key(), where.of(e.key()) + ": " + e.code() + " " + e.message()));
+          .forEach(
+              e -> failed.put(e.key(), where.of(e.key()) + ": " + e.code() + " " + e.message()));
     } catch (ObjectStoreException e) {
       all.forEach(key -> failed.put(key, e.getMessage()));
     }
@@ -1028,7 +1021,10 @@ class CleanupExecutor implements DisposableBean {
     for (int i = 0; i < local.size(); i++) {
       JobFiles files = local.get(i);
       List<String> errors = new ArrayList<>(files.errors());
-      keysOf.get(i).stream().map(failed::get).filter(java.util.Objects::nonNull).forEach(errors::add);
+      keysOf.get(i).stream()
+          .map(failed::get)
+          .filter(java.util.Objects::nonNull)
+          .forEach(errors::add);
       results.add(
           new JobFiles(
               files.job(),
@@ -1328,9 +1324,7 @@ class CleanupExecutor implements DisposableBean {
     }
     try {
       return root.modified(entry.listed())
-          .map(
-              when ->
-                  new Entry(entry.jobId(), entry.listed(), entry.name(), when, entry.temp()))
+          .map(when -> new Entry(entry.jobId(), entry.listed(), entry.name(), when, entry.temp()))
           .orElse(null);
     } catch (RuntimeException e) {
       state.error("cannot inspect " + root.pathOf(entry.name()) + ": " + e.getMessage());
@@ -1343,8 +1337,7 @@ class CleanupExecutor implements DisposableBean {
    * upload committing), falls back to claiming each on its own. Each claim re-checks that no job
    * refers to the entry. Returns the ids claimed.
    */
-  private Set<UUID> claimOrphans(
-      OrphanRoot root, Map<UUID, List<Entry>> orphans, RunState state) {
+  private Set<UUID> claimOrphans(OrphanRoot root, Map<UUID, List<Entry>> orphans, RunState state) {
     boolean uploads = root.uploads();
     Map<UUID, String> paths = new LinkedHashMap<>();
     orphans.forEach((id, entries) -> paths.put(id, root.pathOf(entries.get(0).name())));

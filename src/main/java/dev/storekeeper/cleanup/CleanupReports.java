@@ -58,7 +58,9 @@ public class CleanupReports {
       CleanupRunRepository runs,
       StorageLayout layout,
       Clock clock,
-      JsonMapper json) {
+      JsonMapper json,
+      Optional<dev.storekeeper.storage.s3.ObjectStore> objects) {
+    this.objects = objects;
     this.json = json;
     this.cleanup = cleanup;
     this.jobs = jobs;
@@ -67,6 +69,8 @@ public class CleanupReports {
     this.layout = layout;
     this.clock = clock;
   }
+
+  private final Optional<dev.storekeeper.storage.s3.ObjectStore> objects;
 
   // ---- documents --------------------------------------------------------------------------------
 
@@ -487,8 +491,14 @@ public class CleanupReports {
     String source = "accounting";
     if (scan) {
       source = "scan";
-      long[] up = walk(layout.uploadsRoot());
-      long[] out = walk(layout.outputsRoot());
+      long[] up =
+          objects.isPresent()
+              ? list(objects.get(), objects.get().keys().uploadsPrefix())
+              : walk(layout.uploadsRoot());
+      long[] out =
+          objects.isPresent()
+              ? list(objects.get(), objects.get().keys().outputsPrefix())
+              : walk(layout.outputsRoot());
       uploadCount = up[0];
       uploadBytes = up[1];
       outputCount = out[0];
@@ -620,6 +630,28 @@ public class CleanupReports {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot scan " + root, e);
+    }
+    return new long[] {count, bytes};
+  }
+
+  /**
+   * On the s3 backend: entries directly below a prefix (an object, or a "directory" such as {@code
+   * outputs/{job_id}/}) and the bytes of every object below it, listed a page at a time.
+   */
+  private static long[] list(dev.storekeeper.storage.s3.ObjectStore store, String prefix) {
+    long count = 0;
+    long bytes = 0;
+    String last = null;
+    for (dev.storekeeper.storage.s3.ListEntry.StoredObject object : store.objectsUnder(prefix)) {
+      String rest = object.key().substring(prefix.length());
+      int slash = rest.indexOf('/');
+      String entry = slash < 0 ? rest : rest.substring(0, slash + 1);
+      // keys come in order, so the objects of one entry are next to each other
+      if (!entry.equals(last)) {
+        count++;
+        last = entry;
+      }
+      bytes += object.size();
     }
     return new long[] {count, bytes};
   }

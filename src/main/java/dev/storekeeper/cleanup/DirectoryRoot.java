@@ -19,9 +19,9 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
- * A data directory as an orphan root. The handle of an entry is its name as the directory listed
- * it (a {@code Path}): a name that is not valid in the platform encoding survives only so, its
- * String form naming a different file or none.
+ * A data directory as an orphan root. The handle of an entry is its name as the directory listed it
+ * (a {@code Path}): a name that is not valid in the platform encoding survives only so, its String
+ * form naming a different file or none.
  */
 final class DirectoryRoot implements OrphanRoot {
 

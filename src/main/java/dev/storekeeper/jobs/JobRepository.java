@@ -192,8 +192,7 @@ public class JobRepository {
       return Map.of();
     }
     Map<UUID, String> found = new HashMap<>();
-    jdbc.sql(
-            "select job_id, objects from job_output_objects where job_id in (:ids)")
+    jdbc.sql("select job_id, objects from job_output_objects where job_id in (:ids)")
         .param("ids", ids)
         .query(
             (rs, row) -> {

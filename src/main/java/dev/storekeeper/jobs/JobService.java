@@ -35,10 +35,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>On the s3 backend the same order holds with the object's final key: in one transaction the row
  * is inserted, the bytes are streamed to {@code uploads/{id}_…} (multipart above a part, aborted on
- * any failure) and processing is enqueued. The key appears only while the row's insert holds the id,
- * so the orphan sweep's claim fails on it; a crash before the commit leaves an object without a row,
- * an orphan after the grace window. There is no temporary key: S3 has no rename, and a copy would
- * write every upload twice.
+ * any failure) and processing is enqueued. The key appears only while the row's insert holds the
+ * id, so the orphan sweep's claim fails on it; a crash before the commit leaves an object without a
+ * row, an orphan after the grace window. There is no temporary key: S3 has no rename, and a copy
+ * would write every upload twice.
  */
 @Service
 public class JobService {
@@ -154,7 +154,8 @@ public class JobService {
   private Job uploadToBucket(
       UUID id, String original, UploadSource source, ObjectStore store, ObjectLocations where) {
     String key = where.keys().upload(id, StorageLayout.safeName(original));
-    Job job = Job.newUpload(id, displayName(original), where.of(key), source.size(), clock.instant());
+    Job job =
+        Job.newUpload(id, displayName(original), where.of(key), source.size(), clock.instant());
     boolean[] written = {false};
     try {
       tx.executeWithoutResult(
@@ -170,7 +171,8 @@ public class JobService {
             if (size != source.size()) {
               throw new UncheckedIOException(
                   new IOException(
-                      "upload %s: %d bytes announced, %d stored".formatted(id, source.size(), size)));
+                      "upload %s: %d bytes announced, %d stored"
+                          .formatted(id, source.size(), size)));
             }
             queue.enqueue(id);
           });

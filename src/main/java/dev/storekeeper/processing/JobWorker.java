@@ -181,7 +181,8 @@ class JobWorker implements DisposableBean {
         try {
           scratch.remove();
         } catch (RuntimeException e) {
-          log.warn("Job {}: scratch left in WORK_DIR, removed when this node starts again", jobId, e);
+          log.warn(
+              "Job {}: scratch left in WORK_DIR, removed when this node starts again", jobId, e);
         }
       }
     }

@@ -54,8 +54,7 @@ final class Scratch {
   }
 
   /** Copies the upload's object to {@code input/{name}}; a missing object fails the job. */
-  Path fetch(ObjectStore store, String key, String name)
-      throws IOException, ProcessingException {
+  Path fetch(ObjectStore store, String key, String name) throws IOException, ProcessingException {
     Path input = dir.resolve("input");
     PrivateFiles.createDirectories(input);
     Path file = input.resolve(name);
@@ -63,8 +62,7 @@ final class Scratch {
         store
             .get(key)
             .orElseThrow(
-                () ->
-                    new ProcessingException("the upload is no longer in the bucket: " + name))) {
+                () -> new ProcessingException("the upload is no longer in the bucket: " + name))) {
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
     }
     PrivateFiles.narrowNew(file);
@@ -81,8 +79,7 @@ final class Scratch {
    */
   Published publish(ObjectStore store, ObjectKeys keys, UUID jobId)
       throws IOException, ProcessingException {
-    SafeFiles.Listing listing =
-        SafeFiles.files(dir, "outputs", MAX_FILES, MAX_PATH);
+    SafeFiles.Listing listing = SafeFiles.files(dir, "outputs", MAX_FILES, MAX_PATH);
     if (!listing.errors().isEmpty()) {
       throw new ProcessingException("cannot read the outputs: " + listing.errors());
     }

@@ -1,5 +1,7 @@
 package dev.storekeeper.storage;
 
+import dev.storekeeper.storage.s3.ObjectLocations;
+import dev.storekeeper.storage.s3.ObjectStorageProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -14,8 +16,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.storekeeper.storage.s3.ObjectLocations;
-import dev.storekeeper.storage.s3.ObjectStorageProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -260,7 +260,9 @@ public class StorageLayout {
     return dataDir;
   }
 
-  /** WORK_DIR: where the s3 backend processes jobs, one {@code {job_id}/} each; not created here. */
+  /**
+   * WORK_DIR: where the s3 backend processes jobs, one {@code {job_id}/} each; not created here.
+   */
   public Path workRoot() {
     return work;
   }

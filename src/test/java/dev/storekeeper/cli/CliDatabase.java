@@ -50,7 +50,8 @@ final class CliDatabase {
     this.password = password;
     this.env = env;
     this.dataDir = dataDir;
-    this.layout = new StorageLayout(new StorageProperties(dataDir.toString(), null, null, 1L, 0L, null));
+    this.layout =
+        new StorageLayout(new StorageProperties(dataDir.toString(), null, null, 1L, 0L, null));
   }
 
   /**

@@ -155,14 +155,15 @@ class ObjectStorageSettingsIT {
   }
 
   @Test
-  void aBucketThatPassesTheProbeIsStillRefusedUntilS3IsWired() {
-    assertThat(SettingsIT.problems(refusal(onS3Proxy("S3_PREFIX", "a/b"))))
-        .singleElement()
-        .asString()
-        .startsWith(
-            "  - STORAGE_BACKEND=s3 is validated but not yet available in this version: the probe"
-                + " of bucket \"%s\" at S3_ENDPOINT %s passed (wrote, read back, listed and deleted a/b/.storekeeper/probe-"
-                    .formatted(s3.bucket(), s3.endpoint()));
+  void aBucketThatPassesTheProbeStartsTheS3Backend() {
+    try (ConfigurableApplicationContext context = SettingsIT.start(onS3Proxy("S3_PREFIX", "a/b"))) {
+      dev.storekeeper.storage.s3.ObjectStore store =
+          context.getBean(dev.storekeeper.storage.s3.ObjectStore.class);
+      assertThat(store.keys().prefix()).isEqualTo("a/b/");
+      assertThat(store.bucket()).isEqualTo(s3.bucket());
+      // the probe cleans up after itself
+      assertThat(store.objectsUnder("a/b/")).isEmpty();
+    }
   }
 
   @Test
