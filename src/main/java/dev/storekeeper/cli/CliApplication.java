@@ -70,7 +70,8 @@ import org.springframework.context.annotation.Import;
   CleanupProperties.class,
   PlanProperties.class,
   CapacityProperties.class,
-  StorageProperties.class
+  StorageProperties.class,
+  dev.storekeeper.storage.s3.ObjectStorageProperties.class
 })
 @Import(EmbeddedDatabaseSetup.class)
 class CliApplication {
