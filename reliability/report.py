@@ -259,7 +259,9 @@ def s3nodes(r):
 
 def s3race(r):
     runs = ", ".join(f"{v} {k}" for k, v in sorted(r["cleanup_runs"].items()))
-    return (f"{r['seconds']} s of uploads (2 clients, ~4/s each, spread over 3 nodes) on"
+    large = (f" and one client uploading {r['large_upload_mib']} MiB files (multipart, above the"
+             " 8 MiB part) in a loop" if r.get("large_upload_mib") else "")
+    return (f"{r['seconds']} s of uploads (2 clients, ~4/s each{large}, spread over 3 nodes) on"
             " `STORAGE_BACKEND=s3` (one S3Proxy bucket, each node and the CLI its own `DATA_DIR`"
             " and `WORK_DIR`) with `PROCESSOR=profile`, `ORPHAN_GRACE_HOURS=0`,"
             f" {r['seeded_orphan_objects']} seeded orphan objects and {r['kept_jobs']:,} kept"
@@ -269,7 +271,9 @@ def s3race(r):
             f" {r['objects_lost']} objects lost**; {r['jobs_checked']} jobs checked through the API"
             " and the S3 API (upload object with its size; output objects of completed ones, and"
             f" {r['output_listings_checked']} `GET /jobs/{{id}}/outputs` listings);"
-            f" {r['uploads_refused']} uploads refused; {r['orphans_removed']} orphans removed,"
+            f" {r['uploads_refused']} uploads refused ({r.get('large_uploads_refused', 0)} of"
+            f" {r.get('large_uploads', 0) + r.get('large_uploads_refused', 0)} large ones);"
+            f" {r['orphans_removed']} orphans removed,"
             f" {r['seeded_orphans_left']} seeded orphan objects left;"
             f" {r['incomplete_multipart_uploads_left']} incomplete multipart uploads left")
 

@@ -23,6 +23,9 @@ from lib.web import admin, api_jobs, http, upload
 
 def options(parser):
     parser.add_argument("--s3-seconds", type=int, default=60, help="s3race: seconds of uploads")
+    parser.add_argument("--s3-large-mib", type=int, default=12,
+                        help="s3race: one more client uploading files of this many MiB"
+                             " (multipart) in a loop; 0: none")
     parser.add_argument("--s3-race-kept", type=int, default=1000,
                         help="s3race: kept jobs with objects (every sweep lists them)")
 
@@ -61,26 +64,37 @@ def run(args):
         cli_env = node_env(proxy, "cli", root, **settings)
         use_cli = cli_available()
         uploads, failures, cli_exits, api_answers = [], [], {}, {}
+        large_ids, large_refused = [], []
         lock = threading.Lock()
 
-        def uploader(worker):
+        # a large upload (above the store's 8 MiB part) is a multipart upload while it streams:
+        # the sweep's abort of stale multipart uploads must not take it
+        big = csv_content(random.Random(SEED + 300), 1) + b"".join(
+            b"sub-%06d,1234.56,2.345\n" % i for i in range(args.s3_large_mib * 1024 * 1024 // 24))
+
+        def uploader(worker, large=False):
             r = random.Random(SEED + 200 + worker)
             n = worker
             while not stop.is_set():
                 node = nodes[n % 3]
                 n += 1
                 began = time.time()
+                content = big if large else csv_content(r, r.randint(5, 400))
                 try:
-                    status, body = upload(node.port, f"live {worker}.csv",
-                                          csv_content(r, r.randint(5, 400)))
+                    status, body = upload(node.port, f"{'large' if large else 'live'} {worker}.csv",
+                                          content, timeout=120)
                 except OSError as e:
                     status, body = -1, str(e)
                 with lock:
                     if status == 201:
                         uploads.append((json.loads(body)["id"], began, time.time()))
+                        if large:
+                            large_ids.append(uploads[-1][0])
                     else:
-                        failures.append((status, body[:200]))
-                time.sleep(max(0.0, 0.25 - (time.time() - began)))
+                        failures.append((status, f"{'large' if large else 'small'}: {body[:200]}"))
+                        if large:
+                            large_refused.append(status)
+                time.sleep(max(0.0, (1.0 if large else 0.25) - (time.time() - began)))
 
         def cli_loop():
             out = os.path.join(WORK, "s3race-cli.log")
@@ -98,6 +112,8 @@ def run(args):
                 time.sleep(0.2)
 
         threads = [threading.Thread(target=uploader, args=(w,)) for w in range(2)]
+        if args.s3_large_mib:
+            threads.append(threading.Thread(target=uploader, args=(2, True)))
         if use_cli:
             threads.append(threading.Thread(target=cli_loop))
         threads.append(threading.Thread(target=api_loop))
@@ -154,6 +170,8 @@ def run(args):
             "status": "ok" if ok else "failed", "nodes": 3, "seconds": args.s3_seconds,
             "kept_jobs": args.s3_race_kept, "uploads": len(uploads),
             "uploads_refused": len(failures), "uploads_during_cleanup": during,
+            "large_upload_mib": args.s3_large_mib, "large_uploads": len(large_ids),
+            "large_uploads_refused": len(large_refused),
             "cleanup_runs": by_trigger, "run_outcomes": outcomes,
             "orphans_removed": sum(int(r[4]) for r in runs),
             "seeded_orphan_objects": len(seeded.orphans),
