@@ -1,11 +1,14 @@
 """Deterministic reproduction of what the s3race case found: an orphan sweep aborts a live upload's
-multipart upload while it streams, and the upload is refused.
+multipart upload while the service streams it to the bucket, and the upload is refused.
 
-One service on S3Proxy (`STORAGE_BACKEND=s3`, `ORPHAN_GRACE_HOURS` as given, default 0). A raw
-socket sends a 20 MiB upload in two halves: the first half (above the store's 8 MiB part, so the
-service has begun a multipart upload and put a part), then waits, runs `POST
-/cleanup/run?orphaned_only=true&wait=true`, and sends the rest. Prints the multipart uploads in the
-bucket before and after the sweep, the upload's answer, and whether a job row and an object exist.
+One service on S3Proxy (`STORAGE_BACKEND=s3`, `ORPHAN_GRACE_HOURS` as given, default 0), its
+S3_ENDPOINT a byte-for-byte TCP relay to S3Proxy that holds back the service's
+CompleteMultipartUpload request (`POST /{bucket}/{key}?uploadId=...`) of a 20 MiB upload (above the
+8 MiB part: a multipart upload); while it is held, `POST /cleanup/run?orphaned_only=true&wait=true`
+runs; then the request goes on. Prints the multipart uploads in the bucket before and after the
+sweep, the upload's answer, and whether a job row and an object exist. The relay changes no byte
+(the requests' signatures stay valid); it only chooses the moment, which in the s3race case is
+chance (1 of 9 large uploads refused in its first run, 0 of 13 in its second).
 
     RELIABILITY_PG_DB=... python3 reliability/repro_multipart_abort.py [grace hours]
 
@@ -14,6 +17,7 @@ Exit 0 when the upload was accepted and its object is there (no defect), 1 other
 import os
 import socket
 import sys
+import threading
 import time
 import uuid
 
@@ -23,8 +27,52 @@ from lib.files import fresh_dir  # noqa: E402
 from lib.pg import reset_schema, rows  # noqa: E402
 from lib.s3 import S3Proxy  # noqa: E402
 from lib.s3jobs import BUCKET, PREFIX, node_env  # noqa: E402
-from lib.service import Service  # noqa: E402
-from lib.web import admin  # noqa: E402
+from lib.service import Service, free_port  # noqa: E402
+from lib.web import admin, upload  # noqa: E402
+
+
+class HoldingRelay:
+    """127.0.0.1:port -> S3Proxy, byte for byte; a client chunk that starts a CompleteMultipartUpload
+    request waits until release() (once armed)."""
+
+    def __init__(self, target_port):
+        self.port = free_port()
+        self.target = target_port
+        self.armed = threading.Event()
+        self.held = threading.Event()
+        self.go = threading.Event()
+        self.server = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
+
+    def _pipe(self, src, dst, from_client):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if from_client and self.armed.is_set() and data.startswith(b"POST /") and \
+                        b"uploadId=" in data.split(b"\r\n", 1)[0]:
+                    self.held.set()
+                    self.go.wait(120)
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
 
 def main():
@@ -36,48 +84,35 @@ def main():
     try:
         bucket = proxy.bucket(BUCKET).create()
         reset_schema()
-        service = Service("repro-multipart", node_env(
-            proxy, "node", root, ORPHAN_GRACE_HOURS=grace, CLEANUP_ENABLED="false",
-            PROCESSOR="profile")).start().wait_up()
-        boundary = "----repro" + uuid.uuid4().hex
-        head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-                f"filename=\"large.csv\"\r\nContent-Type: text/csv\r\n\r\n").encode()
+        relay = HoldingRelay(proxy.port)
+        env = node_env(proxy, "node", root, ORPHAN_GRACE_HOURS=grace, CLEANUP_ENABLED="false",
+                       PROCESSOR="profile", S3_ENDPOINT=f"http://127.0.0.1:{relay.port}")
+        service = Service("repro-multipart", env).start().wait_up()
         payload = b"subject,volume\n" + b"sub-000000,1234.56\n" * (20 * 1024 * 1024 // 19)
-        tail = f"\r\n--{boundary}--\r\n".encode()
-        body = head + payload + tail
-        half = len(head) + 10 * 1024 * 1024
-        s = socket.create_connection(("127.0.0.1", service.port), timeout=120)
-        s.sendall((f"POST /upload HTTP/1.1\r\nHost: 127.0.0.1:{service.port}\r\n"
-                   f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
-                   f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode())
-        s.sendall(body[:half])
-        # wait until the service has begun its multipart upload in the bucket
-        before = []
-        for _ in range(100):
-            before = bucket.multipart_uploads(PREFIX)
-            if before:
-                break
-            time.sleep(0.1)
+        answer = {}
+
+        def send():
+            answer["upload"] = upload(service.port, "large.csv", payload, timeout=120)
+
+        relay.armed.set()
+        sender = threading.Thread(target=send)
+        sender.start()
+        if not relay.held.wait(120):
+            print("the service never completed a multipart upload (no multipart?)")
+        before = bucket.multipart_uploads(PREFIX)
         print("multipart uploads in flight before the sweep:", before)
-        status, answer = admin("POST", service.port, "/cleanup/run?orphaned_only=true&wait=true")
-        print("sweep:", status, answer[:300])
+        status, swept = admin("POST", service.port, "/cleanup/run?orphaned_only=true&wait=true")
+        print("sweep:", status, swept[:200])
         print("multipart uploads after the sweep:", bucket.multipart_uploads(PREFIX))
-        s.sendall(body[half:])
-        response = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            response += chunk
-        s.close()
-        status_line = response.split(b"\r\n", 1)[0].decode()
-        answer_body = response.split(b"\r\n\r\n", 1)[-1].decode("utf-8", "replace")
-        print("upload answered:", status_line, answer_body[:400])
+        relay.go.set()
+        sender.join(150)
+        status_code, answer_body = answer.get("upload", (None, "no answer"))
+        print("upload answered:", status_code, answer_body[:400])
         jobs = rows("select id, status, file_path from jobs")
         print("job rows:", jobs)
         objects = bucket.list(PREFIX + "uploads/")
         print("upload objects:", {k: v for k, v in objects.items()})
-        accepted = status_line.split()[1] == "201" and objects
+        accepted = status_code == 201 and objects
         print("no defect: the upload survived the sweep" if accepted else
               "DEFECT: the sweep aborted a live upload's multipart upload; the upload was refused")
         sys.exit(0 if accepted else 1)
