@@ -266,7 +266,9 @@ def s3race(r):
             " and `WORK_DIR`) with `PROCESSOR=profile`, `ORPHAN_GRACE_HOURS=0`,"
             f" {r['seeded_orphan_objects']} seeded orphan objects and {r['kept_jobs']:,} kept"
             " jobs with objects; orphan sweeps from the schedule (every node, every ~1 s), the CLI"
-            f" and the API (each node in turn) in loops: {runs} runs",
+            f" and the API (each node in turn) in loops: {runs} runs (CLI exits"
+            f" {', '.join(f'{v} × {k}' for k, v in sorted(r['cli_exits'].items()))}; API answers"
+            f" {', '.join(f'{v} × {k}' for k, v in sorted(r['api_answers'].items()))})",
             f"**{r['uploads']} uploads, {r['uploads_during_cleanup']} of them while a cleanup ran;"
             f" {r['objects_lost']} objects lost**; {r['jobs_checked']} jobs checked through the API"
             " and the S3 API (upload object with its size; output objects of completed ones, and"
