@@ -176,15 +176,19 @@ class CleanupExecutor implements DisposableBean {
 
   /**
    * Multipart uploads nobody completed (a node died mid-upload) hold storage the bucket's listing
-   * does not show: aborted once they are older than the orphan grace, like any orphan. Not in a dry
-   * run, which lists objects only.
+   * does not show: aborted once they are older than the orphan grace, like any orphan, and never
+   * younger than {@link #TEMP_UPLOAD_MIN_AGE}: one still streaming has no row to protect it (its
+   * row commits with its completion), exactly like a temporary upload file on the filesystem, so
+   * {@code ORPHAN_GRACE_HOURS=0} must not abort it. Not in a dry run, which lists objects only.
    */
   private void abortStaleUploads(RunState state) {
     if (objects.isEmpty() || state.dryRun || state.lockLost) {
       return;
     }
     try {
-      var aborted = objects.get().abortUploadsInitiatedBefore(state.policy.orphanCutoff(state.now));
+      Instant cutoff =
+          min(state.policy.orphanCutoff(state.now), state.now.minus(TEMP_UPLOAD_MIN_AGE));
+      var aborted = objects.get().abortUploadsInitiatedBefore(cutoff);
       if (!aborted.errors().isEmpty()) {
         state.error("cannot abort stale multipart uploads: " + aborted.errors());
       }
