@@ -21,7 +21,8 @@ from lib.results import keep_as_baseline, save
 
 # "all" runs them in this order
 CASES = ["crash", "race", "concurrent", "nodes", "hostile", "dbtrouble", "localaccount",
-         "injection", "deeptree", "flood", "apply", "capacity", "capacitycrash", "importcrash"]
+         "injection", "deeptree", "flood", "apply", "capacity", "capacitycrash", "importcrash",
+         "s3nodes", "s3race", "s3crash"]
 
 
 def main():

@@ -10,7 +10,7 @@ from lib.results import load  # noqa: E402 (the library lives next to this scrip
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["crash", "crash-service", "race", "concurrent", "nodes", "hostile", "dbtrouble",
          "localaccount", "injection", "deeptree", "flood", "apply", "capacity", "capacitycrash",
-         "importcrash"]
+         "importcrash", "s3nodes", "s3race", "s3crash"]
 MIB = 1024 * 1024
 
 
@@ -231,11 +231,83 @@ def importcrash(r):
     return tried, held
 
 
+def s3nodes(r):
+    return (f"3 service processes, one PostgreSQL, one S3 bucket (S3Proxy 4.1.0, filesystem"
+            " blobstore), `STORAGE_BACKEND=s3`, **no shared filesystem** (each node its own"
+            " `DATA_DIR` and `WORK_DIR`); `CLEANUP_INTERVAL_HOURS=0.005` (18 s),"
+            f" `ORPHAN_GRACE_HOURS=0`, `PROCESSOR=command` taking {r['processor_seconds']:g} s and"
+            f" writing two output files; {r['jobs']} uploads spread over the nodes; node 2"
+            " SIGKILLed (with its process group) in the middle of a job, started again at the end"
+            " and its orphan sweep run; the bucket read through the S3 API",
+            f"**{r['completed']}/{r['jobs']} completed, {r['processed_more_than_once']} processed"
+            f" more than once, {r['attempts_not_1']} with attempts ≠ 1** (other than the"
+            f" {r['killed_mid_job']} killed mid-job, {r['killed_jobs_retried_and_completed']} of"
+            f" which were retried on another node and completed), {r['stuck']} stuck,"
+            f" {r['live_executions_found_dead']} executions of live nodes declared dead; in the"
+            f" bucket ({r['bucket_objects']} objects): {r['jobs_missing_objects']} jobs missing an"
+            f" upload or output object, {r['extra_output_objects']} output objects beyond a job's"
+            f" `job_output_objects`, {r['stray_objects']} objects of no job;"
+            f" {r['output_listing_problems']} of {r['output_listings_checked']} output listings"
+            " through the API wrong; files in the nodes' `DATA_DIR` uploads/outputs:"
+            f" {sum(r['files_in_node_data_dirs'].values())}; the killed node's scratch:"
+            f" {r['killed_node_scratch_after_kill']} entries after the kill,"
+            f" {r['killed_node_job_scratch_after_restart_and_sweep']} job directories after its"
+            f" restart and sweep; {r['scheduled_runs']} scheduled cleanups"
+            f" ({r['scheduled_runs_per_node']}), {r['overlapping_scheduled_runs']} overlapping,"
+            f" {r['scheduled_runs_closer_than_half_an_interval']} closer than half an interval")
+
+
+def s3race(r):
+    runs = ", ".join(f"{v} {k}" for k, v in sorted(r["cleanup_runs"].items()))
+    large = (f" and one client uploading {r['large_upload_mib']} MiB files (multipart, above the"
+             " 8 MiB part) in a loop" if r.get("large_upload_mib") else "")
+    return (f"{r['seconds']} s of uploads (2 clients, ~4/s each{large}, spread over 3 nodes) on"
+            " `STORAGE_BACKEND=s3` (one S3Proxy bucket, each node and the CLI its own `DATA_DIR`"
+            " and `WORK_DIR`) with `PROCESSOR=profile`, `ORPHAN_GRACE_HOURS=0`,"
+            f" {r['seeded_orphan_objects']} seeded orphan objects and {r['kept_jobs']:,} kept"
+            " jobs with objects; orphan sweeps from the schedule (every node, every ~1 s), the CLI"
+            f" and the API (each node in turn) in loops: {runs} runs (CLI exits"
+            f" {', '.join(f'{v} × {k}' for k, v in sorted(r['cli_exits'].items()))}; API answers"
+            f" {', '.join(f'{v} × {k}' for k, v in sorted(r['api_answers'].items()))})",
+            f"**{r['uploads']} uploads, {r['uploads_during_cleanup']} of them while a cleanup ran;"
+            f" {r['objects_lost']} objects lost**; {r['jobs_checked']} jobs checked through the API"
+            " and the S3 API (upload object with its size; output objects of completed ones, and"
+            f" {r['output_listings_checked']} `GET /jobs/{{id}}/outputs` listings);"
+            f" {r['uploads_refused']} uploads refused ({r.get('large_uploads_refused', 0)} of"
+            f" {r.get('large_uploads', 0) + r.get('large_uploads_refused', 0)} large ones);"
+            f" {r['orphans_removed']} orphans removed,"
+            f" {r['seeded_orphans_left']} seeded orphan objects left;"
+            f" {r['incomplete_multipart_uploads_left']} incomplete multipart uploads left")
+
+
+def s3crash(r):
+    parts = []
+    for p in r["phases"]:
+        parts.append(f"{p['kills_tried']} of the {p['trigger']} (run {p['calibration_run_s']} s;"
+                     f" {p['kills_before_any_deletion']} before any deletion,"
+                     f" {p['kills_mid_deletion']} mid-deletion,"
+                     f" {p['kills_after_all_jobs_deleted']} after all jobs were deleted)")
+    return (f"{r['kills_tried']} SIGKILLs of a full cleanup on `STORAGE_BACKEND=s3` at seeded"
+            f" random moments (seed {r['seed']}): {'; '.join(parts)}; each on a fresh bucket and"
+            f" database of {r['expired_jobs_per_dataset']:,} expired jobs,"
+            f" {r['kept_jobs_per_dataset']:,} kept, {r['orphans_per_dataset']:,} orphans,"
+            f" {r['young_orphans_per_dataset']} inside the grace window and"
+            f" {r['foreign_keys_per_dataset']} foreign keys (3 objects a job, half with"
+            " `job_output_objects`, half without); the CLI and the service each their own"
+            " `DATA_DIR`; then cleanup to completion",
+            f"**{r['kills_survived']}/{r['kills_tried']} kills survived** (target"
+            f" {r['kills_target']}): after every kill no job visible through the API points at a"
+            " missing object; after every completion run every expired job's objects and every"
+            " orphan are gone from the bucket (S3 API), every kept job has its row, metrics and"
+            " objects, young orphans and foreign keys kept, no row left `deleting`, lock free")
+
+
 DESCRIBE = {"crash": crash, "crash-service": crash, "race": race, "concurrent": concurrent,
             "nodes": nodes, "hostile": hostile, "dbtrouble": dbtrouble,
             "localaccount": localaccount, "injection": injection, "deeptree": deeptree,
             "flood": flood, "apply": apply, "capacity": capacity,
-            "capacitycrash": capacitycrash, "importcrash": importcrash}
+            "capacitycrash": capacitycrash, "importcrash": importcrash, "s3nodes": s3nodes,
+            "s3race": s3race, "s3crash": s3crash}
 TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "crash-service": "1b. Crashes (service SIGKILLed mid-cleanup)",
          "race": "2. Deletion racing live work", "concurrent": "3. Concurrent runs",
@@ -248,7 +320,10 @@ TITLE = {"crash": "1. Crashes (CLI SIGKILLed mid-cleanup)",
          "apply": "12. Plan → apply while the store changes, SIGKILLed mid-apply",
          "capacity": "13. Capacity watermarks on a real 16 MiB filesystem",
          "capacitycrash": "14. Capacity runs SIGKILLed",
-         "importcrash": "15. NeuroInsight import SIGKILLed"}
+         "importcrash": "15. NeuroInsight import SIGKILLed",
+         "s3nodes": "16a. Several nodes on S3, no shared filesystem",
+         "s3race": "16b. Uploads racing the orphan sweep on S3",
+         "s3crash": "16c. S3 cleanups SIGKILLed (CLI and service)"}
 
 
 def command(case):

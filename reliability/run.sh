@@ -50,4 +50,10 @@ if [ ! -f target/storekeeper.jar ] || [ -n "$(find src pom.xml -newer target/sto
   mvn -B -q -DskipTests package
 fi
 
+# the S3 cases start S3Proxy from the jar Maven copies for the tests (process-test-resources)
+if [[ "${1:-all}" == s3* || "${1:-all}" == all ]] && [ ! -f target/s3proxy/s3proxy.jar ]; then
+  echo "reliability: copying the S3Proxy jar (mvn process-test-resources)" >&2
+  mvn -B -q process-test-resources
+fi
+
 exec python3 "$root/reliability/harness.py" "$@"

@@ -2,6 +2,8 @@ package dev.storekeeper;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.storekeeper.storage.s3.BucketStorage;
+import dev.storekeeper.storage.s3.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -53,6 +56,7 @@ public abstract class StorekeeperIT {
   @Autowired protected JdbcClient jdbc;
   @Autowired protected dev.storekeeper.storage.StorageLayout layout;
   @LocalServerPort protected int port;
+  @Autowired private ObjectProvider<ObjectStore> objectStore;
 
   @TestConfiguration(proxyBeanMethods = false)
   static class TestClock {
@@ -86,6 +90,27 @@ public abstract class StorekeeperIT {
               emptyDirectory(layout.uploadsRoot());
               emptyDirectory(layout.outputsRoot());
             });
+    ObjectStore store = objectStore.getIfAvailable();
+    if (store != null) {
+      store.deleteUnder(store.keys().prefix());
+    }
+  }
+
+  /**
+   * Fixtures on the storage this context runs with: the data directories, or on the s3 backend
+   * ({@code STORAGE_BACKEND=s3}) the bucket under {@code S3_PREFIX}.
+   */
+  protected Fixtures backendFixtures() {
+    ObjectStore store = objectStore.getIfAvailable();
+    if (store == null) {
+      return new Fixtures(jdbc, layout);
+    }
+    return new Fixtures(jdbc, new BucketStorage(store.bucket(), store.keys().prefix(), jdbc));
+  }
+
+  /** Whether this context runs on the s3 backend. */
+  protected boolean onS3() {
+    return objectStore.getIfAvailable() != null;
   }
 
   protected static void emptyDirectory(Path dir) throws IOException {

@@ -176,15 +176,19 @@ class CleanupExecutor implements DisposableBean {
 
   /**
    * Multipart uploads nobody completed (a node died mid-upload) hold storage the bucket's listing
-   * does not show: aborted once they are older than the orphan grace, like any orphan. Not in a dry
-   * run, which lists objects only.
+   * does not show: aborted once they are older than the orphan grace, like any orphan, and never
+   * younger than {@link #TEMP_UPLOAD_MIN_AGE}: one still streaming has no row to protect it (its
+   * row commits with its completion), exactly like a temporary upload file on the filesystem, so
+   * {@code ORPHAN_GRACE_HOURS=0} must not abort it. Not in a dry run, which lists objects only.
    */
   private void abortStaleUploads(RunState state) {
     if (objects.isEmpty() || state.dryRun || state.lockLost) {
       return;
     }
     try {
-      var aborted = objects.get().abortUploadsInitiatedBefore(state.policy.orphanCutoff(state.now));
+      Instant cutoff =
+          min(state.policy.orphanCutoff(state.now), state.now.minus(TEMP_UPLOAD_MIN_AGE));
+      var aborted = objects.get().abortUploadsInitiatedBefore(cutoff);
       if (!aborted.errors().isEmpty()) {
         state.error("cannot abort stale multipart uploads: " + aborted.errors());
       }
@@ -805,12 +809,16 @@ class CleanupExecutor implements DisposableBean {
     try {
       return removeFiles(job, shared, dryRun);
     } catch (Throwable unexpected) {
-      if (unexpected instanceof VirtualMachineError fatal
-          && !(fatal instanceof StackOverflowError)) {
-        throw fatal;
-      }
-      return new JobFiles(job, 0, false, false, List.of("internal error: " + unexpected), "");
+      return internalError(job, unexpected);
     }
+  }
+
+  /** A job's files failed unexpectedly: recorded against it alone (a fatal VM error goes on). */
+  private static JobFiles internalError(Job job, Throwable unexpected) {
+    if (unexpected instanceof VirtualMachineError fatal && !(fatal instanceof StackOverflowError)) {
+      throw fatal;
+    }
+    return new JobFiles(job, 0, false, false, List.of("internal error: " + unexpected), "");
   }
 
   /**
@@ -911,7 +919,14 @@ class CleanupExecutor implements DisposableBean {
     List<List<String>> keysOf = new ArrayList<>();
     List<String> all = new ArrayList<>();
     for (Job job : batch) {
-      beforeFiles.accept(job);
+      try {
+        beforeFiles.accept(job);
+      } catch (Throwable unexpected) {
+        // one job's unexpected failure is that job's alone, as removeFilesAlone has it on disk
+        local.add(internalError(job, unexpected));
+        keysOf.add(List.of());
+        continue;
+      }
       boolean upload = ObjectLocations.isObject(job.filePath());
       boolean outputs = ObjectLocations.outputsInBucket(job.filePath(), job.resultPath());
       if (!upload && !outputs) {
@@ -996,6 +1011,10 @@ class CleanupExecutor implements DisposableBean {
       } catch (ObjectStoreException | dev.storekeeper.storage.s3.UnsafeKeyException e) {
         errors.add(e.getMessage());
         keys.clear();
+      } catch (Throwable unexpected) {
+        local.add(internalError(job, unexpected));
+        keysOf.add(List.of());
+        continue;
       }
       local.add(new JobFiles(job, bytes, uploadExisted, outputExisted, errors, notes.toString()));
       keysOf.add(keys);
@@ -1056,6 +1075,16 @@ class CleanupExecutor implements DisposableBean {
   private List<String> uploadNames(List<Job> batch) {
     List<String> names = new ArrayList<>();
     for (Job job : batch) {
+      if (objects.isPresent() && ObjectLocations.isObject(job.filePath())) {
+        // an object directly in the bucket's uploads/: upload_name (V7) is its name there too
+        String uploads = objects.get().keys().uploadsPrefix();
+        locations
+            .orElseThrow()
+            .keyOf(job.filePath())
+            .filter(key -> key.startsWith(uploads) && key.indexOf('/', uploads.length()) < 0)
+            .ifPresent(key -> names.add(key.substring(uploads.length())));
+        continue;
+      }
       entryIn(layout.uploadsRoot(), job.filePath()).ifPresent(name -> names.add(name.toString()));
     }
     return names;

@@ -9,7 +9,6 @@ import dev.storekeeper.imports.NeuroInsightImport;
 import dev.storekeeper.jobs.JobRepository;
 import dev.storekeeper.storage.StorageLayout;
 import dev.storekeeper.storage.StorageProperties;
-import dev.storekeeper.storage.s3.ObjectStorageProperties;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
@@ -72,8 +71,7 @@ import org.springframework.context.annotation.Import;
   PlanProperties.class,
   CapacityProperties.class,
   StorageProperties.class,
-  // STORAGE_BACKEND and the S3 settings: StorageLayout and the object store need them
-  ObjectStorageProperties.class
+  dev.storekeeper.storage.s3.ObjectStorageProperties.class
 })
 @Import(EmbeddedDatabaseSetup.class)
 class CliApplication {

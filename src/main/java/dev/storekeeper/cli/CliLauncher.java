@@ -45,6 +45,7 @@ public final class CliLauncher {
     commands.put("runs", RunsCommand::new);
     commands.put("forecast", ForecastCommand::new);
     commands.put("import", ImportCommand::new);
+    commands.put("storage", StorageCommand::new);
     return Collections.unmodifiableMap(commands);
   }
 

@@ -49,7 +49,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ProblemDetail problem =
         ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(e.status()), e.getMessage());
     problem.setTitle(e.title());
-    problem.setType(ProblemType.of(e.status(), e.parameter() != null).uri());
+    problem.setType(
+        (e instanceof dev.storekeeper.storage.s3.ObjectStoreException
+                ? ProblemType.STORAGE_UNAVAILABLE
+                : ProblemType.of(e.status(), e.parameter() != null))
+            .uri());
     if (e.parameter() != null) {
       problem.setProperty("parameter", e.parameter());
     }

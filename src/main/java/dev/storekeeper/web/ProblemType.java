@@ -104,6 +104,13 @@ enum ProblemType {
       "Database unavailable",
       "The database cannot be reached; try again after `Retry-After` seconds. GET /health shows"
           + " its state."),
+  STORAGE_UNAVAILABLE(
+      "storage-unavailable",
+      503,
+      "Object storage unavailable",
+      "The bucket (STORAGE_BACKEND=s3) did not do what was asked: unreachable, credentials"
+          + " refused, or an upload it no longer knows; `detail` names the setting at fault where"
+          + " there is one. Nothing was kept: an upload's job row is rolled back with it."),
   INSUFFICIENT_STORAGE(
       "insufficient-storage",
       507,

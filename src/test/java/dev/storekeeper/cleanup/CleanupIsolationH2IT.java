@@ -3,4 +3,4 @@ package dev.storekeeper.cleanup;
 import dev.storekeeper.OnH2;
 
 @OnH2
-class CleanupIsolationH2IT extends CleanupIsolationIT {}
+class CleanupIsolationH2IT extends CleanupIsolationFilesystemIT {}

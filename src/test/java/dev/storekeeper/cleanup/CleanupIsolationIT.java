@@ -4,15 +4,12 @@ import static dev.storekeeper.jobs.JobStatus.COMPLETED;
 import static dev.storekeeper.jobs.JobStatus.FAILED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.storekeeper.DeepTree;
 import dev.storekeeper.Fixtures;
 import dev.storekeeper.Fixtures.CreatedJob;
+import dev.storekeeper.Fixtures.Entry;
 import dev.storekeeper.Http;
 import dev.storekeeper.StorekeeperIT;
-import dev.storekeeper.Undeletable;
 import dev.storekeeper.jobs.JobRepository;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,12 +23,11 @@ import org.springframework.beans.factory.annotation.Autowired;
  * One item that cannot be handled must fail alone (issue 11, section 3): a tree deeper than any
  * recursion, an unexpected exception or error on one job, a file that never goes. The run ends
  * {@code partial}, the lock and the ledger row are released, later runs are not blocked, and an
- * item that keeps failing is parked as stuck where operators see it.
+ * item that keeps failing is parked as stuck where operators see it. Runs on both storage backends;
+ * what needs a filesystem (deep trees, permissions, relative paths) is in {@code
+ * CleanupIsolationFilesystemIT}.
  */
 abstract class CleanupIsolationIT extends StorekeeperIT {
-
-  /** Deeper than the recursive walk this replaced survived (it overflowed at about 2,000). */
-  private static final int DEEP = 3_000;
 
   @Autowired CleanupService cleanup;
   @Autowired CleanupExecutor executor;
@@ -41,7 +37,7 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
 
   @BeforeEach
   void fixtures() {
-    fixtures = new Fixtures(jdbc, layout);
+    fixtures = backendFixtures();
   }
 
   @AfterEach
@@ -83,35 +79,6 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
         .query(String.class)
         .optional()
         .orElse("(none)");
-  }
-
-  @Test
-  void removesADirectoryTreeDeeperThanAnyRecursionUnderAnExpiredJob() throws Exception {
-    CreatedJob job = expired();
-    DeepTree.chain(job.outputDir(), "unpacked", DEEP, 12);
-
-    CleanupRun dry = dry();
-    CleanupRun real = full();
-
-    assertThat(real.outcome()).isEqualTo(Outcome.SUCCEEDED);
-    assertThat(real.counts().completedJobs()).isEqualTo(1);
-    assertThat(dry.counts().bytesFreed()).isEqualTo(real.counts().bytesFreed());
-    assertThat(real.counts().bytesFreed()).isEqualTo(8 + 11 + 9 + 12);
-    assertThat(fixtures.gone(job)).isTrue();
-  }
-
-  @Test
-  void removesADirectoryTreeDeeperThanAnyRecursionThatIsAnOrphan() throws Exception {
-    Path orphan = layout.outputDir(UUID.randomUUID());
-    Files.createDirectories(orphan);
-    DeepTree.chain(orphan, "unpacked", DEEP, 5);
-    Fixtures.touch(orphan, now().minus(Duration.ofDays(3)));
-
-    CleanupRun run = cleanup.run(CleanupRequest.full(Trigger.CLI, false), CleanupProgress.NONE);
-
-    assertThat(run.outcome()).isEqualTo(Outcome.SUCCEEDED);
-    assertThat(run.counts().orphanedOutputs()).isEqualTo(1);
-    assertThat(orphan).doesNotExist();
   }
 
   @Test
@@ -189,45 +156,6 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
   }
 
   @Test
-  void anItemThatFailsEveryRunIsParkedAsStuckAndNoLongerMakesRunsPartial() throws Exception {
-    int attempts = cleanup.properties().cleanupMaxItemAttempts();
-    CreatedJob stuck = expired();
-    Undeletable locked = Undeletable.plantIn(stuck.outputDir().resolve("locked"));
-    try {
-      for (int run = 1; run <= attempts; run++) {
-        CleanupRun partial = full();
-        assertThat(partial.outcome()).as("run %d", run).isEqualTo(Outcome.PARTIAL);
-      }
-      assertThat(status(stuck.id())).isEqualTo("stuck");
-      assertThat(full().outcome()).as("a parked item blocks nothing").isEqualTo(Outcome.SUCCEEDED);
-
-      CleanupReports.Stuck shown = reports.stats(false).stuck();
-      assertThat(shown.count()).isEqualTo(1);
-      assertThat(shown.first())
-          .singleElement()
-          .satisfies(
-              item -> {
-                assertThat(item.jobId()).isEqualTo(stuck.id());
-                assertThat(item.attempts()).isEqualTo(attempts);
-                assertThat(item.error()).contains("locked.bin");
-              });
-      assertThat(cleanupHealth()).isEqualTo("WARN");
-    } finally {
-      locked.release();
-    }
-
-    CleanupRun retried =
-        cleanup.run(
-            CleanupRequest.full(Trigger.CLI, false).withRetryStuck(true), CleanupProgress.NONE);
-
-    assertThat(retried.outcome()).isEqualTo(Outcome.SUCCEEDED);
-    assertThat(retried.counts().resumedJobs()).isEqualTo(1);
-    assertThat(fixtures.gone(stuck)).isTrue();
-    assertThat(reports.stats(false).stuck().count()).isZero();
-    assertThat(cleanupHealth()).isEqualTo("UP");
-  }
-
-  @Test
   void aDryRunWithRetryStuckListsWhatARealRunWouldRetry() throws Exception {
     CreatedJob stuck = expired();
     jdbc.sql("update jobs set status = 'stuck', cleanup_attempts = 5 where id = :id")
@@ -249,11 +177,10 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
   /** A job row as the reference application leaves it: its upload named by another UUID. */
   CreatedJob referenceStyleJob(dev.storekeeper.jobs.JobStatus status, Instant finished) {
     CreatedJob job = fixtures.aJob(status).finishedAt(finished).create();
-    Path foreign = layout.uploadsRoot().resolve(UUID.randomUUID() + "_scan.csv");
-    move(job.upload(), foreign);
-    Fixtures.touch(foreign, now().minus(Duration.ofDays(3)));
-    setFilePath(job.id(), foreign.toString());
-    return new CreatedJob(job.id(), foreign, job.outputDir());
+    Entry foreign = job.uploadEntry().moveTo(fixtures.upload(UUID.randomUUID() + "_scan.csv"));
+    foreign.touch(now().minus(Duration.ofDays(3)));
+    setFilePath(job.id(), foreign.stored());
+    return new CreatedJob(job.id(), foreign, job.outputEntry());
   }
 
   void setFilePath(UUID id, String path) {
@@ -261,14 +188,6 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
         .param("path", path)
         .param("id", id)
         .update();
-  }
-
-  static void move(Path from, Path to) {
-    try {
-      Files.move(from, to);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   @Test
@@ -290,10 +209,9 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
   @Test
   void anUploadWithAForeignNameThatAJobRefersToIsKeptEvenWhenForeignNamesAreRemoved() {
     CreatedJob job = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(1))).create();
-    Path foreign = layout.uploadsRoot().resolve("scan from the old system.csv");
-    move(job.upload(), foreign);
-    Fixtures.touch(foreign, now().minus(Duration.ofDays(3)));
-    setFilePath(job.id(), foreign.toString());
+    Entry foreign = job.uploadEntry().moveTo(fixtures.upload("scan from the old system.csv"));
+    foreign.touch(now().minus(Duration.ofDays(3)));
+    setFilePath(job.id(), foreign.stored());
 
     CleanupRun run =
         cleanup.run(
@@ -301,7 +219,7 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
             CleanupProgress.NONE);
 
     assertThat(run.counts().unrecognizedDeleted()).isZero();
-    assertThat(foreign).exists();
+    assertThat(foreign.exists()).isTrue();
     assertThat(cleanup.items(run.id(), 0, 10))
         .singleElement()
         .satisfies(item -> assertThat(item.reason()).contains("a job refers to it"));
@@ -323,31 +241,16 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
   }
 
   @Test
-  void aRelativeFilePathAsTheReferenceApplicationStoresItIsFollowed() {
-    CreatedJob job = referenceStyleJob(COMPLETED, now().minus(Duration.ofDays(40)));
-    Path relative = Path.of("").toAbsolutePath().relativize(job.upload());
-    setFilePath(job.id(), relative.toString());
-
-    CleanupRun run = full();
-
-    assertThat(run.outcome()).isEqualTo(Outcome.SUCCEEDED);
-    assertThat(job.upload()).doesNotExist();
-    assertThat(fixtures.rowExists(job.id())).isFalse();
-  }
-
-  @Test
-  void anExpiredJobWhoseUploadLiesOutsideTheUploadsDirectoryIsDeletedAndTheFileKept()
-      throws Exception {
+  void anExpiredJobWhoseUploadLiesOutsideTheUploadsDirectoryIsDeletedAndTheFileKept() {
     CreatedJob job = expired();
-    Path elsewhere = Files.createTempDirectory(layout.dataDir(), "elsewhere").resolve("keep.csv");
-    move(job.upload(), elsewhere);
-    setFilePath(job.id(), elsewhere.toString());
+    Entry elsewhere = job.uploadEntry().moveTo(fixtures.outside("keep.csv"));
+    setFilePath(job.id(), elsewhere.stored());
 
     CleanupRun run = full();
 
     assertThat(run.outcome()).isEqualTo(Outcome.SUCCEEDED);
     assertThat(fixtures.rowExists(job.id())).isFalse();
-    assertThat(elsewhere).exists();
+    assertThat(elsewhere.exists()).isTrue();
     assertThat(cleanup.items(run.id(), 0, 10))
         .singleElement()
         .satisfies(item -> assertThat(item.reason()).contains("left in place"));
@@ -358,12 +261,12 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
     CreatedJob first = expired();
     CreatedJob second =
         fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(1))).create();
-    setFilePath(second.id(), first.upload().toString());
+    setFilePath(second.id(), first.uploadEntry().stored());
 
     CleanupRun run = full();
 
     assertThat(fixtures.rowExists(first.id())).isFalse();
-    assertThat(first.upload()).as("still second's upload").exists();
+    assertThat(first.uploadEntry().exists()).as("still second's upload").isTrue();
     assertThat(cleanup.items(run.id(), 0, 10))
         .singleElement()
         .satisfies(item -> assertThat(item.reason()).contains("also referenced by another job"));
@@ -371,26 +274,25 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
     clock.advance(Duration.ofDays(40));
     full();
 
-    assertThat(first.upload()).doesNotExist();
+    assertThat(first.uploadEntry().exists()).isFalse();
     assertThat(fixtures.rowExists(second.id())).isFalse();
   }
 
   @Test
   void anOutputDirectoryAnotherJobsResultPathPointsIntoIsNeverAnOrphan() {
     CreatedJob job = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(1))).create();
-    Path shared = layout.outputDir(UUID.randomUUID());
-    Fixtures.write(shared.resolve("results.json"), "{}");
-    Fixtures.touch(shared.resolve("results.json"), now().minus(Duration.ofDays(3)));
-    Fixtures.touch(shared, now().minus(Duration.ofDays(3)));
+    Entry shared = fixtures.output(UUID.randomUUID().toString());
+    shared.resolve("results.json").write("{}").touch(now().minus(Duration.ofDays(3)));
+    shared.touch(now().minus(Duration.ofDays(3)));
     jdbc.sql("update jobs set result_path = :path where id = :id")
-        .param("path", shared.resolve("results.json").toString())
+        .param("path", shared.resolve("results.json").stored())
         .param("id", job.id())
         .update();
 
     CleanupRun run = full();
 
     assertThat(run.counts().orphanedOutputs()).isZero();
-    assertThat(shared.resolve("results.json")).exists();
+    assertThat(shared.resolve("results.json").exists()).isTrue();
   }
 
   @Test
@@ -399,11 +301,11 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
     CreatedJob job = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(1))).create();
     CreatedJob other =
         fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(1))).create();
-    Path exact = oldOutputEntry();
-    Path below = oldOutputEntry();
-    Path unrelated = oldOutputEntry();
-    setResultPath(job.id(), exact.toString());
-    setResultPath(other.id(), below.resolve("results.json").toString());
+    Entry exact = oldOutputEntry();
+    Entry below = oldOutputEntry();
+    Entry unrelated = oldOutputEntry();
+    setResultPath(job.id(), exact.stored());
+    setResultPath(other.id(), below.resolve("results.json").stored());
     UUID run = UUID.randomUUID();
 
     assertThat(claim(exact, run)).as("a result_path equal to the entry").isFalse();
@@ -411,36 +313,31 @@ abstract class CleanupIsolationIT extends StorekeeperIT {
     assertThat(claim(unrelated, run)).as("no reference").isTrue();
   }
 
-  private boolean claim(Path outputEntry, UUID run) {
+  private boolean claim(Entry outputEntry, UUID run) {
     return jobs.claimOrphan(
-        UUID.fromString(outputEntry.getFileName().toString()),
-        outputEntry.toString(),
-        false,
-        now(),
-        run);
+        UUID.fromString(outputEntry.name()), outputEntry.stored(), false, now(), run);
   }
 
   @Test
   void aResultPathBesideAnEntryWhoseNameBeginsTheSameDoesNotKeepIt() {
     CreatedJob job = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(1))).create();
-    Path orphan = oldOutputEntry();
+    Entry orphan = oldOutputEntry();
     // sorts inside the index range [entry, entry + "0") but is neither the entry nor below it
-    Path beside = orphan.resolveSibling(orphan.getFileName() + "-copy");
-    Fixtures.write(beside.resolve("results.json"), "{}");
-    setResultPath(job.id(), beside.resolve("results.json").toString());
+    Entry beside = orphan.sibling(orphan.name() + "-copy");
+    beside.resolve("results.json").write("{}");
+    setResultPath(job.id(), beside.resolve("results.json").stored());
 
     full();
 
-    assertThat(orphan).doesNotExist();
-    assertThat(beside.resolve("results.json")).as("the other job's result").exists();
+    assertThat(orphan.exists()).isFalse();
+    assertThat(beside.resolve("results.json").exists()).as("the other job's result").isTrue();
     assertThat(fixtures.rowExists(job.id())).isTrue();
   }
 
-  private Path oldOutputEntry() {
-    Path entry = layout.outputDir(UUID.randomUUID());
-    Fixtures.write(entry.resolve("results.json"), "{}");
-    Fixtures.touch(entry.resolve("results.json"), now().minus(Duration.ofDays(3)));
-    Fixtures.touch(entry, now().minus(Duration.ofDays(3)));
+  private Entry oldOutputEntry() {
+    Entry entry = fixtures.output(UUID.randomUUID().toString());
+    entry.resolve("results.json").write("{}").touch(now().minus(Duration.ofDays(3)));
+    entry.touch(now().minus(Duration.ofDays(3)));
     return entry;
   }
 

@@ -3,4 +3,4 @@ package dev.storekeeper.cleanup;
 import dev.storekeeper.OnPostgres;
 
 @OnPostgres
-class CleanupIsolationPostgresIT extends CleanupIsolationIT {}
+class CleanupIsolationPostgresIT extends CleanupIsolationFilesystemIT {}

@@ -3,4 +3,4 @@ package dev.storekeeper.cleanup;
 import dev.storekeeper.OnH2;
 
 @OnH2
-class CleanupServiceH2IT extends CleanupServiceIT {}
+class CleanupServiceH2IT extends CleanupServiceFilesystemIT {}

@@ -10,10 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.storekeeper.Fixtures;
 import dev.storekeeper.Fixtures.CreatedJob;
+import dev.storekeeper.Fixtures.Entry;
 import dev.storekeeper.StorekeeperIT;
-import dev.storekeeper.Undeletable;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +31,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The cleanup engine against a real database: what it must delete, and above all what it must keep.
- * Runs on H2 and PostgreSQL through its subclasses. Configured retention: 30 days completed, 7
- * failed, 7 cancelled, 24 h orphan grace.
+ * Runs on both storage backends, each on H2 and PostgreSQL, through its subclasses: {@code
+ * CleanupServiceFilesystemIT} adds what only a filesystem has (links, permissions), {@code
+ * CleanupServiceS3IT} what only a bucket has (hostile keys and rows). Configured retention: 30 days
+ * completed, 7 failed, 7 cancelled, 24 h orphan grace.
  */
 abstract class CleanupServiceIT extends StorekeeperIT {
 
@@ -48,7 +48,7 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
   @BeforeEach
   void fixtures() {
-    fixtures = new Fixtures(jdbc, layout);
+    fixtures = backendFixtures();
   }
 
   @AfterEach
@@ -180,19 +180,19 @@ abstract class CleanupServiceIT extends StorekeeperIT {
     CreatedJob failed = fixtures.aJob(FAILED).finishedAt(now().minus(Duration.ofDays(90))).create();
     CreatedJob cancelled =
         fixtures.aJob(CANCELLED).finishedAt(now().minus(Duration.ofDays(90))).create();
-    Path orphan = fixtures.orphanUpload(now().minus(Duration.ofDays(2)));
+    Entry orphan = fixtures.anOrphanUpload(now().minus(Duration.ofDays(2)));
 
     run(new CleanupRequest(Trigger.CLI, false, false, true, false, null, null, null, false));
 
     assertThat(fixtures.intact(completed)).isTrue();
     assertThat(fixtures.gone(failed)).isTrue();
     assertThat(fixtures.gone(cancelled)).isTrue();
-    assertThat(orphan).exists();
+    assertThat(orphan.exists()).isTrue();
 
     run(new CleanupRequest(Trigger.CLI, false, false, false, true, null, null, null, false));
 
     assertThat(fixtures.intact(completed)).isTrue();
-    assertThat(orphan).doesNotExist();
+    assertThat(orphan.exists()).isFalse();
   }
 
   @Test
@@ -236,10 +236,10 @@ abstract class CleanupServiceIT extends StorekeeperIT {
       fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(i))).create();
     }
     fixtures.aJob(CANCELLED).finishedAt(now().minus(Duration.ofDays(100))).create();
-    fixtures.orphanUpload(now().minus(Duration.ofDays(3)));
-    fixtures.orphanOutput(now().minus(Duration.ofDays(3)));
-    fixtures.orphanUpload(now().minus(Duration.ofHours(1)));
-    Fixtures.write(layout.uploadsRoot().resolve("notes.txt"), "operator's file");
+    fixtures.anOrphanUpload(now().minus(Duration.ofDays(3)));
+    fixtures.anOrphanOutput(now().minus(Duration.ofDays(3)));
+    fixtures.anOrphanUpload(now().minus(Duration.ofHours(1)));
+    fixtures.upload("notes.txt").write("operator's file");
 
     CleanupRun dry = dry();
     List<CleanupItem> wouldDelete = items(dry);
@@ -266,12 +266,12 @@ abstract class CleanupServiceIT extends StorekeeperIT {
   @Test
   void changesNothing() {
     CreatedJob old = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(90))).create();
-    Path orphan = fixtures.orphanUpload(now().minus(Duration.ofDays(3)));
+    Entry orphan = fixtures.anOrphanUpload(now().minus(Duration.ofDays(3)));
 
     CleanupRun run = dry();
 
     assertThat(fixtures.intact(old)).isTrue();
-    assertThat(orphan).exists();
+    assertThat(orphan.exists()).isTrue();
     assertThat(run.counts().completedJobs()).isEqualTo(1);
     assertThat(run.counts().bytesFreed()).isPositive();
   }
@@ -300,17 +300,17 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
   @Test
   void removesOrphansOlderThanTheGraceWindowOnly() {
-    Path oldUpload = fixtures.orphanUpload(now().minus(Duration.ofHours(24)).minusSeconds(1));
-    Path youngUpload = fixtures.orphanUpload(now().minus(Duration.ofHours(23)));
-    Path oldOutput = fixtures.orphanOutput(now().minus(Duration.ofDays(2)));
-    Path youngOutput = fixtures.orphanOutput(now().minus(Duration.ofHours(1)));
+    Entry oldUpload = fixtures.anOrphanUpload(now().minus(Duration.ofHours(24)).minusSeconds(1));
+    Entry youngUpload = fixtures.anOrphanUpload(now().minus(Duration.ofHours(23)));
+    Entry oldOutput = fixtures.anOrphanOutput(now().minus(Duration.ofDays(2)));
+    Entry youngOutput = fixtures.anOrphanOutput(now().minus(Duration.ofHours(1)));
 
     CleanupRun run = full();
 
-    assertThat(oldUpload).doesNotExist();
-    assertThat(oldOutput).doesNotExist();
-    assertThat(youngUpload).exists();
-    assertThat(youngOutput).exists();
+    assertThat(oldUpload.exists()).isFalse();
+    assertThat(oldOutput.exists()).isFalse();
+    assertThat(youngUpload.exists()).isTrue();
+    assertThat(youngOutput.exists()).isTrue();
     assertThat(run.counts().orphanedUploads()).isEqualTo(1);
     assertThat(run.counts().orphanedOutputs()).isEqualTo(1);
     assertThat(jdbc.sql("select count(*) from jobs").query(Long.class).single()).isZero();
@@ -318,11 +318,9 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
   @Test
   void anOrphanWhoseRowAppearsJustBeforeItIsClaimedIsKeptAndTheOthersStillGo() {
-    Path raced = fixtures.orphanUpload(now().minus(Duration.ofDays(3)));
-    Path other = fixtures.orphanUpload(now().minus(Duration.ofDays(3)));
-    UUID racedId =
-        dev.storekeeper.storage.StorageLayout.jobIdOfUpload(raced.getFileName().toString())
-            .orElseThrow();
+    Entry raced = fixtures.anOrphanUpload(now().minus(Duration.ofDays(3)));
+    Entry other = fixtures.anOrphanUpload(now().minus(Duration.ofDays(3)));
+    UUID racedId = dev.storekeeper.storage.StorageLayout.jobIdOfUpload(raced.name()).orElseThrow();
     executor.checkpoint =
         step -> {
           if (step.equals("orphans-found") && !fixtures.rowExists(racedId)) {
@@ -333,7 +331,7 @@ abstract class CleanupServiceIT extends StorekeeperIT {
                     values (:id, 'lost.csv', :path, 'pending', :now)
                     """)
                 .param("id", racedId)
-                .param("path", raced.toString())
+                .param("path", raced.stored())
                 .param("now", dev.storekeeper.jobs.Sql.ts(now()))
                 .update();
           }
@@ -342,8 +340,8 @@ abstract class CleanupServiceIT extends StorekeeperIT {
     CleanupRun run =
         run(new CleanupRequest(Trigger.CLI, false, false, false, true, null, null, null, false));
 
-    assertThat(raced).exists();
-    assertThat(other).doesNotExist();
+    assertThat(raced.exists()).isTrue();
+    assertThat(other.exists()).isFalse();
     assertThat(fixtures.rowExists(racedId)).isTrue();
     assertThat(run.counts().orphanedUploads()).isEqualTo(1);
     assertThat(
@@ -357,8 +355,8 @@ abstract class CleanupServiceIT extends StorekeeperIT {
   @Test
   void neverTakesTheFilesOfAnExistingJobForOrphans() {
     CreatedJob live = fixtures.aJob(RUNNING).create();
-    Fixtures.touch(live.upload(), now().minus(Duration.ofDays(300)));
-    Fixtures.touch(live.outputDir(), now().minus(Duration.ofDays(300)));
+    live.uploadEntry().touch(now().minus(Duration.ofDays(300)));
+    live.outputEntry().touch(now().minus(Duration.ofDays(300)));
 
     run(new CleanupRequest(Trigger.CLI, false, false, false, true, null, null, null, false));
 
@@ -367,17 +365,16 @@ abstract class CleanupServiceIT extends StorekeeperIT {
 
   @Test
   void listsButKeepsUnrecognisedNamesUnlessAskedToRemoveThem() {
-    Path notes = layout.uploadsRoot().resolve("README.txt");
-    Path dir = layout.outputsRoot().resolve("manual-backup");
-    Fixtures.write(notes, "keep me");
-    Fixtures.write(dir.resolve("data.bin"), "12345");
-    Fixtures.touch(notes, now().minus(Duration.ofDays(5)));
-    Fixtures.touch(dir, now().minus(Duration.ofDays(5)));
+    Entry notes = fixtures.upload("README.txt").write("keep me");
+    Entry dir = fixtures.output("manual-backup");
+    dir.resolve("data.bin").write("12345");
+    notes.touch(now().minus(Duration.ofDays(5)));
+    dir.touch(now().minus(Duration.ofDays(5)));
 
     CleanupRun run = full();
 
-    assertThat(notes).exists();
-    assertThat(dir.resolve("data.bin")).exists();
+    assertThat(notes.exists()).isTrue();
+    assertThat(dir.resolve("data.bin").exists()).isTrue();
     assertThat(run.counts().unrecognizedFound()).isEqualTo(2);
     assertThat(run.counts().unrecognizedBytes()).isEqualTo(7 + 5);
     assertThat(items(run))
@@ -387,82 +384,9 @@ abstract class CleanupServiceIT extends StorekeeperIT {
     CleanupRun included =
         run(new CleanupRequest(Trigger.CLI, false, false, false, true, null, null, null, true));
 
-    assertThat(notes).doesNotExist();
-    assertThat(dir).doesNotExist();
+    assertThat(notes.exists()).isFalse();
+    assertThat(dir.exists()).isFalse();
     assertThat(included.counts().unrecognizedDeleted()).isEqualTo(2);
-  }
-
-  @Test
-  void removesAnOrphanSymlinkButNeverItsTargetOutsideTheDataDirectory() throws Exception {
-    Path outside = Files.createTempDirectory("storekeeper-outside");
-    Fixtures.write(outside.resolve("precious.txt"), "do not delete");
-    Path link = layout.uploadsRoot().resolve(UUID.randomUUID() + "_link");
-    Files.createSymbolicLink(link, outside);
-    Path outLink = layout.outputsRoot().resolve(UUID.randomUUID().toString());
-    Files.createSymbolicLink(outLink, outside);
-    Path unrecognizedLink = layout.uploadsRoot().resolve("some-link");
-    Files.createSymbolicLink(unrecognizedLink, Path.of("/"));
-    for (Path planted : List.of(link, outLink, unrecognizedLink)) {
-      Fixtures.touchLink(planted, now().minus(Duration.ofDays(2)));
-    }
-
-    run(new CleanupRequest(Trigger.CLI, false, false, false, true, null, null, null, true));
-
-    assertThat(link).doesNotExist();
-    assertThat(outLink).doesNotExist();
-    assertThat(unrecognizedLink).doesNotExist();
-    assertThat(outside.resolve("precious.txt")).hasContent("do not delete");
-    assertThat(Path.of("/etc/hostname")).exists();
-  }
-
-  @Test
-  void leavesAJobsOutputAloneWhenItsOutputDirectoryIsALinkToElsewhere() throws Exception {
-    Path outside = Files.createTempDirectory("storekeeper-outside");
-    Fixtures.write(outside.resolve("precious.txt"), "do not delete");
-    CreatedJob job = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(90))).create();
-    deleteTree(job.outputDir());
-    Files.createSymbolicLink(job.outputDir(), outside);
-
-    full();
-
-    assertThat(fixtures.rowExists(job.id())).isFalse();
-    assertThat(job.outputDir()).doesNotExist();
-    assertThat(outside.resolve("precious.txt")).hasContent("do not delete");
-  }
-
-  @Test
-  void aFileThatCannotBeDeletedMakesThePartialOutcomeAndIsRetriedNextRun() throws Exception {
-    CreatedJob stuck =
-        fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(90))).create();
-    CreatedJob fine =
-        fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(91))).create();
-    Path sub = stuck.outputDir().resolve("visualizations/overlays");
-    Undeletable blocker = Undeletable.plantIn(sub);
-
-    try {
-      CleanupRun first = full();
-
-      assertThat(first.outcome()).isEqualTo(Outcome.PARTIAL);
-      assertThat(first.counts().errorCount()).isEqualTo(1);
-      assertThat(fixtures.gone(fine)).isTrue();
-      assertThat(fixtures.rowExists(stuck.id())).isTrue();
-      assertThat(first.errors()).anyMatch(e -> e.contains(stuck.id().toString()));
-      assertThat(
-              jdbc.sql("select cleanup_error from jobs where id = :id")
-                  .param("id", stuck.id())
-                  .query(String.class)
-                  .single())
-          .isNotBlank();
-    } finally {
-      blocker.release();
-    }
-
-    CleanupRun second = full();
-
-    assertThat(second.outcome()).isEqualTo(Outcome.SUCCEEDED);
-    assertThat(second.counts().resumedJobs()).isEqualTo(1);
-    assertThat(fixtures.rowExists(stuck.id())).isFalse();
-    assertThat(stuck.outputDir()).doesNotExist();
   }
 
   @ParameterizedTest
@@ -474,7 +398,7 @@ abstract class CleanupServiceIT extends StorekeeperIT {
           fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(40 + i))).create());
     }
     CreatedJob kept = fixtures.aJob(COMPLETED).finishedAt(now().minus(Duration.ofDays(1))).create();
-    Path orphan = fixtures.orphanUpload(now().minus(Duration.ofDays(3)));
+    Entry orphan = fixtures.anOrphanUpload(now().minus(Duration.ofDays(3)));
     executor.checkpoint =
         reached -> {
           if (reached.equals(step)) {
@@ -493,7 +417,7 @@ abstract class CleanupServiceIT extends StorekeeperIT {
     assertThat(second.outcome()).isEqualTo(Outcome.SUCCEEDED);
     assertThat(expired).allMatch(fixtures::gone);
     assertThat(fixtures.intact(kept)).isTrue();
-    assertThat(orphan).doesNotExist();
+    assertThat(orphan.exists()).isFalse();
     assertThat(
             jdbc.sql("select count(*) from jobs where status = 'deleting'")
                 .query(Long.class)

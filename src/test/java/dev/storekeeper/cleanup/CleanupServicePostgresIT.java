@@ -3,4 +3,4 @@ package dev.storekeeper.cleanup;
 import dev.storekeeper.OnPostgres;
 
 @OnPostgres
-class CleanupServicePostgresIT extends CleanupServiceIT {}
+class CleanupServicePostgresIT extends CleanupServiceFilesystemIT {}

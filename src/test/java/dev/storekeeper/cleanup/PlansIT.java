@@ -8,12 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.storekeeper.ConflictException;
 import dev.storekeeper.Fixtures;
 import dev.storekeeper.Fixtures.CreatedJob;
+import dev.storekeeper.Fixtures.Entry;
 import dev.storekeeper.Http;
 import dev.storekeeper.NotFoundException;
 import dev.storekeeper.StorekeeperIT;
 import dev.storekeeper.jobs.Sql;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +26,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Plan → apply (issue 12): applying a plan deletes only its items, each re-checked when it is
  * claimed; whatever changed since planning (a hold, a re-run, keep-last, more expired jobs and
- * orphans) is kept. Configured retention: 30 days completed, 7 failed, orphans 24 h.
+ * orphans) is kept. Configured retention: 30 days completed, 7 failed, orphans 24 h. Runs on both
+ * storage backends (subclasses per backend and database).
  */
 abstract class PlansIT extends StorekeeperIT {
 
@@ -39,7 +39,7 @@ abstract class PlansIT extends StorekeeperIT {
 
   @BeforeEach
   void fixtures() {
-    fixtures = new Fixtures(jdbc, layout);
+    fixtures = backendFixtures();
     http = new Http(port);
   }
 
@@ -86,24 +86,24 @@ abstract class PlansIT extends StorekeeperIT {
   void applyDeletesNothingOutsideThePlanEvenWhenMoreHasExpiredSince() {
     CreatedJob planned = finished(COMPLETED, Duration.ofDays(40));
     CreatedJob plannedFailed = finished(FAILED, Duration.ofDays(8));
-    Path plannedOrphan = fixtures.orphanUpload(now().minus(Duration.ofDays(2)));
+    Entry plannedOrphan = fixtures.anOrphanUpload(now().minus(Duration.ofDays(2)));
     CreatedJob almost = finished(COMPLETED, Duration.ofDays(30).minusHours(1));
     CleanupRun plan = planAll();
 
     clock.advance(Duration.ofHours(2));
     CreatedJob expiredSince = almost;
     CreatedJob newlyExpired = finished(FAILED, Duration.ofDays(9));
-    Path newOrphan = fixtures.orphanUpload(now().minus(Duration.ofDays(3)));
-    Path newOrphanOutput = fixtures.orphanOutput(now().minus(Duration.ofDays(3)));
+    Entry newOrphan = fixtures.anOrphanUpload(now().minus(Duration.ofDays(3)));
+    Entry newOrphanOutput = fixtures.anOrphanOutput(now().minus(Duration.ofDays(3)));
     CleanupRun applied = apply(plan);
 
     assertThat(fixtures.gone(planned)).isTrue();
     assertThat(fixtures.gone(plannedFailed)).isTrue();
-    assertThat(plannedOrphan).doesNotExist();
+    assertThat(plannedOrphan.exists()).isFalse();
     assertThat(fixtures.intact(expiredSince)).as("expired after the plan was made").isTrue();
     assertThat(fixtures.intact(newlyExpired)).isTrue();
-    assertThat(newOrphan).exists();
-    assertThat(newOrphanOutput).exists();
+    assertThat(newOrphan.exists()).isTrue();
+    assertThat(newOrphanOutput.exists()).isTrue();
     assertThat(plan.plannedItems()).isEqualTo(3);
     assertThat(applied.planId()).isEqualTo(plan.id());
     assertThat(applied.plannedItems()).isEqualTo(3);
@@ -115,7 +115,7 @@ abstract class PlansIT extends StorekeeperIT {
 
     CleanupRun later = cleanup.run(CleanupRequest.full(Trigger.CLI, false), CleanupProgress.NONE);
     assertThat(later.counts().completedJobs() + later.counts().failedJobs()).isEqualTo(2);
-    assertThat(newOrphan).doesNotExist();
+    assertThat(newOrphan.exists()).isFalse();
   }
 
   @Test
@@ -207,18 +207,18 @@ abstract class PlansIT extends StorekeeperIT {
   }
 
   @Test
-  void aPlannedOrphanThatChangedOrWentIsSkipped() throws Exception {
-    Path touched = fixtures.orphanUpload(now().minus(Duration.ofDays(2)));
-    Path gone = fixtures.orphanUpload(now().minus(Duration.ofDays(2)));
-    Path still = fixtures.orphanOutput(now().minus(Duration.ofDays(2)));
+  void aPlannedOrphanThatChangedOrWentIsSkipped() {
+    Entry touched = fixtures.anOrphanUpload(now().minus(Duration.ofDays(2)));
+    Entry gone = fixtures.anOrphanUpload(now().minus(Duration.ofDays(2)));
+    Entry still = fixtures.anOrphanOutput(now().minus(Duration.ofDays(2)));
     CleanupRun plan = planAll();
-    Fixtures.touch(touched, now());
-    Files.delete(gone);
+    touched.touch(now());
+    gone.delete();
 
     CleanupRun applied = apply(plan);
 
-    assertThat(touched).exists();
-    assertThat(still).doesNotExist();
+    assertThat(touched.exists()).isTrue();
+    assertThat(still.exists()).isFalse();
     assertThat(applied.skippedItems()).isEqualTo(2);
     assertThat(items(applied))
         .filteredOn(item -> item.result() == CleanupItem.Result.KEPT)
@@ -228,8 +228,8 @@ abstract class PlansIT extends StorekeeperIT {
 
   @Test
   void orphansClaimedByAKilledApplyAreFinishedByApplyingThePlanAgain() {
-    Path upload = fixtures.orphanUpload(now().minus(Duration.ofDays(2)));
-    Path output = fixtures.orphanOutput(now().minus(Duration.ofDays(2)));
+    Entry upload = fixtures.anOrphanUpload(now().minus(Duration.ofDays(2)));
+    Entry output = fixtures.anOrphanOutput(now().minus(Duration.ofDays(2)));
     CleanupRun plan =
         plan(new CleanupRequest(Trigger.CLI, true, false, false, true, null, null, null, false));
     executor.checkpoint =
@@ -245,8 +245,8 @@ abstract class PlansIT extends StorekeeperIT {
     CleanupRun again = apply(plan);
 
     assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
-    assertThat(upload).doesNotExist();
-    assertThat(output).doesNotExist();
+    assertThat(upload.exists()).isFalse();
+    assertThat(output.exists()).isFalse();
     assertThat(again.skippedItems()).isZero();
     assertThat(jdbc.sql("select count(*) from jobs").query(Long.class).single()).isZero();
   }
@@ -258,7 +258,7 @@ abstract class PlansIT extends StorekeeperIT {
             finished(COMPLETED, Duration.ofDays(40)),
             finished(COMPLETED, Duration.ofDays(41)),
             finished(FAILED, Duration.ofDays(40)));
-    Path orphan = fixtures.orphanUpload(now().minus(Duration.ofDays(2)));
+    Entry orphan = fixtures.anOrphanUpload(now().minus(Duration.ofDays(2)));
     CleanupRun plan = planAll();
     CreatedJob later = finished(COMPLETED, Duration.ofDays(60));
     executor.checkpoint =
@@ -275,7 +275,7 @@ abstract class PlansIT extends StorekeeperIT {
 
     assertThat(again.outcome()).isEqualTo(Outcome.SUCCEEDED);
     assertThat(planned).allMatch(fixtures::gone);
-    assertThat(orphan).doesNotExist();
+    assertThat(orphan.exists()).isFalse();
     assertThat(fixtures.intact(later)).isTrue();
     assertThat(
             jdbc.sql("select count(*) from jobs where status = 'deleting'")

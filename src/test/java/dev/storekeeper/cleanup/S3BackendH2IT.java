@@ -1,11 +1,6 @@
 package dev.storekeeper.cleanup;
 
-import org.springframework.test.context.TestPropertySource;
+import dev.storekeeper.storage.s3.OnS3H2;
 
-/** A data directory and H2 database of its own: the filesystem suites' context stays as it is. */
-@TestPropertySource(
-    properties = {
-      "DATA_DIR=target/it/h2-s3",
-      "spring.datasource.url=jdbc:h2:file:./target/it/h2-s3/db;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-    })
+@OnS3H2
 class S3BackendH2IT extends S3BackendIT {}

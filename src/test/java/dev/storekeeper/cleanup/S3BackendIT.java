@@ -37,7 +37,6 @@ import tools.jackson.databind.JsonNode;
  * {@code LastModified} (now), so ages are made by moving the injected clock forward instead.
  * Retention as configured by default: 30 days completed, 7 failed, 24 h orphan grace.
  */
-@OnS3
 abstract class S3BackendIT extends StorekeeperIT {
 
   @Autowired CleanupService cleanup;

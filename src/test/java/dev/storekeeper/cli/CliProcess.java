@@ -188,6 +188,32 @@ final class CliProcess {
     }
   }
 
+  /**
+   * Starts {@link #unpacked} without waiting, stdout and stderr into files of the working
+   * directory, for a test that kills it (SIGKILL: {@link Process#destroyForcibly}).
+   */
+  Process startUnpacked(String... args) {
+    List<String> command = new ArrayList<>(Unpacked.launcher());
+    command.addAll(List.of(args));
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(workDir.toFile())
+              .redirectOutput(Files.createTempFile(workDir, "stdout", ".txt").toFile())
+              .redirectError(Files.createTempFile(workDir, "stderr", ".txt").toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      Map<String, String> environment = builder.environment();
+      environment.clear();
+      environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+      environment.put("HOME", System.getProperty("java.io.tmpdir"));
+      environment.put("LC_ALL", "C.UTF-8");
+      environment.putAll(env);
+      return builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** What the next command reads on stdin; nothing (/dev/null) when null. */
   private Path input;
 

@@ -31,4 +31,19 @@ class ProblemHandlerTest {
     assertThat(answer.getBody().getDetail()).contains("database cannot be reached");
     assertThat(answer.getBody().getInstance()).hasToString("/upload");
   }
+
+  @Test
+  void aBucketThatFailsIsItsOwnProblemTypeNotTheDatabases() {
+    MockHttpServletRequest request = new MockHttpServletRequest("POST", "/upload");
+    var failed =
+        new dev.storekeeper.storage.s3.ObjectStoreException(
+            "S3_ENDPOINT: nothing accepts connections at S3_ENDPOINT http://127.0.0.1:9", null);
+
+    ResponseEntity<ProblemDetail> answer = handler.onOurs(failed, request);
+
+    assertThat(answer.getStatusCode().value()).isEqualTo(503);
+    assertThat(answer.getBody().getType()).hasToString("/problems/storage-unavailable");
+    assertThat(answer.getBody().getTitle()).isEqualTo("Object storage unavailable");
+    assertThat(answer.getBody().getDetail()).startsWith("S3_ENDPOINT:");
+  }
 }

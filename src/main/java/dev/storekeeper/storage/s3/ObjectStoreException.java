@@ -8,7 +8,7 @@ import dev.storekeeper.StorekeeperException;
  */
 public final class ObjectStoreException extends StorekeeperException {
 
-  ObjectStoreException(String message, Throwable cause) {
+  public ObjectStoreException(String message, Throwable cause) {
     super(503, null, message, cause);
   }
 

@@ -1,5 +1,6 @@
 package dev.storekeeper.storage.s3;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -47,6 +48,38 @@ public final class S3Backend implements BeforeAllCallback {
     start();
     return new ObjectStorageProperties(
         "s3", System.getProperty(BUCKET), prefix, System.getProperty(ENDPOINT), null, null);
+  }
+
+  private static S3Client shared;
+
+  /** One client for the whole run, never closed (the fixtures' many small requests). */
+  public static synchronized S3Client sharedClient() {
+    if (shared == null) {
+      shared = client();
+    }
+    return shared;
+  }
+
+  /**
+   * The file the server keeps an object of the shared bucket in: its time is the object's {@code
+   * LastModified} (S3Proxy's filesystem blobstore).
+   */
+  public static Path blobFile(String bucket, String key) {
+    start();
+    return server.blobs().resolve(bucket).resolve(key);
+  }
+
+  /** The shared server's endpoint. */
+  public static String endpoint() {
+    start();
+    return System.getProperty(ENDPOINT);
+  }
+
+  /** A new, empty bucket on the shared server, for a test class of its own. */
+  public static String newBucket() {
+    String bucket = "sk-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
+    sharedClient().createBucket(r -> r.bucket(bucket));
+    return bucket;
   }
 
   /** A client of the test's own, outside the application (to look at the bucket, to plant keys). */

@@ -1,0 +1,6 @@
+package dev.storekeeper.cleanup;
+
+import dev.storekeeper.storage.s3.OnS3H2;
+
+@OnS3H2
+class PlansS3H2IT extends PlansIT {}

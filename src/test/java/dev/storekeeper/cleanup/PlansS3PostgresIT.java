@@ -1,0 +1,6 @@
+package dev.storekeeper.cleanup;
+
+import dev.storekeeper.storage.s3.OnS3Postgres;
+
+@OnS3Postgres
+class PlansS3PostgresIT extends PlansIT {}
