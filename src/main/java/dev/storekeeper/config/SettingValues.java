@@ -219,6 +219,7 @@ final class SettingValues {
    */
   static final List<Class<?>> SETTINGS =
       List.of(
+          dev.storekeeper.storage.s3.DownloadProperties.class,
           CapacityProperties.class,
           CleanupProperties.class,
           ObjectStorageProperties.class,

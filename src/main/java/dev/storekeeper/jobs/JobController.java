@@ -5,9 +5,11 @@ import dev.storekeeper.NotFoundException;
 import dev.storekeeper.storage.OutputDirectory;
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
+import dev.storekeeper.storage.s3.DownloadProperties;
 import dev.storekeeper.storage.s3.ListEntry;
 import dev.storekeeper.storage.s3.ObjectLocations;
 import dev.storekeeper.storage.s3.ObjectStore;
+import dev.storekeeper.storage.s3.PresignedDownloads;
 import dev.storekeeper.storage.s3.UnsafeKeyException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -26,6 +28,7 @@ import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.MediaTypeFactory;
 import org.springframework.http.ResponseEntity;
@@ -53,8 +56,16 @@ class JobController {
 
   private final Optional<ObjectStore> objects;
 
-  JobController(JobService jobs, StorageLayout layout, Optional<ObjectStore> objects) {
+  private final Optional<PresignedDownloads> presigned;
+
+  JobController(
+      JobService jobs,
+      StorageLayout layout,
+      Optional<ObjectStore> objects,
+      Optional<PresignedDownloads> presigned,
+      DownloadProperties downloads) {
     this.objects = objects;
+    this.presigned = presigned.filter(p -> Boolean.TRUE.equals(downloads.presignedDownloads()));
     this.jobs = jobs;
     this.layout = layout;
   }
@@ -230,6 +241,18 @@ class JobController {
         key = bucket.get().keys().output(id, relative);
       } catch (UnsafeKeyException tooLong) {
         throw new NotFoundException("No output file " + relative);
+      }
+      if (presigned.isPresent()) {
+        // the object must exist: a redirect to a missing key would answer the client with S3's
+        // own error page instead of ours
+        bucket
+            .get()
+            .head(key)
+            .orElseThrow(() -> new NotFoundException("No output file " + relative));
+        String name = components.get(components.size() - 1);
+        return ResponseEntity.status(HttpStatus.FOUND)
+            .location(presigned.get().url(key, Downloads.attachment(name)))
+            .build();
       }
       ObjectStore.Fetched object =
           bucket

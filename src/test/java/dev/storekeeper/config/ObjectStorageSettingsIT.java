@@ -50,6 +50,14 @@ class ObjectStorageSettingsIT {
   }
 
   @Test
+  void aPresignedDownloadsValueThatIsNoBooleanIsNamed() {
+    assertThat(SettingsIT.problems(refusal(Map.of("S3_PRESIGNED_DOWNLOADS", "maybe"))))
+        .containsExactly(
+            "  - S3_PRESIGNED_DOWNLOADS has the value \"maybe\", which is not a valid boolean (true"
+                + " or false)");
+  }
+
+  @Test
   void s3WithoutABucketNamesS3Bucket() {
     assertThat(SettingsIT.problems(refusal(Map.of("STORAGE_BACKEND", "s3"))))
         .containsExactly("  - S3_BUCKET must be set when STORAGE_BACKEND is s3; it is not set");

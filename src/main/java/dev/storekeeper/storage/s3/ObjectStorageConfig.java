@@ -23,6 +23,12 @@ class ObjectStorageConfig {
     return ObjectStore.open(settings, S3Credentials.from(environment), clock);
   }
 
+  @Bean(destroyMethod = "close")
+  PresignedDownloads presignedDownloads(
+      ObjectStorageProperties settings, Environment environment, ObjectStore store) {
+    return new PresignedDownloads(settings, S3Credentials.from(environment), store.keys());
+  }
+
   @Bean
   ObjectLocations objectLocations(ObjectStore store) {
     return new ObjectLocations(store.bucket(), store.keys());
