@@ -1251,7 +1251,27 @@ class CleanupExecutor implements DisposableBean {
     }
     Map<UUID, List<Removal>> removals = new LinkedHashMap<>();
     List<Callable<Void>> work = new ArrayList<>();
-    for (Map.Entry<UUID, List<Entry>> group : orphans.entrySet()) {
+    if (root.batches() && !orphans.isEmpty()) {
+      // the bucket: every orphan key of the batch in DeleteObjects requests of up to 1,000 keys
+      List<OrphanRoot.Listed> listed = new ArrayList<>();
+      orphans.values().forEach(group -> group.forEach(entry -> listed.add(entry.listed())));
+      work.add(
+          () ->
+              pace.run(
+                  () -> {
+                    Iterator<Removal> results = root.removeAll(listed, state.dryRun).iterator();
+                    orphans.forEach(
+                        (id, group) -> {
+                          List<Removal> removed = new ArrayList<>();
+                          group.forEach(entry -> removed.add(results.next()));
+                          removals.put(id, removed);
+                        });
+                    return null;
+                  }));
+      orphans.keySet().forEach(id -> removals.put(id, List.of()));
+    }
+    for (Map.Entry<UUID, List<Entry>> group :
+        root.batches() ? Map.<UUID, List<Entry>>of().entrySet() : orphans.entrySet()) {
       List<Removal> removed = new ArrayList<>();
       removals.put(group.getKey(), removed);
       work.add(

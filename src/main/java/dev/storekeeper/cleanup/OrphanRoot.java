@@ -3,7 +3,9 @@ package dev.storekeeper.cleanup;
 import dev.storekeeper.storage.SafeFiles.Removal;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,6 +36,20 @@ interface OrphanRoot {
 
   /** Removes an entry (a dry run measures it), whatever it holds, following nothing. */
   Removal remove(Listed entry, boolean dryRun);
+
+  /** Whether {@link #removeAll} removes many entries cheaper than one by one (the bucket). */
+  default boolean batches() {
+    return false;
+  }
+
+  /** Removes entries (a dry run measures them); one removal per entry, in order. */
+  default List<Removal> removeAll(List<Listed> entries, boolean dryRun) {
+    List<Removal> removals = new ArrayList<>(entries.size());
+    for (Listed entry : entries) {
+      removals.add(remove(entry, dryRun));
+    }
+    return removals;
+  }
 
   /** The entry a stored path names directly, if it is one of this root's. */
   Optional<Listed> entryAt(String stored);
