@@ -8,6 +8,7 @@ import dev.storekeeper.jobs.MetricRepository;
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.SafeFiles.Removal;
 import dev.storekeeper.storage.StorageLayout;
+import dev.storekeeper.storage.StoredPaths;
 import dev.storekeeper.storage.s3.ListEntry;
 import dev.storekeeper.storage.s3.ObjectLocations;
 import dev.storekeeper.storage.s3.ObjectStore;
@@ -855,7 +856,7 @@ class CleanupExecutor implements DisposableBean {
     long bytes = 0;
     boolean uploadExisted = false;
     boolean placeholder = ORPHAN_FILENAME.equals(job.filename());
-    Optional<Path> upload = entryIn(layout.uploadsRoot(), job.filePath());
+    Optional<Path> upload = StoredPaths.entryIn(layout.uploadsRoot(), job.filePath());
     if (upload.isPresent()) {
       String owner =
           shared.contains(upload.get().toString())
@@ -884,7 +885,7 @@ class CleanupExecutor implements DisposableBean {
     errors.addAll(output.errors());
     boolean outputExisted = output.existed() && output.complete();
     Optional<Path> result =
-        firstComponentIn(layout.outputsRoot(), job.resultPath())
+        StoredPaths.firstComponentIn(layout.outputsRoot(), job.resultPath())
             .filter(entry -> !entry.toString().equals(job.id().toString()));
     if (result.isPresent()) {
       String owner = outputOwnedElsewhere(job, result.get());
@@ -915,6 +916,7 @@ class CleanupExecutor implements DisposableBean {
     ObjectStore store = objects.orElseThrow();
     ObjectLocations where = locations.orElseThrow();
     String uploadsPrefix = store.keys().uploadsPrefix();
+    BucketRoot outputsRoot = new BucketRoot(store, where, false);
     List<JobFiles> local = new ArrayList<>();
     List<List<String>> keysOf = new ArrayList<>();
     List<String> all = new ArrayList<>();
@@ -989,7 +991,7 @@ class CleanupExecutor implements DisposableBean {
           }
         }
         Optional<String> result =
-            new BucketRoot(store, where, false)
+            outputsRoot
                 .firstComponentOf(job.resultPath())
                 .filter(entry -> !entry.equals(job.id().toString()));
         if (result.isPresent()) {
@@ -997,11 +999,10 @@ class CleanupExecutor implements DisposableBean {
               outputOwnedElsewhere(job, where.of(store.keys().outputsPrefix() + result.get()));
           if (owner == null) {
             Removal removal =
-                new BucketRoot(store, where, false)
-                    .remove(
-                        new OrphanRoot.Listed(
-                            result.get(), store.keys().outputsPrefix() + result.get() + "/", null),
-                        dryRun);
+                outputsRoot.remove(
+                    new OrphanRoot.Listed(
+                        result.get(), store.keys().outputsPrefix() + result.get() + "/", null),
+                    dryRun);
             bytes += removal.bytes();
             errors.addAll(removal.errors());
           } else {
@@ -1085,7 +1086,8 @@ class CleanupExecutor implements DisposableBean {
             .ifPresent(key -> names.add(key.substring(uploads.length())));
         continue;
       }
-      entryIn(layout.uploadsRoot(), job.filePath()).ifPresent(name -> names.add(name.toString()));
+      StoredPaths.entryIn(layout.uploadsRoot(), job.filePath())
+          .ifPresent(name -> names.add(name.toString()));
     }
     return names;
   }
@@ -1106,54 +1108,6 @@ class CleanupExecutor implements DisposableBean {
       return "is also referenced by another job and was left in place";
     }
     return null;
-  }
-
-  /** The entry of {@code root} that a stored path names directly, if it does. */
-  static Optional<Path> entryIn(Path root, String stored) {
-    return resolved(stored)
-        .filter(path -> path.getFileName() != null && inside(root, path.getParent()))
-        .map(Path::getFileName);
-  }
-
-  /** The entry of {@code root} that a stored path lies in or below, if it does. */
-  static Optional<Path> firstComponentIn(Path root, String stored) {
-    return resolved(stored)
-        .filter(path -> path.startsWith(root) && path.getNameCount() > root.getNameCount())
-        .map(path -> path.getName(root.getNameCount()));
-  }
-
-  /**
-   * A stored path as an absolute, normalised path; a relative one is taken from the working
-   * directory, as the reference application (and a shell) would read {@code data/uploads/...}.
-   */
-  private static Optional<Path> resolved(String stored) {
-    if (stored == null || stored.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      Path path = Path.of(stored);
-      return Optional.of((path.isAbsolute() ? path : path.toAbsolutePath()).normalize());
-    } catch (java.nio.file.InvalidPathException invalid) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * Whether a directory named in a stored path is the root: the same path, or (through links in the
-   * stored path, e.g. a data directory that is itself a link) the same directory.
-   */
-  private static boolean inside(Path root, Path directory) {
-    if (directory == null) {
-      return false;
-    }
-    if (directory.equals(root)) {
-      return true;
-    }
-    try {
-      return directory.toRealPath().equals(root);
-    } catch (IOException | SecurityException notThere) {
-      return false;
-    }
   }
 
   // ---- orphans ---------------------------------------------------------------------------------

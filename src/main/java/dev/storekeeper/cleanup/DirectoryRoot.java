@@ -2,6 +2,7 @@ package dev.storekeeper.cleanup;
 
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.SafeFiles.Removal;
+import dev.storekeeper.storage.StoredPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryIteratorException;
@@ -146,7 +147,7 @@ final class DirectoryRoot implements OrphanRoot {
 
   @Override
   public Optional<Listed> entryAt(String stored) {
-    return CleanupExecutor.entryIn(root, stored)
+    return StoredPaths.entryIn(root, stored)
         .flatMap(
             name -> {
               Listed entry = new Listed(name.toString(), name, null);
@@ -156,6 +157,6 @@ final class DirectoryRoot implements OrphanRoot {
 
   @Override
   public Optional<String> firstComponentOf(String stored) {
-    return CleanupExecutor.firstComponentIn(root, stored).map(Path::toString);
+    return StoredPaths.firstComponentIn(root, stored).map(Path::toString);
   }
 }

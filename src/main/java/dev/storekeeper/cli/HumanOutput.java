@@ -368,6 +368,33 @@ public final class HumanOutput {
     return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
+  /** {@code n thing} or {@code n things}. */
+  static String count(long n, String thing) {
+    return n + " " + thing + plural(n);
+  }
+
+  /**
+   * A name or reason from files, rows or a source database on one line of a report: a newline in it
+   * must not forge a line of output, so line breaks show as {@code \n}/{@code \r} and other control
+   * characters as {@code ?}.
+   */
+  static String escaped(String text) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder shown = new StringBuilder();
+    text.codePoints()
+        .forEach(
+            cp -> {
+              if (Character.isISOControl(cp)) {
+                shown.append(cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : "?");
+              } else {
+                shown.appendCodePoint(cp);
+              }
+            });
+    return shown.toString();
+  }
+
   /** A value that may hold control characters, on one line of a terminal. */
   private static String oneLine(String text) {
     if (text == null) {

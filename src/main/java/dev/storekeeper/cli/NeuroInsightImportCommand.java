@@ -178,9 +178,9 @@ final class NeuroInsightImportCommand implements Callable<Integer> {
     out.printf(
         "  %s %s, %s, %s, %s%n",
         report.dryRun() ? "would import:" : "imported:",
-        count(counts.imported(), "job"),
-        count(counts.metrics(), "metric row"),
-        count(counts.files(), "file"),
+        HumanOutput.count(counts.imported(), "job"),
+        HumanOutput.count(counts.metrics(), "metric row"),
+        HumanOutput.count(counts.files(), "file"),
         HumanOutput.size(counts.bytes()));
     out.printf("  already present: %d%n", counts.present());
     out.printf("  skipped: %d%n", counts.skipped());
@@ -208,40 +208,18 @@ final class NeuroInsightImportCommand implements Callable<Integer> {
       if (item.status() != null) {
         line.append(" -> ").append(item.status());
       }
-      line.append("  ").append(oneLine(item.filename()));
+      line.append("  ").append(HumanOutput.escaped(item.filename()));
       if (item.outcome().equals(ImportReport.IMPORTED)) {
         line.append("  ")
-            .append(count(item.metrics(), "metric row"))
+            .append(HumanOutput.count(item.metrics(), "metric row"))
             .append(", ")
-            .append(count(item.files(), "file"))
+            .append(HumanOutput.count(item.files(), "file"))
             .append(", ")
             .append(HumanOutput.size(item.bytes()));
       }
-      line.append(": ").append(oneLine(item.reason()));
+      line.append(": ").append(HumanOutput.escaped(item.reason()));
       out.println(line);
     }
     out.flush();
-  }
-
-  private static String count(long n, String thing) {
-    return n + " " + thing + (n == 1 ? "" : "s");
-  }
-
-  /** Names and reasons come from the source: a newline in one must not forge a line of output. */
-  private static String oneLine(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder shown = new StringBuilder();
-    text.codePoints()
-        .forEach(
-            cp -> {
-              if (Character.isISOControl(cp)) {
-                shown.append(cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : "?");
-              } else {
-                shown.appendCodePoint(cp);
-              }
-            });
-    return shown.toString();
   }
 }

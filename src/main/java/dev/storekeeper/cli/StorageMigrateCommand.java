@@ -200,14 +200,14 @@ final class StorageMigrateCommand implements Callable<Integer> {
         .append(item.status())
         .append(item.held() ? " (held)" : "")
         .append("  ")
-        .append(oneLine(item.filename()));
+        .append(HumanOutput.escaped(item.filename()));
     if (item.outcome().equals(MigrationReport.MIGRATED)) {
       line.append("  ")
-          .append(count(item.files(), "file"))
+          .append(HumanOutput.count(item.files(), "file"))
           .append(", ")
           .append(HumanOutput.size(item.bytes()));
     }
-    line.append(": ").append(oneLine(item.reason()));
+    line.append(": ").append(HumanOutput.escaped(item.reason()));
     return line.toString();
   }
 
@@ -216,8 +216,8 @@ final class StorageMigrateCommand implements Callable<Integer> {
     out.printf(
         "  %s %s, %s, %s%n",
         report.dryRun() ? "would migrate:" : "migrated:",
-        count(counts.migrated(), "job"),
-        count(counts.files(), "file"),
+        HumanOutput.count(counts.migrated(), "job"),
+        HumanOutput.count(counts.files(), "file"),
         HumanOutput.size(counts.bytes()));
     out.printf("  already in the bucket: %d%n", counts.present());
     out.printf("  skipped: %d%n", counts.skipped());
@@ -246,27 +246,5 @@ final class StorageMigrateCommand implements Callable<Integer> {
       out.println("Nothing to migrate: every job is in the bucket.");
     }
     out.flush();
-  }
-
-  private static String count(long n, String thing) {
-    return n + " " + thing + (n == 1 ? "" : "s");
-  }
-
-  /** Names and reasons come from files and rows: a newline must not forge a line of output. */
-  private static String oneLine(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder shown = new StringBuilder();
-    text.codePoints()
-        .forEach(
-            cp -> {
-              if (Character.isISOControl(cp)) {
-                shown.append(cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : "?");
-              } else {
-                shown.appendCodePoint(cp);
-              }
-            });
-    return shown.toString();
   }
 }

@@ -229,7 +229,10 @@ class JobController {
       throws IOException {
     Job job = jobs.get(id);
     String relative = path.startsWith("/") ? path.substring(1) : path;
-    Optional<ObjectStore> bucket = objects.filter(store -> JobController.inBucket(job));
+    Optional<ObjectStore> bucket =
+        objects.filter(
+            // a job a migration has not reached yet is still served from its directory
+            store -> ObjectLocations.outputsInBucket(job.filePath(), job.resultPath()));
     if (relative.isEmpty()) {
       return ResponseEntity.ok(
           bucket.isPresent() ? listObjects(id, bucket.get()) : listOutputs(id));
@@ -278,14 +281,6 @@ class JobController {
         .contentLength(size)
         .header(HttpHeaders.CONTENT_DISPOSITION, Downloads.attachment(name))
         .body(new InputStreamResource(content));
-  }
-
-  /**
-   * Whether a job's outputs are in the bucket: its row names objects (a job uploaded on s3, or
-   * migrated there). A job a migration has not reached yet is still served from its directory.
-   */
-  static boolean inBucket(Job job) {
-    return ObjectLocations.outputsInBucket(job.filePath(), job.resultPath());
   }
 
   /**

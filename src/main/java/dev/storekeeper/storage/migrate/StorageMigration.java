@@ -4,6 +4,7 @@ import dev.storekeeper.jobs.JobRepository;
 import dev.storekeeper.storage.OutputDirectory;
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
+import dev.storekeeper.storage.StoredPaths;
 import dev.storekeeper.storage.migrate.MigrationReport.Counts;
 import dev.storekeeper.storage.migrate.MigrationReport.Item;
 import dev.storekeeper.storage.migrate.MigrationReport.Left;
@@ -20,7 +21,6 @@ import java.nio.channels.Channels;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -370,7 +370,7 @@ public final class StorageMigration {
           null,
           null);
     }
-    Optional<Path> uploadEntry = entryIn(layout.uploadsRoot(), row.filePath());
+    Optional<Path> uploadEntry = StoredPaths.entryIn(layout.uploadsRoot(), row.filePath());
     if (uploadEntry.isEmpty()) {
       return failed(
           row,
@@ -387,7 +387,8 @@ public final class StorageMigration {
       if (ObjectLocations.isObject(row.resultPath())) {
         return failed(row, "its result_path names an object but its file_path a local file");
       }
-      Optional<String> rest = restIn(layout.outputsRoot(), outputName, row.resultPath());
+      Optional<String> rest =
+          StoredPaths.restIn(layout.outputsRoot(), outputName, row.resultPath());
       if (rest.isEmpty()) {
         return failed(
             row,
@@ -968,63 +969,6 @@ public final class StorageMigration {
           (id.isPresent() && existing.contains(id.get()))
               || jobs.outputReferenced(root.resolve(name).toString(), null);
       counts[ours ? 0 : 1]++;
-    }
-  }
-
-  // ---- paths ------------------------------------------------------------------------------------
-
-  /** The entry of {@code root} that a stored path names directly, if it does. */
-  static Optional<Path> entryIn(Path root, String stored) {
-    return resolved(stored)
-        .filter(path -> path.getFileName() != null && inside(root, path.getParent()))
-        .map(Path::getFileName);
-  }
-
-  /**
-   * Where {@code stored} lies in entry {@code name} of {@code root}: "" for the entry itself, "a/b"
-   * below it; empty when it is not in that entry.
-   */
-  static Optional<String> restIn(Path root, String name, String stored) {
-    Optional<Path> path = resolved(stored);
-    if (path.isEmpty()) {
-      return Optional.empty();
-    }
-    for (Path entry = path.get(); entry != null; entry = entry.getParent()) {
-      if (entry.getFileName() != null
-          && entry.getFileName().toString().equals(name)
-          && inside(root, entry.getParent())) {
-        return Optional.of(entry.relativize(path.get()).toString());
-      }
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * Whether a directory named in a stored path is the root: the same path, or (through links in the
-   * stored path, e.g. a data directory that is itself a link) the same directory.
-   */
-  private static boolean inside(Path root, Path directory) {
-    if (directory == null) {
-      return false;
-    }
-    if (directory.equals(root)) {
-      return true;
-    }
-    try {
-      return directory.toRealPath().equals(root);
-    } catch (IOException | SecurityException notThere) {
-      return false;
-    }
-  }
-
-  private static Optional<Path> resolved(String stored) {
-    if (stored == null || stored.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Path.of(stored).toAbsolutePath().normalize());
-    } catch (InvalidPathException e) {
-      return Optional.empty();
     }
   }
 
