@@ -388,4 +388,57 @@ abstract class S3BackendIT extends StorekeeperIT {
     }
     assertThat(keys).contains(live.uploadKey());
   }
+
+  /**
+   * More entries than a listing page in {@code uploads/} and {@code outputs/}: the sweep lists them
+   * in parts (one shard per first hex digit, ranges for other names). Each orphan, whatever its
+   * shard, goes once; what a row owns stays; foreign names before, between and after the shards are
+   * kept and shown once each.
+   */
+  @Test
+  void aSweepOverMoreThanAPageTakesEachOrphanOnceAndKeepsEverythingElse() throws Exception {
+    List<Seeded> live = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      live.add(seed(JobStatus.COMPLETED, written.minus(Duration.ofDays(2)), true));
+    }
+    // written as S3Proxy keeps objects (a file per key): 1,100 PUTs would take longer than the run
+    java.util.Random random = new java.util.Random(5);
+    List<String> orphans = new ArrayList<>();
+    for (int i = 0; i < 1100; i++) {
+      orphans.add(store.keys().upload(new UUID(random.nextLong(), random.nextLong()), "lost.csv"));
+    }
+    for (int i = 0; i < 30; i++) {
+      orphans.add(store.keys().output(new UUID(random.nextLong(), random.nextLong()), "r/x.json"));
+    }
+    List<String> foreign = new ArrayList<>();
+    for (String name :
+        List.of(" space", "#hash", ":colon", "Ztop", "`tick", "zeta", "\u00e9t\u00e9")) {
+      foreign.add(store.keys().uploadsPrefix() + name);
+      foreign.add(store.keys().outputsPrefix() + name + "/inside.txt");
+    }
+    for (String key : concat(orphans, foreign)) {
+      java.nio.file.Path file = S3Backend.blobFile(store.bucket(), key);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, "lost");
+    }
+    clock.set(written.plus(Duration.ofHours(25)));
+
+    CleanupRun run = run(false);
+
+    assertThat(run.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(run.counts().orphanedUploads()).isEqualTo(1100);
+    assertThat(run.counts().orphanedOutputs()).isEqualTo(30);
+    assertThat(run.counts().unrecognizedFound()).isEqualTo(foreign.size());
+    List<String> items = shown(run);
+    assertThat(items).hasSize(1130 + foreign.size()).doesNotHaveDuplicates();
+    assertThat(orphans).noneMatch(this::exists);
+    assertThat(foreign).allMatch(this::exists);
+    assertThat(live).allMatch(this::intact);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
 }

@@ -302,20 +302,30 @@ public final class ObjectStore implements AutoCloseable {
 
   /**
    * The entries directly below {@code prefix} (delimiter {@code /}): objects, and common prefixes
-   * for the "directories" ({@code outputs/{job_id}/}), in key order. Lazy: one page is held at a
-   * time, the next fetched when the last entry of the current one is taken, so a million keys take
-   * the memory of one page.
+   * for the "directories" ({@code outputs/{job_id}/}), each once, in key order. Lazy: one page is
+   * held at a time, the next fetched when the last entry of the current one is taken, so a million
+   * keys take the memory of one page. Longer than a page, it is listed in parts ({@link
+   * PartitionedListing}), so that a store that walks a directory for every page does not walk the
+   * whole prefix for each.
    */
   public Iterable<ListEntry> list(String prefix) {
     String checked = requireListable(prefix);
-    return () -> new Pages(checked, "/");
+    return () ->
+        new PartitionedListing(
+            checked,
+            () -> {
+              Pages first = new Pages(checked, "/", null);
+              first.fetch();
+              return new PartitionedListing.Page(first.page(), !first.last);
+            },
+            (listPrefix, startAfter) -> new Pages(listPrefix, "/", startAfter));
   }
 
   /** Every object below {@code prefix}, at any depth, lazily, one page at a time. */
   public Iterable<StoredObject> objectsUnder(String prefix) {
     String checked = requireListable(prefix);
     return () -> {
-      Iterator<ListEntry> entries = new Pages(checked, null);
+      Iterator<ListEntry> entries = new Pages(checked, null, null);
       return new Iterator<>() {
         @Override
         public boolean hasNext() {
@@ -592,13 +602,22 @@ public final class ObjectStore implements AutoCloseable {
 
     private final String prefix;
     private final String delimiter;
-    private Iterator<ListEntry> page = List.<ListEntry>of().iterator();
+    private final String startAfter;
+    private List<ListEntry> entries = List.of();
+    private Iterator<ListEntry> page = entries.iterator();
     private String continuation;
     private boolean last;
 
-    Pages(String prefix, String delimiter) {
+    /** {@code startAfter}: only keys after it (null: from the first). */
+    Pages(String prefix, String delimiter, String startAfter) {
       this.prefix = prefix;
       this.delimiter = delimiter;
+      this.startAfter = startAfter;
+    }
+
+    /** The page last fetched. */
+    List<ListEntry> page() {
+      return entries;
     }
 
     @Override
@@ -632,6 +651,7 @@ public final class ObjectStore implements AutoCloseable {
                               // keys with control characters survive XML only URL-encoded; the
                               // SDK decodes them again
                               .encodingType(EncodingType.URL)
+                              .startAfter(token == null ? startAfter : null)
                               .continuationToken(token)));
       List<ListEntry> entries =
           new ArrayList<>(response.contents().size() + response.commonPrefixes().size());
@@ -640,6 +660,7 @@ public final class ObjectStore implements AutoCloseable {
           .forEach(o -> entries.add(new StoredObject(o.key(), o.size(), o.lastModified())));
       response.commonPrefixes().forEach(p -> entries.add(new CommonPrefix(p.prefix())));
       entries.sort((a, b) -> a.key().compareTo(b.key()));
+      this.entries = entries;
       page = entries.iterator();
       last = !Boolean.TRUE.equals(response.isTruncated());
       if (!last

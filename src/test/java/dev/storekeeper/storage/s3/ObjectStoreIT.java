@@ -334,17 +334,86 @@ class ObjectStoreIT {
       try (ObjectStore paged =
           s3.store(prefix, clock, new ObjectStore.Limits(PART, 2, 1000, 1), counted)) {
         Iterator<ListEntry> entries = paged.list(paged.keys().uploadsPrefix()).iterator();
+        assertThat(counted.count(ListObjectsV2Request.class)).isZero();
 
-        entries.next();
-        entries.next();
-        assertThat(counted.count(ListObjectsV2Request.class)).isEqualTo(1);
+        // more than a page: the first page reached shard 0, which is then listed in parts
         entries.next();
         assertThat(counted.count(ListObjectsV2Request.class)).isEqualTo(2);
         entries.next();
+        assertThat(counted.count(ListObjectsV2Request.class)).isEqualTo(2);
         entries.next();
-        assertThat(entries.hasNext()).isFalse();
         assertThat(counted.count(ListObjectsV2Request.class)).isEqualTo(3);
+        entries.next();
+        entries.next();
+        assertThat(counted.count(ListObjectsV2Request.class)).isEqualTo(4);
+        assertThat(entries.hasNext()).isFalse();
+        // the other fifteen shards and the two ranges beyond them: one request each
+        assertThat(counted.count(ListObjectsV2Request.class)).isEqualTo(4 + 17);
       }
+    }
+
+    /**
+     * Names in every part of a listing in parts (before the digits, each hex shard, between, after
+     * the letters, non-ASCII) and what sorts at their edges: with two keys a page, S3Proxy lists
+     * each once, as one listing of a single page shows them.
+     */
+    @Test
+    void listsEveryEntryOnceInPartsWhateverTheFirstCharacterOfItsName() throws IOException {
+      List<String> names =
+          List.of(
+              " space",
+              "!bang",
+              "#hash",
+              "%25percent",
+              "+plus",
+              ".dot",
+              "0a_scan.nii",
+              "0a_scan.nii2",
+              "09_x",
+              "5_x",
+              "9",
+              "9~last",
+              ":colon",
+              "@at",
+              "Ztop",
+              "_under",
+              "`tick",
+              "a",
+              "c/inside/deep.txt",
+              "c/other.txt",
+              "cz/one",
+              "f\u00e9",
+              "g",
+              "zeta",
+              "~tilde",
+              "\u007fdel",
+              "\u00e9t\u00e9",
+              "\uFFFDreplacement",
+              "\uD83E\uDDE0brain",
+              "line\nbreak");
+      for (String name : names) {
+        put(store.keys().uploadsPrefix() + name, name);
+      }
+      put(prefix + "uploadsX", "beside");
+      put(prefix + "outputs/0/x", "elsewhere");
+      ObjectStore paged =
+          s3.store(prefix, clock, new ObjectStore.Limits(PART, 2, 1000, 1), requests);
+
+      List<String> inParts =
+          StreamSupport.stream(paged.list(store.keys().uploadsPrefix()).spliterator(), false)
+              .map(ListEntry::key)
+              .toList();
+      List<String> onePage =
+          StreamSupport.stream(store.list(store.keys().uploadsPrefix()).spliterator(), false)
+              .map(ListEntry::key)
+              .toList();
+
+      assertThat(onePage).hasSize(names.size() - 1); // c/... roll up into one "directory"
+      assertThat(inParts).doesNotHaveDuplicates().isEqualTo(onePage);
+      assertThat(inParts)
+          .contains(store.keys().uploadsPrefix() + "c/", store.keys().uploadsPrefix() + "cz/")
+          .noneMatch(key -> key.contains("uploadsX") || key.contains("outputs"));
+      paged.close();
     }
 
     @Test

@@ -1,0 +1,302 @@
+package dev.storekeeper.storage.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.storekeeper.storage.s3.ListEntry.CommonPrefix;
+import dev.storekeeper.storage.s3.ListEntry.StoredObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The partitioned listing against a model of a store's ListObjectsV2 (prefix, delimiter {@code /},
+ * start-after, continuation, page size), in S3's order (code points, as UTF-8 bytes sort) and in
+ * S3Proxy's (UTF-16 units): every key once, in the order of the whole listing, whatever the names.
+ */
+class PartitionedListingTest {
+
+  private static final String P = "sk/uploads/";
+
+  /** First characters of names: every part, its edges, and what sorts differently by encoding. */
+  private static final String[] FIRSTS = {
+    "",
+    " ",
+    "\n",
+    "\u0001",
+    "!",
+    "#",
+    "%",
+    ".",
+    "/",
+    "0",
+    "5",
+    "9",
+    ":",
+    "@",
+    "A",
+    "Z",
+    "_",
+    "`",
+    "a",
+    "c",
+    "f",
+    "g",
+    "z",
+    "~",
+    "\u007f",
+    "\u00e9",
+    "\uFFFD",
+    "\uD83E\uDDE0",
+    "\uE000"
+  };
+
+  private static final Comparator<String> UTF16 = Comparator.naturalOrder();
+
+  private static final Comparator<String> CODE_POINTS =
+      (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+          int x = a.codePointAt(i);
+          int y = b.codePointAt(j);
+          if (x != y) {
+            return Integer.compare(x, y);
+          }
+          i += Character.charCount(x);
+          j += Character.charCount(y);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+      };
+
+  /** A store: its keys, the page size it answers with, and the requests it was sent. */
+  private static final class Store {
+    final NavigableSet<String> keys;
+    final int pageSize;
+    final AtomicInteger requests = new AtomicInteger();
+    final List<String> prefixes = new ArrayList<>();
+
+    /** Runs before each request is answered: what other clients write meanwhile. */
+    Consumer<NavigableSet<String>> meanwhile = keys -> {};
+
+    Store(Comparator<? super String> order, int pageSize) {
+      this.keys = new TreeSet<>(order);
+      this.pageSize = pageSize;
+    }
+
+    PartitionedListing.Page page(String prefix, String after, boolean afterPrefix) {
+      meanwhile.accept(keys);
+      requests.incrementAndGet();
+      prefixes.add(prefix);
+      List<ListEntry> page = new ArrayList<>();
+      boolean truncated = false;
+      for (String key : after == null ? keys : keys.tailSet(after, false)) {
+        if (!key.startsWith(prefix) || afterPrefix && key.startsWith(after)) {
+          continue;
+        }
+        String rest = key.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        ListEntry entry =
+            slash < 0
+                ? new StoredObject(key, 1, Instant.EPOCH)
+                : new CommonPrefix(prefix + rest.substring(0, slash + 1));
+        if (!page.isEmpty() && page.get(page.size() - 1).equals(entry)) {
+          continue; // rolled up into the common prefix just listed
+        }
+        if (page.size() == pageSize) {
+          truncated = true;
+          break;
+        }
+        page.add(entry);
+      }
+      return new PartitionedListing.Page(page, truncated);
+    }
+
+    /** A listing page by page with continuation, as ObjectStore.Pages fetches it. */
+    Iterator<ListEntry> open(String prefix, String startAfter) {
+      return new Iterator<>() {
+        Iterator<ListEntry> page = List.<ListEntry>of().iterator();
+        String cursor = startAfter;
+        boolean cursorIsPrefix;
+        boolean last;
+
+        @Override
+        public boolean hasNext() {
+          while (!page.hasNext() && !last) {
+            PartitionedListing.Page fetched = page(prefix, cursor, cursorIsPrefix);
+            last = !fetched.truncated();
+            if (!fetched.entries().isEmpty()) {
+              ListEntry end = fetched.entries().get(fetched.entries().size() - 1);
+              cursor = end.key();
+              cursorIsPrefix = end instanceof CommonPrefix;
+            }
+            page = fetched.entries().iterator();
+          }
+          return page.hasNext();
+        }
+
+        @Override
+        public ListEntry next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return page.next();
+        }
+      };
+    }
+
+    List<ListEntry> partitioned() {
+      List<ListEntry> listed = new ArrayList<>();
+      new PartitionedListing(P, () -> page(P, null, false), this::open)
+          .forEachRemaining(listed::add);
+      return listed;
+    }
+
+    /** The whole listing as one store answers it in one page of unbounded size. */
+    List<ListEntry> whole() {
+      List<ListEntry> listed = new ArrayList<>();
+      open(P, null).forEachRemaining(listed::add);
+      return listed;
+    }
+  }
+
+  private static String name(Random random) {
+    StringBuilder name = new StringBuilder(FIRSTS[random.nextInt(FIRSTS.length)]);
+    int more = random.nextInt(4);
+    for (int i = 0; i < more; i++) {
+      name.append(FIRSTS[random.nextInt(FIRSTS.length)]);
+    }
+    if (random.nextInt(3) == 0) {
+      name.append(Integer.toHexString(random.nextInt(4096)));
+    }
+    if (random.nextInt(4) == 0) {
+      name.append('/').append(random.nextInt(3)); // an output "directory"
+    }
+    return name.toString();
+  }
+
+  private static Store filled(Comparator<String> order, int pageSize, Random random, int keys) {
+    Store store = new Store(order, pageSize);
+    store.keys.add("sk/outputs/x"); // beside the prefix: never listed
+    store.keys.add("sk/uploadsX");
+    for (int i = 0; i < keys; i++) {
+      store.keys.add(P + name(random));
+    }
+    return store;
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void yieldsEveryEntryOnceInTheWholeListingsOrderWhateverTheNames(boolean s3Order) {
+    Random random = new Random(42);
+    for (int round = 0; round < 400; round++) {
+      int pageSize = 1 + random.nextInt(4);
+      Store store = filled(s3Order ? CODE_POINTS : UTF16, pageSize, random, random.nextInt(60));
+      Store unpaged = new Store(store.keys.comparator(), Integer.MAX_VALUE);
+      unpaged.keys.addAll(store.keys);
+      List<ListEntry> whole = unpaged.whole();
+
+      assertThat(store.partitioned())
+          .as("round %d, page size %d", round, pageSize)
+          .isEqualTo(whole);
+    }
+  }
+
+  @Test
+  void aListingOfOnePageIsThatPageAlone() {
+    Store store = new Store(CODE_POINTS, 1000);
+    for (int i = 0; i < 1000; i++) {
+      store.keys.add(P + Integer.toHexString(i * 4099) + "_scan.nii");
+    }
+
+    assertThat(store.partitioned()).hasSize(1000);
+    assertThat(store.requests).hasValue(1);
+  }
+
+  @Test
+  void aLongListingCostsItsPagesPlusAtMostEighteenRequests() {
+    Random random = new Random(7);
+    Store store = new Store(CODE_POINTS, 100);
+    for (int i = 0; i < 5000; i++) {
+      store.keys.add(P + new java.util.UUID(random.nextLong(), random.nextLong()) + "_t1.nii");
+    }
+
+    assertThat(store.partitioned()).hasSize(5000);
+    // the first page, ~313 keys a shard in 4 pages each, two ranges
+    assertThat(store.requests.get()).isBetween(5000 / 100 + 1, 5000 / 100 + 1 + 18 + 16);
+    // no page of a shard asks for the whole prefix: only the first page and the two ranges do
+    assertThat(store.prefixes.stream().filter(P::equals)).hasSize(3);
+  }
+
+  @Test
+  void keysWrittenAndDeletedWhileListingNeverComeTwiceAndThoseThatStayComeOnce() {
+    Random random = new Random(11);
+    for (int round = 0; round < 300; round++) {
+      Store store = filled(round % 2 == 0 ? CODE_POINTS : UTF16, 1 + random.nextInt(3), random, 40);
+      Set<String> throughout = new HashSet<>(store.keys);
+      Set<String> ever = new HashSet<>(store.keys);
+      store.meanwhile =
+          keys -> {
+            String added = P + name(random);
+            keys.add(added);
+            ever.add(added);
+            if (!keys.isEmpty() && random.nextBoolean()) {
+              String gone = keys.higher(P + name(random));
+              if (gone != null) {
+                keys.remove(gone);
+                throughout.remove(gone);
+              }
+            }
+          };
+
+      List<ListEntry> listed = store.partitioned();
+
+      assertThat(listed).as("round %d: no entry twice", round).doesNotHaveDuplicates();
+      Set<String> shown = new HashSet<>();
+      listed.forEach(entry -> shown.add(entry.key()));
+      for (String key : throughout) {
+        if (key.startsWith(P)) {
+          String rest = key.substring(P.length());
+          String entry = rest.contains("/") ? P + rest.substring(0, rest.indexOf('/') + 1) : key;
+          assertThat(shown).as("round %d: %s stayed throughout", round, key).contains(entry);
+        }
+      }
+      for (ListEntry entry : listed) {
+        assertThat(ever.stream().anyMatch(key -> key.startsWith(entry.key())))
+            .as("round %d: %s existed", round, entry.key())
+            .isTrue();
+      }
+    }
+  }
+
+  @Test
+  void holdsOnePageAtATimeAndAsksNothingBeforeTheFirstEntry() {
+    Store store = new Store(CODE_POINTS, 2);
+    for (int i = 0; i < 6; i++) {
+      store.keys.add(P + "0" + i + "_scan.nii");
+    }
+    Iterator<ListEntry> entries =
+        new PartitionedListing(P, () -> store.page(P, null, false), store::open);
+
+    assertThat(store.requests).hasValue(0);
+    entries.next();
+    // the first page reached shard 0: listed again from its start
+    assertThat(store.requests).hasValue(2);
+    entries.next();
+    assertThat(store.requests).hasValue(2);
+    entries.next();
+    assertThat(store.requests).hasValue(3);
+  }
+}
