@@ -18,6 +18,12 @@ final class BenchS3 {
 
   private BenchS3() {}
 
+  static StaticCredentialsProvider credentials() {
+    return StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(
+            System.getenv("AWS_ACCESS_KEY_ID"), System.getenv("AWS_SECRET_ACCESS_KEY")));
+  }
+
   static software.amazon.awssdk.services.s3.S3Client create() {
     return software.amazon.awssdk.services.s3.S3Client.builder()
         .httpClientBuilder(
@@ -25,10 +31,7 @@ final class BenchS3 {
                 .maxConnections(64)
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60)))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(
-                    System.getenv("AWS_ACCESS_KEY_ID"), System.getenv("AWS_SECRET_ACCESS_KEY"))))
+        .credentialsProvider(credentials())
         .forcePathStyle(true)
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)

@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *                                     API: key, size, ETag (unquoted)
  * S3List sweep BUCKET PREFIX...      the least listing an orphan sweep needs: each prefix with
  *                                     delimiter / (objects and common prefixes), counted, timed
+ * S3List parts BUCKET PREFIX...      the same entries as the orphan sweep lists them: our
+ *                                     ObjectStore.list (target/classes), in parts; counted, timed
  * S3List files BUCKET_DIR OUT         every file of S3Proxy's blobstore directory for the bucket:
  *                                     key, size, MD5 of the content (a single PUT's ETag)
  * </pre>
@@ -99,6 +101,54 @@ public class S3List {
           }
           System.out.println(
               (System.nanoTime() - started) / 1_000_000 + " " + entries + " " + pages);
+        }
+        case "parts" -> {
+          // the service's own listing, on the same client settings: requests counted as they go
+          java.util.concurrent.atomic.AtomicInteger requests =
+              new java.util.concurrent.atomic.AtomicInteger();
+          S3Client counted =
+              S3Client.builder()
+                  .httpClient(
+                      software.amazon.awssdk.http.apache5.Apache5HttpClient.builder().build())
+                  .credentialsProvider(BenchS3.credentials())
+                  .forcePathStyle(true)
+                  .endpointOverride(java.net.URI.create(System.getenv("S3_ENDPOINT")))
+                  .region(
+                      software.amazon.awssdk.regions.Region.of(
+                          System.getenv().getOrDefault("S3_REGION", "us-east-1")))
+                  .overrideConfiguration(
+                      o ->
+                          o.addExecutionInterceptor(
+                              new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                                @Override
+                                public void beforeTransmission(
+                                    software.amazon.awssdk.core.interceptor.Context
+                                            .BeforeTransmission context,
+                                    software.amazon.awssdk.core.interceptor.ExecutionAttributes
+                                        attributes) {
+                                  requests.incrementAndGet();
+                                }
+                              }))
+                  .build();
+          var settings =
+              new dev.storekeeper.storage.s3.ObjectStorageProperties(
+                  "s3", args[1], "", System.getenv("S3_ENDPOINT"), null, null);
+          long started = System.nanoTime();
+          long entries = 0;
+          try (var store =
+              new dev.storekeeper.storage.s3.ObjectStore(
+                  counted,
+                  settings,
+                  java.time.Clock.systemUTC(),
+                  dev.storekeeper.storage.s3.ObjectStore.Limits.DEFAULT)) {
+            for (int i = 2; i < args.length; i++) {
+              for (var entry : store.list(args[i])) {
+                entries++;
+              }
+            }
+          }
+          System.out.println(
+              (System.nanoTime() - started) / 1_000_000 + " " + entries + " " + requests.get());
         }
         default -> throw new IllegalArgumentException(args[0]);
       }

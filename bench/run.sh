@@ -13,6 +13,7 @@
 #   bench/run.sh s3dry 100000    S3: dry run, then the real run: same items? (next to the floor)
 #   bench/run.sh s3orphans 1000000  S3: --orphaned-only over a bucket of 1,000,000 keys, -Xmx128m
 #   bench/run.sh s3floor 10000   S3: the floor alone (seeding checked through the API)
+#   bench/run.sh s3listing 100000  S3: the orphan sweep's listing, one listing vs. ours in parts
 #   bench/run.sh stats           GET /cleanup/stats p50/p99 at 10,000 and 1,000,000 jobs (issue 15;
 #                                bench/stats-latency.sh; database $BENCH_STATS_DB, default storekeeper_bench)
 #
@@ -439,7 +440,8 @@ s3setup() {
   if [[ ! -s $OUT/classpath.txt ]]; then
     mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
   fi
-  S3CP="$S3_OUT/classes:$(cat "$OUT/classpath.txt")"
+  # target/classes: S3List parts lists through the service's own ObjectStore
+  S3CP="$S3_OUT/classes:$ROOT/target/classes:$(cat "$OUT/classpath.txt")"
   local src
   for src in bench/BenchS3.java bench/S3Floor.java bench/S3List.java; do
     if [[ ! -f $S3_OUT/classes/$(basename "$src" .java).class || $src -nt $S3_OUT/classes/$(basename "$src" .java).class ]]; then
@@ -729,6 +731,41 @@ s3orphans() {
   echo "heap = the largest heap before a GC in the GC log ($gclog); load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# The orphan sweep's listing alone (uploads/ and outputs/, delimiter /) on one dataset of $1 jobs:
+# one listing page after page (S3List sweep: what the sweep did before it listed in parts) against
+# ours (S3List parts: ObjectStore.list, in parts), $REPS interleaved rounds; entries must be equal
+s3listing() {
+  local n=$1 orphans=$(( $1 / 20 )) i p=${S3_PREFIX:-} plain parts
+  printf '
+S3 orphan-sweep listing, N=%d (+%d orphan uploads, %d orphan output trees), S3Proxy %s, %s, commit %s
+' \
+    "$n" "$orphans" "$orphans" "$S3_BLOBS" "$(date -u +'%F %H:%M')" "$(commit_id)"
+  s3generate "$n" "$orphans"
+  printf '%-4s %14s %8s %14s %8s %7s %s
+' rep "one listing" requests "in parts" requests ratio "entries, load before"
+  for i in $(seq 1 "$REPS"); do
+    local l1 l2
+    l1=$(load)
+    # BENCH_S3_ONE_LISTING=0 skips the one listing (quadratic on S3Proxy: hours at a million keys)
+    if [[ ${BENCH_S3_ONE_LISTING:-1} == 0 ]]; then
+      plain="0 - -"
+    else
+      plain=$(java -cp "$S3CP" S3List sweep "$S3_BUCKET_NAME" "${p}uploads/" "${p}outputs/")
+    fi
+    l2=$(load)
+    parts=$(java -cp "$S3CP" S3List parts "$S3_BUCKET_NAME" "${p}uploads/" "${p}outputs/")
+    if [[ $plain != "0 - -" && $(echo "$plain" | cut -d' ' -f2) != $(echo "$parts" | cut -d' ' -f2) ]]; then
+      log "the listings differ: one listing $plain, in parts $parts"
+      exit 1
+    fi
+    printf '%-4s %14s %8s %14s %8s %7s %s
+' "$i" "$(secs "${plain%% *}") s" "$(echo "$plain" | cut -d' ' -f3)" \
+      "$(secs "${parts%% *}") s" "$(echo "$parts" | cut -d' ' -f3)" "$([[ ${plain%% *} == 0 ]] && echo - || ratio "${parts%% *}" "${plain%% *}")" \
+      "$(echo "$parts" | cut -d' ' -f2), load $l1/$l2"
+  done
+  echo "wall time of each listing process (JVM start included); ratio = in parts / one listing"
+}
+
 what=${1:-}
 n=${2:-}
 case $what in
@@ -752,6 +789,7 @@ case $what in
   s3full) s3setup; s3full "${n:-100000}" ;;
   s3dry) s3setup; s3dry "${n:-100000}" ;;
   s3orphans) s3setup; s3orphans "${n:-1000000}" ;;
+  s3listing) s3setup; s3listing "${n:-100000}" ;;
   s3generate) s3setup; s3generate "${n:-10000}" $(( ${n:-10000} / 20 )) ;;
   s3floor) s3setup; s3generate "${n:-10000}" $(( ${n:-10000} / 20 ))
     s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
