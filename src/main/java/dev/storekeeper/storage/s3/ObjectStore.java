@@ -71,9 +71,10 @@ public final class ObjectStore implements AutoCloseable {
   /**
    * How the store is driven. {@code partSize}: the put threshold and multipart part size, the
    * memory one put holds; {@code pageSize}: keys per listing page; {@code deleteBatch}: keys per
-   * DeleteObjects request; {@code deleteParallelism}: requests in flight at once.
+   * DeleteObjects request; {@code parallelism}: requests in flight at once (DeleteObjects, and the
+   * parts of a long listing).
    */
-  public record Limits(int partSize, int pageSize, int deleteBatch, int deleteParallelism) {
+  public record Limits(int partSize, int pageSize, int deleteBatch, int parallelism) {
 
     public static final Limits DEFAULT = new Limits(8 * 1024 * 1024, MAX_BATCH, MAX_BATCH, 4);
 
@@ -84,8 +85,8 @@ public final class ObjectStore implements AutoCloseable {
       if (pageSize < 1 || pageSize > MAX_BATCH || deleteBatch < 1 || deleteBatch > MAX_BATCH) {
         throw new IllegalArgumentException("pageSize and deleteBatch must be 1..1000");
       }
-      if (deleteParallelism < 1) {
-        throw new IllegalArgumentException("deleteParallelism must be >= 1");
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism must be >= 1");
       }
     }
   }
@@ -97,6 +98,7 @@ public final class ObjectStore implements AutoCloseable {
   private final Limits limits;
   private final S3Failures failures;
   private final ExecutorService deletes;
+  private final ExecutorService listings;
 
   public ObjectStore(S3Client s3, ObjectStorageProperties settings, Clock clock, Limits limits) {
     this.s3 = s3;
@@ -108,9 +110,18 @@ public final class ObjectStore implements AutoCloseable {
     AtomicInteger threads = new AtomicInteger();
     this.deletes =
         Executors.newFixedThreadPool(
-            limits.deleteParallelism(),
+            limits.parallelism(),
             task -> {
               Thread thread = new Thread(task, "s3-delete-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    // a listing's parts are fetched here; a fetch never waits for its reader (PartitionedListing)
+    this.listings =
+        Executors.newFixedThreadPool(
+            limits.parallelism(),
+            task -> {
+              Thread thread = new Thread(task, "s3-list-" + threads.incrementAndGet());
               thread.setDaemon(true);
               return thread;
             });
@@ -302,11 +313,11 @@ public final class ObjectStore implements AutoCloseable {
 
   /**
    * The entries directly below {@code prefix} (delimiter {@code /}): objects, and common prefixes
-   * for the "directories" ({@code outputs/{job_id}/}), each once, in key order. Lazy: one page is
-   * held at a time, the next fetched when the last entry of the current one is taken, so a million
-   * keys take the memory of one page. Longer than a page, it is listed in parts ({@link
-   * PartitionedListing}), so that a store that walks a directory for every page does not walk the
-   * whole prefix for each.
+   * for the "directories" ({@code outputs/{job_id}/}), each once, in key order. Lazy: nothing is
+   * asked before the first entry is. Longer than a page, it goes on in parts ({@link
+   * PartitionedListing}), {@code parallelism} of them listed at once, each at most two pages ahead
+   * of the reader: a million keys take the memory of a few pages, and a store that walks a
+   * directory for every page does not walk the whole prefix for each.
    */
   public Iterable<ListEntry> list(String prefix) {
     String checked = requireListable(prefix);
@@ -314,18 +325,19 @@ public final class ObjectStore implements AutoCloseable {
         new PartitionedListing(
             checked,
             () -> {
-              Pages first = new Pages(checked, "/", null);
-              first.fetch();
-              return new PartitionedListing.Page(first.page(), !first.last);
+              PartitionedListing.Fetched first = page(checked, "/", null, null);
+              return new PartitionedListing.Page(first.entries(), first.next() != null);
             },
-            (listPrefix, startAfter) -> new Pages(listPrefix, "/", startAfter));
+            (listPrefix, startAfter, token) -> page(listPrefix, "/", startAfter, token),
+            listings,
+            limits.parallelism());
   }
 
   /** Every object below {@code prefix}, at any depth, lazily, one page at a time. */
   public Iterable<StoredObject> objectsUnder(String prefix) {
     String checked = requireListable(prefix);
     return () -> {
-      Iterator<ListEntry> entries = new Pages(checked, null, null);
+      Iterator<ListEntry> entries = new Pages(checked, null);
       return new Iterator<>() {
         @Override
         public boolean hasNext() {
@@ -353,10 +365,10 @@ public final class ObjectStore implements AutoCloseable {
 
   /**
    * Deletes {@code keys} with DeleteObjects, at most {@code deleteBatch} keys a request and at most
-   * {@code deleteParallelism} requests in flight, so memory stays bounded however many keys the
-   * iterable yields. A key the store did not delete, a key refused as unsafe (never sent), and
-   * every key of a request that failed as a whole are returned as errors; the rest are deleted. A
-   * key that did not exist counts as deleted.
+   * {@code parallelism} requests in flight, so memory stays bounded however many keys the iterable
+   * yields. A key the store did not delete, a key refused as unsafe (never sent), and every key of
+   * a request that failed as a whole are returned as errors; the rest are deleted. A key that did
+   * not exist counts as deleted.
    */
   public DeleteOutcome delete(Iterable<String> keys) {
     long deleted = 0;
@@ -371,7 +383,7 @@ public final class ObjectStore implements AutoCloseable {
         }
         batch.add(key);
         if (batch.size() == limits.deleteBatch()) {
-          if (inFlight.size() == limits.deleteParallelism()) {
+          if (inFlight.size() == limits.parallelism()) {
             DeleteOutcome done = await(inFlight.removeFirst());
             deleted += done.deleted();
             errors.addAll(done.errors());
@@ -560,6 +572,7 @@ public final class ObjectStore implements AutoCloseable {
   @Override
   public void close() {
     deletes.shutdownNow();
+    listings.shutdownNow();
     s3.close();
   }
 
@@ -597,33 +610,69 @@ public final class ObjectStore implements AutoCloseable {
     }
   }
 
+  /**
+   * One page of a listing of {@code prefix} (delimiter {@code /} or none), after {@code startAfter}
+   * or continuing {@code token}: its entries in key order, and the token of the next page (null
+   * when it is the last). A truncated page without a way on fails: it must not pass for complete.
+   */
+  private PartitionedListing.Fetched page(
+      String prefix, String delimiter, String startAfter, String token) {
+    ListObjectsV2Response response =
+        call(
+            "listing " + prefix,
+            () ->
+                s3.listObjectsV2(
+                    r ->
+                        r.bucket(bucket)
+                            .prefix(prefix)
+                            .delimiter(delimiter)
+                            .maxKeys(limits.pageSize())
+                            // keys with control characters survive XML only URL-encoded; the SDK
+                            // decodes them again
+                            .encodingType(EncodingType.URL)
+                            .startAfter(token == null ? startAfter : null)
+                            .continuationToken(token)));
+    List<ListEntry> entries =
+        new ArrayList<>(response.contents().size() + response.commonPrefixes().size());
+    response
+        .contents()
+        .forEach(o -> entries.add(new StoredObject(o.key(), o.size(), o.lastModified())));
+    response.commonPrefixes().forEach(p -> entries.add(new CommonPrefix(p.prefix())));
+    entries.sort((a, b) -> a.key().compareTo(b.key()));
+    if (!Boolean.TRUE.equals(response.isTruncated())) {
+      return new PartitionedListing.Fetched(entries, null);
+    }
+    if (response.nextContinuationToken() == null
+        || response.nextContinuationToken().equals(token)) {
+      throw new ObjectStoreException(
+          "%s: the listing of %s was cut short without a way to continue"
+              .formatted(failures.where(), prefix),
+          null);
+    }
+    return new PartitionedListing.Fetched(entries, response.nextContinuationToken());
+  }
+
   /** A listing, fetched page by page as it is iterated. */
   private final class Pages implements Iterator<ListEntry> {
 
     private final String prefix;
     private final String delimiter;
-    private final String startAfter;
-    private List<ListEntry> entries = List.of();
-    private Iterator<ListEntry> page = entries.iterator();
+    private Iterator<ListEntry> page = List.<ListEntry>of().iterator();
     private String continuation;
     private boolean last;
 
-    /** {@code startAfter}: only keys after it (null: from the first). */
-    Pages(String prefix, String delimiter, String startAfter) {
+    Pages(String prefix, String delimiter) {
       this.prefix = prefix;
       this.delimiter = delimiter;
-      this.startAfter = startAfter;
-    }
-
-    /** The page last fetched. */
-    List<ListEntry> page() {
-      return entries;
     }
 
     @Override
     public boolean hasNext() {
       while (!page.hasNext() && !last) {
-        fetch();
+        PartitionedListing.Fetched fetched = page(prefix, delimiter, null, continuation);
+        page = fetched.entries().iterator();
+        continuation = fetched.next();
+        last = continuation == null;
       }
       return page.hasNext();
     }
@@ -634,45 +683,6 @@ public final class ObjectStore implements AutoCloseable {
         throw new NoSuchElementException();
       }
       return page.next();
-    }
-
-    private void fetch() {
-      String token = continuation;
-      ListObjectsV2Response response =
-          call(
-              "listing " + prefix,
-              () ->
-                  s3.listObjectsV2(
-                      r ->
-                          r.bucket(bucket)
-                              .prefix(prefix)
-                              .delimiter(delimiter)
-                              .maxKeys(limits.pageSize())
-                              // keys with control characters survive XML only URL-encoded; the
-                              // SDK decodes them again
-                              .encodingType(EncodingType.URL)
-                              .startAfter(token == null ? startAfter : null)
-                              .continuationToken(token)));
-      List<ListEntry> entries =
-          new ArrayList<>(response.contents().size() + response.commonPrefixes().size());
-      response
-          .contents()
-          .forEach(o -> entries.add(new StoredObject(o.key(), o.size(), o.lastModified())));
-      response.commonPrefixes().forEach(p -> entries.add(new CommonPrefix(p.prefix())));
-      entries.sort((a, b) -> a.key().compareTo(b.key()));
-      this.entries = entries;
-      page = entries.iterator();
-      last = !Boolean.TRUE.equals(response.isTruncated());
-      if (!last
-          && (response.nextContinuationToken() == null
-              || response.nextContinuationToken().equals(token))) {
-        // a truncated listing we cannot continue must fail, not pass for complete
-        throw new ObjectStoreException(
-            "%s: the listing of %s was cut short without a way to continue"
-                .formatted(failures.where(), prefix),
-            null);
-      }
-      continuation = response.nextContinuationToken();
     }
   }
 }

@@ -65,6 +65,16 @@ class PartitionedListingTest {
 
   private static final Comparator<String> UTF16 = Comparator.naturalOrder();
 
+  /** Parts are fetched on other threads, as ObjectStore fetches them. */
+  private static final java.util.concurrent.ExecutorService POOL =
+      java.util.concurrent.Executors.newFixedThreadPool(
+          4,
+          task -> {
+            Thread thread = new Thread(task, "listing-test");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private static final Comparator<String> CODE_POINTS =
       (a, b) -> {
         int i = 0;
@@ -96,7 +106,7 @@ class PartitionedListingTest {
       this.pageSize = pageSize;
     }
 
-    PartitionedListing.Page page(String prefix, String after, boolean afterPrefix) {
+    synchronized PartitionedListing.Page page(String prefix, String after, boolean afterPrefix) {
       meanwhile.accept(keys);
       requests.incrementAndGet();
       prefixes.add(prefix);
@@ -157,10 +167,30 @@ class PartitionedListingTest {
       };
     }
 
+    /**
+     * The model's continuation token: the last entry of the page, and whether it is a common prefix
+     * (whose keys the next page skips).
+     */
+    synchronized PartitionedListing.Fetched fetch(
+        String prefix, String startAfter, String continuation) {
+      boolean afterPrefix = continuation != null && continuation.startsWith("/");
+      String after = continuation == null ? startAfter : continuation.substring(1);
+      PartitionedListing.Page page = page(prefix, after, afterPrefix);
+      if (!page.truncated()) {
+        return new PartitionedListing.Fetched(page.entries(), null);
+      }
+      ListEntry end = page.entries().get(page.entries().size() - 1);
+      return new PartitionedListing.Fetched(
+          page.entries(), (end instanceof CommonPrefix ? "/" : "-") + end.key());
+    }
+
+    PartitionedListing listing(java.util.concurrent.Executor executor, int ahead) {
+      return new PartitionedListing(P, () -> page(P, null, false), this::fetch, executor, ahead);
+    }
+
     List<ListEntry> partitioned() {
       List<ListEntry> listed = new ArrayList<>();
-      new PartitionedListing(P, () -> page(P, null, false), this::open)
-          .forEachRemaining(listed::add);
+      listing(POOL, 4).forEachRemaining(listed::add);
       return listed;
     }
 
@@ -281,22 +311,59 @@ class PartitionedListingTest {
     }
   }
 
+  /**
+   * On the reader's thread: every fetch runs when it is started, so requests are counted exactly.
+   */
+  private static final java.util.concurrent.Executor AT_ONCE = Runnable::run;
+
   @Test
-  void holdsOnePageAtATimeAndAsksNothingBeforeTheFirstEntry() {
+  void asksNothingBeforeTheFirstEntryAndHoldsAtMostTwoPagesAheadInEachPartItLists() {
     Store store = new Store(CODE_POINTS, 2);
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 9; i++) {
       store.keys.add(P + "0" + i + "_scan.nii");
+      store.keys.add(P + "1" + i + "_scan.nii");
     }
-    Iterator<ListEntry> entries =
-        new PartitionedListing(P, () -> store.page(P, null, false), store::open);
+    Iterator<ListEntry> entries = store.listing(AT_ONCE, 2);
 
     assertThat(store.requests).hasValue(0);
     entries.next();
-    // the first page reached shard 0: listed again from its start
-    assertThat(store.requests).hasValue(2);
+    // the first page (it reached shard 0: listed again from its start), two pages of shard 0 and
+    // two of shard 1 (two parts listed at once), and one more of shard 0 once its first was taken
+    assertThat(store.requests).hasValue(1 + 2 + 2 + 1);
     entries.next();
-    assertThat(store.requests).hasValue(2);
+    assertThat(store.requests).hasValue(6);
     entries.next();
-    assertThat(store.requests).hasValue(3);
+    assertThat(store.requests).hasValue(7);
+    List<ListEntry> rest = new ArrayList<>();
+    entries.forEachRemaining(rest::add);
+    assertThat(rest).hasSize(18 - 3);
+    // each page once: shards 0 and 1 in 5 pages each, 14 shards and 2 ranges in one each
+    assertThat(store.requests).hasValue(1 + 5 + 5 + 14 + 2);
+  }
+
+  @Test
+  void aFailedFetchFailsTheReaderAtItsPlaceAndNotBefore() {
+    Store store = new Store(CODE_POINTS, 2);
+    for (int i = 0; i < 6; i++) {
+      store.keys.add(P + "0" + i + "_scan.nii");
+      store.keys.add(P + "c" + i + "_scan.nii");
+    }
+    PartitionedListing.Pager failing =
+        (prefix, startAfter, continuation) -> {
+          if (prefix.equals(P + "c")) {
+            throw new ObjectStoreException("S3_ENDPOINT: listing refused", null);
+          }
+          return store.fetch(prefix, startAfter, continuation);
+        };
+    Iterator<ListEntry> entries =
+        new PartitionedListing(P, () -> store.page(P, null, false), failing, POOL, 4);
+
+    List<String> read = new ArrayList<>();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> entries.forEachRemaining(entry -> read.add(entry.key())))
+        .isInstanceOf(ObjectStoreException.class)
+        .hasMessageContaining("listing refused");
+    // every entry before the failing part came, in order
+    assertThat(read).hasSize(6).allMatch(key -> key.startsWith(P + "0"));
   }
 }
