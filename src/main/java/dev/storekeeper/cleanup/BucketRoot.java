@@ -103,9 +103,12 @@ final class BucketRoot implements OrphanRoot {
           }
         }
       }
-      if (objects != null && cached + objects.size() <= CACHED_IN_ALL) {
-        listedUnder.put(directory, objects);
-        cached += objects.size();
+      // ages are asked on several threads at once (CleanupExecutor.aged)
+      synchronized (listedUnder) {
+        if (objects != null && cached + objects.size() <= CACHED_IN_ALL) {
+          listedUnder.put(directory, objects);
+          cached += objects.size();
+        }
       }
       return Optional.ofNullable(newest);
     }
@@ -147,7 +150,10 @@ final class BucketRoot implements OrphanRoot {
           bytes = object.size();
         } else {
           String directory = (String) entry.handle();
-          List<ListEntry.StoredObject> objects = listedUnder.remove(directory);
+          List<ListEntry.StoredObject> objects;
+          synchronized (listedUnder) {
+            objects = listedUnder.remove(directory);
+          }
           if (objects == null) {
             // too many to remember, or not aged through this root: on its own, page by page
             measured.add(remove(entry, dryRun));
@@ -164,8 +170,10 @@ final class BucketRoot implements OrphanRoot {
         all.addAll(keys);
       }
     } finally {
-      listedUnder.clear();
-      cached = 0;
+      synchronized (listedUnder) {
+        listedUnder.clear();
+        cached = 0;
+      }
     }
     if (dryRun || all.isEmpty()) {
       return measured;

@@ -1177,11 +1177,8 @@ class CleanupExecutor implements DisposableBean {
     Instant cutoff = state.policy.orphanCutoff(state.now);
     Instant tempCutoff = min(cutoff, state.now.minus(TEMP_UPLOAD_MIN_AGE));
     List<Entry> candidates = new ArrayList<>();
-    for (Entry listed : batch) {
-      if (owned.contains(listed.jobId())) {
-        continue;
-      }
-      Entry entry = aged(root, listed, state);
+    for (Entry entry :
+        aged(root, batch.stream().filter(e -> !owned.contains(e.jobId())).toList(), state)) {
       if (entry != null && entry.modified().isBefore(entry.temp() ? tempCutoff : cutoff)) {
         candidates.add(entry);
       }
@@ -1318,21 +1315,58 @@ class CleanupExecutor implements DisposableBean {
   }
 
   /**
-   * The entry with its age, asked of the root when the listing did not give it; null when it is
-   * gone (or cannot be asked: reported, and left for the next run).
+   * The entries with their ages, asked of the root where the listing did not give them; null where
+   * an entry is gone (or cannot be asked: reported, and left for the next run). In the bucket an
+   * age is a listing of its own (an output prefix's newest object): those go out on the file
+   * threads, as many at once as there are, instead of one after another.
    */
-  private static Entry aged(OrphanRoot root, Entry entry, RunState state) {
-    if (entry.modified() != null) {
-      return entry;
+  private List<Entry> aged(OrphanRoot root, List<Entry> entries, RunState state) {
+    boolean together = root.batches();
+    List<Callable<Optional<Instant>>> asks = new ArrayList<>();
+    for (Entry entry : entries) {
+      if (entry.modified() == null) {
+        asks.add(
+            together
+                ? () -> pace.run(() -> root.modified(entry.listed()))
+                : () -> root.modified(entry.listed()));
+      }
     }
+    List<Future<Optional<Instant>>> answers = new ArrayList<>();
     try {
-      return root.modified(entry.listed())
-          .map(when -> new Entry(entry.jobId(), entry.listed(), entry.name(), when, entry.temp()))
-          .orElse(null);
-    } catch (RuntimeException e) {
-      state.error("cannot inspect " + root.pathOf(entry.name()) + ": " + e.getMessage());
-      return null;
+      if (together && asks.size() > 1) {
+        answers.addAll(files.invokeAll(asks));
+      } else {
+        for (Callable<Optional<Instant>> ask : asks) {
+          java.util.concurrent.FutureTask<Optional<Instant>> asked =
+              new java.util.concurrent.FutureTask<>(ask);
+          asked.run();
+          answers.add(asked);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("cleanup interrupted", e);
     }
+    Iterator<Future<Optional<Instant>>> answer = answers.iterator();
+    List<Entry> aged = new ArrayList<>(entries.size());
+    for (Entry entry : entries) {
+      if (entry.modified() != null) {
+        aged.add(entry);
+        continue;
+      }
+      try {
+        aged.add(
+            join(answer.next())
+                .map(
+                    when ->
+                        new Entry(entry.jobId(), entry.listed(), entry.name(), when, entry.temp()))
+                .orElse(null));
+      } catch (RuntimeException e) {
+        state.error("cannot inspect " + root.pathOf(entry.name()) + ": " + e.getMessage());
+        aged.add(null);
+      }
+    }
+    return aged;
   }
 
   /**

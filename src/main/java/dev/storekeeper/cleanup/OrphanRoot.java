@@ -37,7 +37,10 @@ interface OrphanRoot {
   /** Removes an entry (a dry run measures it), whatever it holds, following nothing. */
   Removal remove(Listed entry, boolean dryRun);
 
-  /** Whether {@link #removeAll} removes many entries cheaper than one by one (the bucket). */
+  /**
+   * Whether every look is a request of its own (the bucket): {@link #removeAll} removes many
+   * entries cheaper than one by one, and ages are asked several at once.
+   */
   default boolean batches() {
     return false;
   }
