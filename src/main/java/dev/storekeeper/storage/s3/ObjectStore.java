@@ -107,24 +107,20 @@ public final class ObjectStore implements AutoCloseable {
     this.clock = clock;
     this.limits = limits;
     this.failures = new S3Failures(settings);
-    AtomicInteger threads = new AtomicInteger();
-    this.deletes =
-        Executors.newFixedThreadPool(
-            limits.parallelism(),
-            task -> {
-              Thread thread = new Thread(task, "s3-delete-" + threads.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.deletes = daemons("s3-delete-", limits.parallelism());
     // a listing's parts are fetched here; a fetch never waits for its reader (PartitionedListing)
-    this.listings =
-        Executors.newFixedThreadPool(
-            limits.parallelism(),
-            task -> {
-              Thread thread = new Thread(task, "s3-list-" + threads.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.listings = daemons("s3-list-", limits.parallelism());
+  }
+
+  private static ExecutorService daemons(String name, int count) {
+    AtomicInteger threads = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        count,
+        task -> {
+          Thread thread = new Thread(task, name + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   /**
