@@ -178,26 +178,40 @@ final class BucketRoot implements OrphanRoot {
     if (dryRun || all.isEmpty()) {
       return measured;
     }
-    java.util.Map<String, String> failed = new java.util.HashMap<>();
-    try {
-      for (DeleteOutcome.KeyError error : store.delete(all).errors()) {
-        failed.put(
-            error.key(), locations.of(error.key()) + ": " + error.code() + " " + error.message());
-      }
-    } catch (ObjectStoreException e) {
-      all.forEach(key -> failed.put(key, e.getMessage()));
-    }
+    java.util.Map<String, String> failed = deleteAll(all);
     List<Removal> removals = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       Removal removal = measured.get(i);
       List<String> errors = new ArrayList<>(removal.errors());
-      keysOf.get(i).stream()
-          .map(failed::get)
-          .filter(java.util.Objects::nonNull)
-          .forEach(errors::add);
+      errors.addAll(failuresOf(keysOf.get(i), failed));
       removals.add(new Removal(removal.existed(), removal.bytes(), removal.files(), errors));
     }
     return removals;
+  }
+
+  /**
+   * Deletes keys together (DeleteObjects of up to 1,000 keys, several in flight): the keys not
+   * deleted, each with why — every key, when the store could not be asked at all.
+   */
+  java.util.Map<String, String> deleteAll(List<String> keys) {
+    java.util.Map<String, String> failed = new java.util.HashMap<>();
+    try {
+      for (DeleteOutcome.KeyError error : store.delete(keys).errors()) {
+        failed.put(error.key(), failure(error));
+      }
+    } catch (ObjectStoreException e) {
+      keys.forEach(key -> failed.put(key, e.getMessage()));
+    }
+    return failed;
+  }
+
+  /** Why each of {@code keys} was not deleted, for those {@link #deleteAll} did not delete. */
+  static List<String> failuresOf(List<String> keys, java.util.Map<String, String> failed) {
+    return keys.stream().map(failed::get).filter(java.util.Objects::nonNull).toList();
+  }
+
+  private String failure(DeleteOutcome.KeyError error) {
+    return locations.of(error.key()) + ": " + error.code() + " " + error.message();
   }
 
   private static String key(Listed entry) {
@@ -232,9 +246,7 @@ final class BucketRoot implements OrphanRoot {
   }
 
   private List<String> errors(DeleteOutcome outcome) {
-    return outcome.errors().stream()
-        .map(e -> locations.of(e.key()) + ": " + e.code() + " " + e.message())
-        .toList();
+    return outcome.errors().stream().map(this::failure).toList();
   }
 
   @Override

@@ -1024,16 +1024,7 @@ class CleanupExecutor implements DisposableBean {
     if (dryRun || all.isEmpty()) {
       return local;
     }
-    Map<String, String> failed = new java.util.HashMap<>();
-    try {
-      store
-          .delete(all)
-          .errors()
-          .forEach(
-              e -> failed.put(e.key(), where.of(e.key()) + ": " + e.code() + " " + e.message()));
-    } catch (ObjectStoreException e) {
-      all.forEach(key -> failed.put(key, e.getMessage()));
-    }
+    Map<String, String> failed = outputsRoot.deleteAll(all);
     if (failed.isEmpty()) {
       return local;
     }
@@ -1041,10 +1032,7 @@ class CleanupExecutor implements DisposableBean {
     for (int i = 0; i < local.size(); i++) {
       JobFiles files = local.get(i);
       List<String> errors = new ArrayList<>(files.errors());
-      keysOf.get(i).stream()
-          .map(failed::get)
-          .filter(java.util.Objects::nonNull)
-          .forEach(errors::add);
+      errors.addAll(BucketRoot.failuresOf(keysOf.get(i), failed));
       results.add(
           new JobFiles(
               files.job(),

@@ -9,11 +9,6 @@ final class PageSize extends WholeNumber {
 
   @Override
   public Integer convert(String value) {
-    Integer size = super.convert(value);
-    if (size == 0) {
-      throw new picocli.CommandLine.TypeConversionException(
-          "must be a whole number between 1 and 1000, got \"" + value + "\"");
-    }
-    return size;
+    return atLeastOne(value);
   }
 }

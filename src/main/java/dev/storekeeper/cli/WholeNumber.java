@@ -18,6 +18,10 @@ abstract class WholeNumber implements ITypeConverter<Integer> {
 
   @Override
   public Integer convert(String value) {
+    return parse(value);
+  }
+
+  private int parse(String value) {
     String text = value.strip();
     if (!text.matches("\\+?[0-9]+")) {
       throw new TypeConversionException("must be a whole number >= 0, got \"" + value + "\"");
@@ -29,5 +33,15 @@ abstract class WholeNumber implements ITypeConverter<Integer> {
           "must be a whole number between 0 and " + max + ", got \"" + value + "\"");
     }
     return digits.isEmpty() ? 0 : Integer.parseInt(digits);
+  }
+
+  /** The number, refusing 0: for a count that must be at least one. */
+  final Integer atLeastOne(String value) {
+    int number = parse(value);
+    if (number == 0) {
+      throw new TypeConversionException(
+          "must be a whole number between 1 and " + max + ", got \"" + value + "\"");
+    }
+    return number;
   }
 }
