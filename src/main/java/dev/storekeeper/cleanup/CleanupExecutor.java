@@ -1458,20 +1458,7 @@ class CleanupExecutor implements DisposableBean {
   }
 
   private static <T> T join(Future<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("cleanup interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    return dev.storekeeper.storage.Futures.join(future, "cleanup interrupted");
   }
 
   @Override

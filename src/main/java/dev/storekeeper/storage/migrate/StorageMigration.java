@@ -1,6 +1,7 @@
 package dev.storekeeper.storage.migrate;
 
 import dev.storekeeper.jobs.JobRepository;
+import dev.storekeeper.storage.Futures;
 import dev.storekeeper.storage.OutputDirectory;
 import dev.storekeeper.storage.SafeFiles;
 import dev.storekeeper.storage.StorageLayout;
@@ -36,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -213,21 +213,7 @@ public final class StorageMigration {
   }
 
   private static Item join(Future<Item> result) {
-    try {
-      return result.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while migrating", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(cause);
-    }
+    return Futures.join(result, "interrupted while migrating");
   }
 
   private static final class Tally {
