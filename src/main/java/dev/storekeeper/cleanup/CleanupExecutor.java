@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
@@ -86,6 +87,9 @@ class CleanupExecutor implements DisposableBean {
   /** Test seam: called on a file thread before a job's files are removed. */
   volatile Consumer<Job> beforeFiles = job -> {};
 
+  /** Test seam: the batch size a run uses instead of the configured one (several small batches). */
+  volatile IntUnaryOperator batchSizeOf = configured -> configured;
+
   CleanupExecutor(
       JobRepository jobs,
       MetricRepository metrics,
@@ -133,7 +137,11 @@ class CleanupExecutor implements DisposableBean {
   }
 
   void execute(
-      CleanupRequest request, RunState state, int batchSize, Consumer<RunState> afterBatch) {
+      CleanupRequest request,
+      RunState state,
+      int configuredBatchSize,
+      Consumer<RunState> afterBatch) {
+    int batchSize = batchSizeOf.applyAsInt(configuredBatchSize);
     if (request.retryStuck() && !state.dryRun) {
       jobs.retryStuck();
     }
@@ -744,14 +752,25 @@ class CleanupExecutor implements DisposableBean {
     private final Consumer<RunState> afterBatch;
     private final ArrayDeque<InFlight> open = new ArrayDeque<>();
 
+    /**
+     * Batches whose files are being removed while the oldest is waited for. On the filesystem each
+     * job's files are a task of their own on the file threads, so one batch behind the oldest keeps
+     * them busy. In the bucket a batch is a few DeleteObjects requests that end at different times:
+     * with one batch behind, the requests in flight fall from {@code parallelism} to half of it
+     * each time the oldest batch's first request is done and its last is not; two behind keep the
+     * store's request slots full (the floor's steady 4 in flight).
+     */
+    private final int behind;
+
     Pipeline(RunState state, Consumer<RunState> afterBatch) {
       this.state = state;
       this.afterBatch = afterBatch;
+      this.behind = objects.isPresent() ? 2 : 1;
     }
 
     void add(InFlight batch) {
       open.addLast(batch);
-      if (open.size() > 1) {
+      if (open.size() > behind) {
         finishOldest();
       }
     }

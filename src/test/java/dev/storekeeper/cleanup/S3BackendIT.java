@@ -58,6 +58,7 @@ abstract class S3BackendIT extends StorekeeperIT {
   @AfterEach
   void noCrashes() {
     executor.checkpoint = step -> {};
+    executor.batchSizeOf = configured -> configured;
   }
 
   /** A job as the s3 worker leaves it: upload object, outputs, the record of its objects. */
@@ -344,6 +345,67 @@ abstract class S3BackendIT extends StorekeeperIT {
                   .single())
           .isZero();
     }
+  }
+
+  /**
+   * In the bucket three batches are in flight while the oldest is finished (their DeleteObjects
+   * keep the store's request slots full). Killed when the second batch's rows are gone: the first
+   * two batches are done, the third's objects may be gone or going, and no job the API shows points
+   * at a missing object (a job whose objects are touched stays {@code deleting}); the next run
+   * resumes what was claimed and takes each job once.
+   */
+  @Test
+  void aRunKilledWithThreeBatchesInFlightConvergesOnTheNextRun() {
+    List<Seeded> expired = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      expired.add(seed(JobStatus.COMPLETED, written.minus(Duration.ofDays(31 + i)), i % 2 == 0));
+    }
+    List<Seeded> kept =
+        List.of(
+            seed(JobStatus.COMPLETED, written.minus(Duration.ofDays(2)), true),
+            seed(JobStatus.FAILED, written.minus(Duration.ofDays(1)), false));
+    executor.batchSizeOf = configured -> 2;
+    java.util.concurrent.atomic.AtomicInteger rows =
+        new java.util.concurrent.atomic.AtomicInteger();
+    executor.checkpoint =
+        at -> {
+          if (at.equals("rows") && rows.incrementAndGet() == 2) {
+            throw new SimulatedCrash();
+          }
+        };
+    assertThatThrownBy(() -> run(false)).isInstanceOf(SimulatedCrash.class);
+    executor.checkpoint = at -> {};
+
+    assertThat(kept).allMatch(this::intact);
+    long gone = expired.stream().filter(this::gone).count();
+    assertThat(gone).isEqualTo(4);
+    // batches 3 and 4 were claimed before batch 2 was finished: every job not gone is claimed,
+    // whatever is left of its objects
+    for (Seeded job : expired) {
+      if (!gone(job)) {
+        assertThat(status(job.id())).as("a job of a batch in flight").isEqualTo("deleting");
+      }
+    }
+
+    clock.advance(Duration.ofMinutes(2));
+    CleanupRun next = run(false);
+
+    assertThat(next.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(expired).allMatch(this::gone);
+    assertThat(kept).allMatch(this::intact);
+    assertThat(next.counts().completedJobs() + next.counts().resumedJobs()).isEqualTo(3);
+    assertThat(
+            jdbc.sql("select count(*) from jobs where status = 'deleting'")
+                .query(Long.class)
+                .single())
+        .isZero();
+  }
+
+  private String status(UUID id) {
+    return jdbc.sql("select status from jobs where id = :id")
+        .param("id", id)
+        .query(String.class)
+        .single();
   }
 
   @Test
