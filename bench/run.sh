@@ -14,6 +14,7 @@
 #   bench/run.sh s3orphans 1000000  S3: --orphaned-only over a bucket of 1,000,000 keys, -Xmx128m
 #   bench/run.sh s3floor 10000   S3: the floor alone (seeding checked through the API)
 #   bench/run.sh s3listing 100000  S3: the orphan sweep's listing, one listing vs. ours in parts
+#   bench/run.sh s3profile 100000  S3: flight recordings of one real run, ours and S3Proxy's
 #   bench/run.sh stats           GET /cleanup/stats p50/p99 at 10,000 and 1,000,000 jobs (issue 15;
 #                                bench/stats-latency.sh; database $BENCH_STATS_DB, default storekeeper_bench)
 #
@@ -791,10 +792,23 @@ case $what in
   s3orphans) s3setup; s3orphans "${n:-1000000}" ;;
   s3listing) s3setup; s3listing "${n:-100000}" ;;
   s3generate) s3setup; s3generate "${n:-10000}" $(( ${n:-10000} / 20 )) ;;
+  s3profile)
+    # a flight recording of our process and of S3Proxy over one real run (BENCH_PROFILE_ARGS=--dry-run:
+    # the dry run); S3Proxy's is written when the harness stops it
+    BENCH_S3PROXY_OPTS="${BENCH_S3PROXY_OPTS:--Xmx512m} -XX:StartFlightRecording=filename=$OUT/logs/s3proxy-${n:-100000}.jfr,settings=profile,dumponexit=true" \
+      s3setup
+    s3generate "${n:-100000}" $(( ${n:-100000} / 20 ))
+    JAVA_OPTS="-XX:StartFlightRecording=filename=$OUT/logs/s3profile-${n:-100000}.jfr,settings=profile ${JAVA_OPTS:-}" \
+      s3ours "$OUT/logs/s3profile-${n:-100000}.log" ${BENCH_PROFILE_ARGS:-}
+    if [[ -z ${BENCH_PROFILE_ARGS:-} ]]; then
+      s3_check_rows "${n:-100000}" "$(cat "$LISTS/expected-jobs.count")" ours
+      s3_same_objects "$LISTS/kept-objects.tsv" ours
+    fi
+    echo "ours $(secs "$OURS_MS") s (run* $(secs "$RUN_MS") s); profiles $OUT/logs/s3profile-${n:-100000}.jfr and s3proxy-${n:-100000}.jfr" ;;
   s3floor) s3setup; s3generate "${n:-10000}" $(( ${n:-10000} / 20 ))
     s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
     s3_check_rows "${n:-10000}" "$(cat "$LISTS/expected-jobs.count")" floor
     s3_same_objects "$LISTS/kept-objects.tsv" floor
     echo "S3 floor: $(secs "$FLOOR_MS") s (sql $(secs "$FLOOR_SQL_MS") s, DeleteObjects $(secs "$FLOOR_DEL_MS") s); load $(cut -d' ' -f1-3 /proc/loadavg)" ;;
-  *) sed -n '2,22p' "$0"; exit 2 ;;
+  *) sed -n '2,23p' "$0"; exit 2 ;;
 esac

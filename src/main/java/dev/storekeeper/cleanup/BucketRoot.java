@@ -25,12 +25,26 @@ final class BucketRoot implements OrphanRoot {
   private final ObjectLocations locations;
   private final String prefix;
   private final boolean uploads;
+  private final Iterable<ListEntry> listedAhead;
 
   BucketRoot(ObjectStore store, ObjectLocations locations, boolean uploads) {
+    this(store, locations, uploads, null);
+  }
+
+  /**
+   * A root whose entries are {@code listedAhead} (a listing of its prefix taken earlier in the run,
+   * see {@link ListingAhead}) rather than listed when asked; null: listed when asked.
+   */
+  BucketRoot(
+      ObjectStore store,
+      ObjectLocations locations,
+      boolean uploads,
+      Iterable<ListEntry> listedAhead) {
     this.store = store;
     this.locations = locations;
     this.uploads = uploads;
     this.prefix = uploads ? store.keys().uploadsPrefix() : store.keys().outputsPrefix();
+    this.listedAhead = listedAhead;
   }
 
   @Override
@@ -45,7 +59,8 @@ final class BucketRoot implements OrphanRoot {
 
   @Override
   public Iterator<Listed> list() {
-    Iterator<ListEntry> entries = store.list(prefix).iterator();
+    Iterator<ListEntry> entries =
+        (listedAhead != null ? listedAhead : store.list(prefix)).iterator();
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -82,6 +97,11 @@ final class BucketRoot implements OrphanRoot {
   @Override
   public boolean batches() {
     return true;
+  }
+
+  @Override
+  public boolean listedAhead() {
+    return listedAhead != null;
   }
 
   @Override

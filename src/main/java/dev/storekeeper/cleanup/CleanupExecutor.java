@@ -68,6 +68,7 @@ class CleanupExecutor implements DisposableBean {
   static final Duration TEMP_UPLOAD_MIN_AGE = Duration.ofHours(1);
 
   private final JobRepository jobs;
+  private final CleanupRunRepository ledger;
   private final MetricRepository metrics;
   private final StorageLayout layout;
   private final TransactionTemplate tx;
@@ -88,6 +89,7 @@ class CleanupExecutor implements DisposableBean {
 
   CleanupExecutor(
       JobRepository jobs,
+      CleanupRunRepository ledger,
       MetricRepository metrics,
       StorageLayout layout,
       TransactionTemplate tx,
@@ -98,6 +100,7 @@ class CleanupExecutor implements DisposableBean {
     this.objects = objects;
     this.locations = locations;
     this.jobs = jobs;
+    this.ledger = ledger;
     this.metrics = metrics;
     this.layout = layout;
     this.tx = tx;
@@ -134,6 +137,35 @@ class CleanupExecutor implements DisposableBean {
 
   void execute(
       CleanupRequest request, RunState state, int batchSize, Consumer<RunState> afterBatch) {
+    Optional<ListingAhead> ahead = listAhead(request, state);
+    try {
+      execute(request, state, batchSize, afterBatch, ahead);
+    } finally {
+      ahead.ifPresent(ListingAhead::close);
+    }
+  }
+
+  /**
+   * On the s3 backend a run that deletes expired jobs and then sweeps orphans lists {@code
+   * outputs/} for the sweep while it deletes (see {@link ListingAhead}); the filesystem's
+   * directories are read when the sweep gets to them.
+   */
+  private Optional<ListingAhead> listAhead(CleanupRequest request, RunState state) {
+    if (objects.isEmpty()
+        || state.capacity != null
+        || !request.cleansOrphans()
+        || request.expiredStatuses().isEmpty()) {
+      return Optional.empty();
+    }
+    return ListingAhead.start(objects.get(), layout.workRoot());
+  }
+
+  private void execute(
+      CleanupRequest request,
+      RunState state,
+      int batchSize,
+      Consumer<RunState> afterBatch,
+      Optional<ListingAhead> ahead) {
     if (request.retryStuck() && !state.dryRun) {
       jobs.retryStuck();
     }
@@ -151,7 +183,7 @@ class CleanupExecutor implements DisposableBean {
       expire(status, state, batchSize, afterBatch);
     }
     if (request.cleansOrphans()) {
-      for (OrphanRoot root : roots(state)) {
+      for (OrphanRoot root : roots(state, ahead)) {
         sweep(root, request.includeUnrecognized(), state, batchSize, afterBatch);
       }
       abortStaleUploads(state);
@@ -162,11 +194,15 @@ class CleanupExecutor implements DisposableBean {
    * Where orphans are looked for: the bucket's {@code uploads/} and {@code outputs/} on the s3
    * backend, the data directories otherwise.
    */
-  private List<OrphanRoot> roots(RunState state) {
+  private List<OrphanRoot> roots(RunState state, Optional<ListingAhead> ahead) {
     if (objects.isPresent()) {
       return List.of(
           new BucketRoot(objects.get(), locations.orElseThrow(), true),
-          new BucketRoot(objects.get(), locations.orElseThrow(), false));
+          new BucketRoot(
+              objects.get(),
+              locations.orElseThrow(),
+              false,
+              ahead.map(ListingAhead::outputs).orElse(null)));
     }
     java.util.function.BiConsumer<Path, Exception> uninspectable =
         (entry, e) -> state.error("cannot inspect " + entry + ": " + e.getMessage());
@@ -240,7 +276,7 @@ class CleanupExecutor implements DisposableBean {
         orphans.addAll(of(page, Category.ORPHAN_OUTPUT));
         Set<UUID> resumedOrphans = resumeClaimedOrphans(orphans, state, pipeline);
         orphans.removeIf(item -> resumedOrphans.contains(item.jobId()));
-        List<OrphanRoot> roots = roots(state);
+        List<OrphanRoot> roots = roots(state, Optional.empty());
         applyOrphans(roots.get(0), of(orphans, Category.ORPHAN_UPLOAD), state);
         applyOrphans(roots.get(1), of(orphans, Category.ORPHAN_OUTPUT), state);
         for (CleanupItem item : of(page, Category.UNRECOGNIZED)) {
@@ -1161,7 +1197,15 @@ class CleanupExecutor implements DisposableBean {
       return Set.of();
     }
     boolean uploads = root.uploads();
-    Set<UUID> owned = jobs.existing(batch.stream().map(Entry::jobId).distinct().toList());
+    List<UUID> ids = batch.stream().map(Entry::jobId).distinct().toList();
+    Set<UUID> owned = new HashSet<>(jobs.existing(ids));
+    if (root.listedAhead() && !state.dryRun) {
+      // listed while this run deleted jobs: the entries of those it deleted are no orphans (their
+      // keys are gone or going with them), though no row names them any more
+      owned.addAll(
+          ledger.jobsDeletedBy(
+              state.runId, ids.stream().filter(id -> !owned.contains(id)).toList()));
+    }
     Instant cutoff = state.policy.orphanCutoff(state.now);
     Instant tempCutoff = min(cutoff, state.now.minus(TEMP_UPLOAD_MIN_AGE));
     List<Entry> candidates = new ArrayList<>();

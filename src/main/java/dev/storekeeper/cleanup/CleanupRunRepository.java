@@ -8,8 +8,11 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -201,6 +204,32 @@ class CleanupRunRepository {
         .param("staleBefore", ts(staleBefore))
         .param("now", ts(now))
         .update();
+  }
+
+  /** Which of these jobs the run has deleted, rows and all (its job items, not its orphans). */
+  Set<UUID> jobsDeletedBy(UUID runId, Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.sql(
+                """
+                select distinct job_id from cleanup_items
+                where run_id = :runId and job_id in (:ids) and result = :deleted
+                  and category in (:categories)
+                """)
+            .param("runId", runId)
+            .param("ids", ids)
+            .param("deleted", CleanupItem.Result.DELETED.value())
+            .param(
+                "categories",
+                List.of(
+                    Category.COMPLETED_JOB.value(),
+                    Category.FAILED_JOB.value(),
+                    Category.CANCELLED_JOB.value(),
+                    Category.RESUMED_JOB.value()))
+            .query(UUID.class)
+            .list());
   }
 
   void insertItems(UUID runId, List<CleanupItem> items) {

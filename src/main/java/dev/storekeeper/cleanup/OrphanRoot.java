@@ -45,6 +45,15 @@ interface OrphanRoot {
     return false;
   }
 
+  /**
+   * Whether the entries were listed before the run's own deletions of jobs had finished: then an
+   * entry may belong to a job this run has removed since (its row gone with it), which is not an
+   * orphan.
+   */
+  default boolean listedAhead() {
+    return false;
+  }
+
   /** Removes entries (a dry run measures them); one removal per entry, in order. */
   default List<Removal> removeAll(List<Listed> entries, boolean dryRun) {
     List<Removal> removals = new ArrayList<>(entries.size());

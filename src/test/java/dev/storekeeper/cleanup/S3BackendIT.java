@@ -44,6 +44,7 @@ abstract class S3BackendIT extends StorekeeperIT {
   @Autowired ObjectStore store;
   @Autowired ObjectLocations locations;
   @Autowired JobRepository jobRepository;
+  @Autowired dev.storekeeper.storage.StorageLayout layout;
 
   /** When this test wrote its objects, as the store sees it (about now). */
   Instant written;
@@ -434,6 +435,133 @@ abstract class S3BackendIT extends StorekeeperIT {
     assertThat(orphans).noneMatch(this::exists);
     assertThat(foreign).allMatch(this::exists);
     assertThat(live).allMatch(this::intact);
+  }
+
+  /**
+   * A run that deletes expired jobs and then sweeps orphans lists {@code outputs/} while it deletes
+   * (ListingAhead). Here the listing is complete before the first job's files go, so it holds the
+   * output entries of every job the run then deletes — by its own id, by another id (a result_path
+   * into another entry) — and a job's object the record misses. Each item is taken once, exactly as
+   * the dry run said; the missed object stays for the next run's sweep.
+   */
+  @Test
+  void aRunThatListsOutputsWhileItDeletesJobsTakesEachItemOnceAsTheDryRunSaid() throws Exception {
+    List<Seeded> expired = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      expired.add(seed(JobStatus.COMPLETED, written.minus(Duration.ofDays(40)), true));
+    }
+    expired.add(seed(JobStatus.FAILED, written.minus(Duration.ofDays(10)), false));
+    Seeded elsewhere = seed(JobStatus.COMPLETED, written.minus(Duration.ofDays(40)), true);
+    String other = store.keys().output(UUID.randomUUID(), "results.json");
+    put(other, "{\"elsewhere\":1}");
+    jdbc.sql("update jobs set result_path = :path where id = :id")
+        .param("path", locations.of(other))
+        .param("id", elsewhere.id())
+        .update();
+    String missed = store.keys().output(expired.get(0).id(), "from an earlier attempt.txt");
+    put(missed, "left");
+    List<Seeded> live =
+        List.of(
+            seed(JobStatus.COMPLETED, written.minus(Duration.ofDays(2)), true),
+            seed(JobStatus.FAILED, written.minus(Duration.ofDays(1)), false));
+    List<String> orphans =
+        List.of(
+            store.keys().output(UUID.randomUUID(), "results.json"),
+            store.keys().output(UUID.randomUUID(), "deep/er/x.png"),
+            store.keys().upload(UUID.randomUUID(), "lost.csv"));
+    for (String key : orphans) {
+      put(key, "lost");
+    }
+    String stray = store.keys().outputsPrefix() + "stray/readme.md";
+    put(stray, "mine");
+    clock.set(written.plus(Duration.ofHours(25)));
+    executor.beforeFiles =
+        job ->
+            await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> threadsNamed("cleanup-list-ahead") == 0);
+
+    CleanupRun dry;
+    CleanupRun real;
+    try {
+      dry = run(true);
+      real = run(false);
+    } finally {
+      executor.beforeFiles = job -> {};
+    }
+
+    assertThat(real.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    List<String> items = shown(real);
+    assertThat(items).isEqualTo(shown(dry)).doesNotHaveDuplicates();
+    assertThat(real.counts().completedJobs()).isEqualTo(4);
+    assertThat(real.counts().failedJobs()).isEqualTo(1);
+    assertThat(real.counts().orphanedUploads()).isEqualTo(1);
+    assertThat(real.counts().orphanedOutputs()).isEqualTo(2);
+    assertThat(real.counts().bytesFreed()).isEqualTo(dry.counts().bytesFreed());
+    for (Seeded job : expired) {
+      assertThat(items.stream().filter(item -> item.contains(job.id().toString()))).hasSize(1);
+    }
+    assertThat(concat(orphans, List.of(other))).noneMatch(this::exists);
+    assertThat(expired).allMatch(this::gone);
+    assertThat(gone(elsewhere)).isTrue();
+    assertThat(live).allMatch(this::intact);
+    assertThat(exists(stray)).isTrue();
+    assertThat(exists(missed)).isTrue();
+    try (var left = Files.list(workRoot())) {
+      assertThat(left.filter(file -> file.getFileName().toString().endsWith(".spool"))).isEmpty();
+    }
+
+    CleanupRun next = run(false);
+
+    assertThat(exists(missed)).isFalse();
+    assertThat(shown(next).stream().filter(item -> !item.startsWith("UNRECOGNIZED ")).toList())
+        .singleElement()
+        .asString()
+        .startsWith("ORPHAN_OUTPUT " + expired.get(0).id());
+    assertThat(exists(stray)).isTrue();
+    assertThat(live).allMatch(this::intact);
+  }
+
+  /** Where the listing cannot be kept (WORK_DIR is a file), the sweep lists when it gets there. */
+  @Test
+  void aRunWhoseListingCannotBeKeptListsWhenTheSweepStarts() throws Exception {
+    Seeded expired = seed(JobStatus.COMPLETED, written.minus(Duration.ofDays(40)), true);
+    Seeded live = seed(JobStatus.COMPLETED, written.minus(Duration.ofDays(2)), true);
+    String orphan = store.keys().output(UUID.randomUUID(), "results.json");
+    put(orphan, "lost");
+    clock.set(written.plus(Duration.ofHours(25)));
+    java.nio.file.Path work = workRoot();
+    java.nio.file.Path aside = work.resolveSibling(work.getFileName() + ".aside");
+    boolean existed = Files.exists(work);
+    if (existed) {
+      Files.move(work, aside);
+    }
+    Files.writeString(work, "not a directory");
+    CleanupRun run;
+    try {
+      run = run(false);
+    } finally {
+      Files.delete(work);
+      if (existed) {
+        Files.move(aside, work);
+      }
+    }
+
+    assertThat(run.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(gone(expired)).isTrue();
+    assertThat(exists(orphan)).isFalse();
+    assertThat(run.counts().orphanedOutputs()).isEqualTo(1);
+    assertThat(intact(live)).isTrue();
+  }
+
+  private java.nio.file.Path workRoot() {
+    return layout.workRoot();
+  }
+
+  private static long threadsNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().equals(name) && thread.isAlive())
+        .count();
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
