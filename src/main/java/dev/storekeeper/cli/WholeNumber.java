@@ -18,30 +18,33 @@ abstract class WholeNumber implements ITypeConverter<Integer> {
 
   @Override
   public Integer convert(String value) {
-    return parse(value);
+    return parse(value, 0);
   }
 
-  private int parse(String value) {
+  /**
+   * The number, at least {@code min}; every refusal names the range the option takes, so "0" and
+   * "33" for a count from 1 to 32 are told the same bounds.
+   */
+  private int parse(String value, int min) {
     String text = value.strip();
     if (!text.matches("\\+?[0-9]+")) {
-      throw new TypeConversionException("must be a whole number >= 0, got \"" + value + "\"");
+      throw new TypeConversionException(
+          "must be a whole number >= " + min + ", got \"" + value + "\"");
     }
     String digits = text.replaceFirst("^\\+?0*", "");
-    if (digits.length() > String.valueOf(max).length()
-        || (!digits.isEmpty() && Long.parseLong(digits) > max)) {
+    boolean tooLarge =
+        digits.length() > String.valueOf(max).length()
+            || (!digits.isEmpty() && Long.parseLong(digits) > max);
+    int number = tooLarge || digits.isEmpty() ? 0 : Integer.parseInt(digits);
+    if (tooLarge || number < min) {
       throw new TypeConversionException(
-          "must be a whole number between 0 and " + max + ", got \"" + value + "\"");
+          "must be a whole number between " + min + " and " + max + ", got \"" + value + "\"");
     }
-    return digits.isEmpty() ? 0 : Integer.parseInt(digits);
+    return number;
   }
 
   /** The number, refusing 0: for a count that must be at least one. */
   final Integer atLeastOne(String value) {
-    int number = parse(value);
-    if (number == 0) {
-      throw new TypeConversionException(
-          "must be a whole number between 1 and " + max + ", got \"" + value + "\"");
-    }
-    return number;
+    return parse(value, 1);
   }
 }

@@ -366,7 +366,7 @@ abstract class CliStorageMigrateIT {
         "--to gcs|--to must be s3, got \"gcs\"",
         "--to S3|--to must be s3",
         "--to s3 --threads 0|--threads must be a whole number between 1 and 32",
-        "--to s3 --threads 33|--threads must be a whole number between 0 and 32",
+        "--to s3 --threads 33|--threads must be a whole number between 1 and 32",
         "--to s3 --force|--force",
         "--dry-run|--to",
         "--to s3 extra|extra",
