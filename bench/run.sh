@@ -604,6 +604,13 @@ s3_check_rows() {
   fi
 }
 
+# s3_cleaned N WHO: after a full cleanup (the floor's or ours): the live jobs' rows and metric rows,
+# and the bucket exactly their objects
+s3_cleaned() {
+  s3_check_rows "$1" "$(cat "$LISTS/expected-jobs.count")" "$2"
+  s3_same_objects "$LISTS/kept-objects.tsv" "$2"
+}
+
 # s3_check_ledger RUN RESULT EXPECTED: check_ledger against another list of expected items
 s3_check_ledger() {
   local dir=$S3_OUT/expected/$(basename "$3" .tsv)
@@ -626,7 +633,7 @@ s3full() {
     local lf lo
     # what any orphan sweep lists (uploads/ and outputs/, delimiter /), on the floor's data before it
     # runs: not part of the floor, a measure of S3Proxy's listing
-    local p=${S3_PREFIX:-} sweep="0 - -"
+    local p=${S3_PREFIX:-} sweep=
     # ten minutes a round at 100,000 jobs: BENCH_S3_ONE_LISTING=0 skips it (bench/run.sh s3listing
     # measures it on its own)
     if [[ ${BENCH_S3_ONE_LISTING:-1} != 0 ]]; then
@@ -634,20 +641,18 @@ s3full() {
     fi
     lf=$(load)
     s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
-    s3_check_rows "$n" "$(cat "$LISTS/expected-jobs.count")" floor
-    s3_same_objects "$LISTS/kept-objects.tsv" floor
+    s3_cleaned "$n" floor
     s3generate "$n" "$orphans"
     lo=$(load)
     s3ours "$OUT/logs/s3full-$n-$i.log"
-    s3_check_rows "$n" "$(cat "$LISTS/expected-jobs.count")" ours
-    s3_same_objects "$LISTS/kept-objects.tsv" ours
+    s3_cleaned "$n" ours
     local items
     items=$(s3_check_ledger "$RUN_ID" deleted "$LISTS/expected-items.tsv")
     floors+=("$FLOOR_MS") ourss+=("$OURS_MS") runs+=("$RUN_MS") fcpus+=("$FLOOR_CPU_MS") ocpus+=("$OURS_CPU_MS")
     printf '%-6s %9s %9s %11s %9s %7s %9s %9s %-24s %s\n' "$i" "$(secs "$FLOOR_SQL_MS")" "$(secs "$FLOOR_DEL_MS")" \
       "$(secs "$FLOOR_MS")" "$(secs "$OURS_MS")" "$(ratio "$OURS_MS" "$FLOOR_MS")" "$(secs "$RUN_MS")" \
       "$(ratio "$RUN_MS" "$FLOOR_MS")" \
-      "$(secs "$FLOOR_CPU_MS")/$(secs "$OURS_CPU_MS")/$(ratio "$OURS_CPU_MS" "$FLOOR_CPU_MS")" "$lf/$lo ($items items, RSS $((RSS_KB / 1024)) MiB; listing uploads/+outputs/: $([[ $sweep == "0 - -" ]] && echo "not measured" || echo "$(secs "${sweep%% *}") s, $(echo "$sweep" | cut -d' ' -f3) pages"))"
+      "$(secs "$FLOOR_CPU_MS")/$(secs "$OURS_CPU_MS")/$(ratio "$OURS_CPU_MS" "$FLOOR_CPU_MS")" "$lf/$lo ($items items, RSS $((RSS_KB / 1024)) MiB; listing uploads/+outputs/: $(if [[ -n $sweep ]]; then echo "$(secs "${sweep%% *}") s, $(echo "$sweep" | cut -d' ' -f3) pages"; else echo "not measured"; fi))"
   done
   local mf mo mr
   mf=$(printf '%s\n' "${floors[@]}" | median)
@@ -685,8 +690,7 @@ s3dry() {
     s3_check_rows "$n" 0 "dry run"
     s3_same_objects "$LISTS/all-objects.tsv" "dry run"
     s3ours "$OUT/logs/s3dry-real-$n-$i.log"
-    s3_check_rows "$n" "$(cat "$LISTS/expected-jobs.count")" ours
-    s3_same_objects "$LISTS/kept-objects.tsv" ours
+    s3_cleaned "$n" ours
     s3_check_ledger "$RUN_ID" deleted "$LISTS/expected-items.tsv" >/dev/null
     local same
     same=$(psql_db -c "select (select count(*) from (
@@ -799,20 +803,19 @@ case $what in
   s3profile)
     # a flight recording of our process and of S3Proxy over one real run (BENCH_PROFILE_ARGS=--dry-run:
     # the dry run); S3Proxy's is written when the harness stops it
-    BENCH_S3PROXY_OPTS="${BENCH_S3PROXY_OPTS:--Xmx512m} -XX:StartFlightRecording=filename=$OUT/logs/s3proxy-${n:-100000}.jfr,settings=profile,dumponexit=true" \
+    n=${n:-100000}
+    BENCH_S3PROXY_OPTS="${BENCH_S3PROXY_OPTS:--Xmx512m} -XX:StartFlightRecording=filename=$OUT/logs/s3proxy-$n.jfr,settings=profile,dumponexit=true" \
       s3setup
-    s3generate "${n:-100000}" $(( ${n:-100000} / 20 ))
-    JAVA_OPTS="-XX:StartFlightRecording=filename=$OUT/logs/s3profile-${n:-100000}.jfr,settings=profile ${JAVA_OPTS:-}" \
-      s3ours "$OUT/logs/s3profile-${n:-100000}.log" ${BENCH_PROFILE_ARGS:-}
+    s3generate "$n" $((n / 20))
+    JAVA_OPTS="-XX:StartFlightRecording=filename=$OUT/logs/s3profile-$n.jfr,settings=profile ${JAVA_OPTS:-}" \
+      s3ours "$OUT/logs/s3profile-$n.log" ${BENCH_PROFILE_ARGS:-}
     if [[ -z ${BENCH_PROFILE_ARGS:-} ]]; then
-      s3_check_rows "${n:-100000}" "$(cat "$LISTS/expected-jobs.count")" ours
-      s3_same_objects "$LISTS/kept-objects.tsv" ours
+      s3_cleaned "$n" ours
     fi
-    echo "ours $(secs "$OURS_MS") s (run* $(secs "$RUN_MS") s); profiles $OUT/logs/s3profile-${n:-100000}.jfr and s3proxy-${n:-100000}.jfr" ;;
+    echo "ours $(secs "$OURS_MS") s (run* $(secs "$RUN_MS") s); profiles $OUT/logs/s3profile-$n.jfr and s3proxy-$n.jfr" ;;
   s3floor) s3setup; s3generate "${n:-10000}" $(( ${n:-10000} / 20 ))
     s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
-    s3_check_rows "${n:-10000}" "$(cat "$LISTS/expected-jobs.count")" floor
-    s3_same_objects "$LISTS/kept-objects.tsv" floor
+    s3_cleaned "${n:-10000}" floor
     echo "S3 floor: $(secs "$FLOOR_MS") s (sql $(secs "$FLOOR_SQL_MS") s, DeleteObjects $(secs "$FLOOR_DEL_MS") s); load $(cut -d' ' -f1-3 /proc/loadavg)" ;;
   *) sed -n '2,23p' "$0"; exit 2 ;;
 esac
