@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *                                     delimiter / (objects and common prefixes), counted, timed
  * S3List parts BUCKET PREFIX...      the same entries as the orphan sweep lists them: our
  *                                     ObjectStore.list (target/classes), in parts; counted, timed
+ * S3List ages BUCKET FILE THREADS     the age of each prefix in FILE (one a line) as the sweep asks
+ *                                     it (ObjectStore.newestUnder), THREADS at once; counted, timed
  * S3List files BUCKET_DIR OUT         every file of S3Proxy's blobstore directory for the bucket:
  *                                     key, size, MD5 of the content (a single PUT's ETag)
  * </pre>
@@ -104,51 +106,52 @@ public class S3List {
         }
         case "parts" -> {
           // the service's own listing, on the same client settings: requests counted as they go
-          java.util.concurrent.atomic.AtomicInteger requests =
-              new java.util.concurrent.atomic.AtomicInteger();
-          S3Client counted =
-              S3Client.builder()
-                  .httpClient(
-                      software.amazon.awssdk.http.apache5.Apache5HttpClient.builder().build())
-                  .credentialsProvider(BenchS3.credentials())
-                  .forcePathStyle(true)
-                  .endpointOverride(java.net.URI.create(System.getenv("S3_ENDPOINT")))
-                  .region(
-                      software.amazon.awssdk.regions.Region.of(
-                          System.getenv().getOrDefault("S3_REGION", "us-east-1")))
-                  .overrideConfiguration(
-                      o ->
-                          o.addExecutionInterceptor(
-                              new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
-                                @Override
-                                public void beforeTransmission(
-                                    software.amazon.awssdk.core.interceptor.Context
-                                            .BeforeTransmission context,
-                                    software.amazon.awssdk.core.interceptor.ExecutionAttributes
-                                        attributes) {
-                                  requests.incrementAndGet();
-                                }
-                              }))
-                  .build();
-          var settings =
-              new dev.storekeeper.storage.s3.ObjectStorageProperties(
-                  "s3", args[1], "", System.getenv("S3_ENDPOINT"), null, null);
+          Counted counted = Counted.open(args[1]).warm(args[2]);
           long started = System.nanoTime();
           long entries = 0;
-          try (var store =
-              new dev.storekeeper.storage.s3.ObjectStore(
-                  counted,
-                  settings,
-                  java.time.Clock.systemUTC(),
-                  dev.storekeeper.storage.s3.ObjectStore.Limits.DEFAULT)) {
+          try (counted) {
             for (int i = 2; i < args.length; i++) {
-              for (var entry : store.list(args[i])) {
+              for (var entry : counted.store.list(args[i])) {
                 entries++;
               }
             }
           }
           System.out.println(
-              (System.nanoTime() - started) / 1_000_000 + " " + entries + " " + requests.get());
+              (System.nanoTime() - started) / 1_000_000 + " " + entries + " " + counted.requests());
+        }
+        case "ages" -> {
+          // the age of each prefix named in the file, as the sweep asks it of an output prefix no
+          // job claims (ObjectStore.newestUnder), on as many threads as the sweep's default
+          // CLEANUP_FILE_THREADS
+          List<String> prefixes = Files.readAllLines(Path.of(args[2]));
+          int threads = Integer.parseInt(args[3]);
+          Counted counted = Counted.open(args[1]).warm(prefixes.get(0));
+          long started = System.nanoTime();
+          java.util.concurrent.atomic.AtomicLong dated = new java.util.concurrent.atomic.AtomicLong();
+          var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+          try (counted) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (String prefix : prefixes) {
+              done.add(
+                  pool.submit(
+                      () -> {
+                        if (counted.store.newestUnder(prefix).isPresent()) {
+                          dated.incrementAndGet();
+                        }
+                      }));
+            }
+            for (var each : done) {
+              each.get();
+            }
+          } finally {
+            pool.shutdown();
+          }
+          System.out.println(
+              (System.nanoTime() - started) / 1_000_000
+                  + " "
+                  + dated.get()
+                  + " "
+                  + counted.requests());
         }
         default -> throw new IllegalArgumentException(args[0]);
       }
@@ -179,5 +182,76 @@ public class S3List {
                 }
               });
     }
+  }
+}
+
+/** Our ObjectStore over a client that counts the requests it sends. */
+final class Counted implements AutoCloseable {
+
+  final dev.storekeeper.storage.s3.ObjectStore store;
+  private final java.util.concurrent.atomic.AtomicInteger requests;
+
+  private Counted(
+      dev.storekeeper.storage.s3.ObjectStore store,
+      java.util.concurrent.atomic.AtomicInteger requests) {
+    this.store = store;
+    this.requests = requests;
+  }
+
+  static Counted open(String bucket) {
+    java.util.concurrent.atomic.AtomicInteger requests =
+        new java.util.concurrent.atomic.AtomicInteger();
+    S3Client client =
+        S3Client.builder()
+            .httpClient(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder().build())
+            .credentialsProvider(BenchS3.credentials())
+            .forcePathStyle(true)
+            .endpointOverride(java.net.URI.create(System.getenv("S3_ENDPOINT")))
+            .region(
+                software.amazon.awssdk.regions.Region.of(
+                    System.getenv().getOrDefault("S3_REGION", "us-east-1")))
+            .overrideConfiguration(
+                o ->
+                    o.addExecutionInterceptor(
+                        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                          @Override
+                          public void beforeTransmission(
+                              software.amazon.awssdk.core.interceptor.Context.BeforeTransmission
+                                  context,
+                              software.amazon.awssdk.core.interceptor.ExecutionAttributes
+                                  attributes) {
+                            requests.incrementAndGet();
+                          }
+                        }))
+            .build();
+    var settings =
+        new dev.storekeeper.storage.s3.ObjectStorageProperties(
+            "s3", bucket, "", System.getenv("S3_ENDPOINT"), null, null);
+    return new Counted(
+        new dev.storekeeper.storage.s3.ObjectStore(
+            client,
+            settings,
+            java.time.Clock.systemUTC(),
+            dev.storekeeper.storage.s3.ObjectStore.Limits.DEFAULT),
+        requests);
+  }
+
+  /**
+   * One request (the size of a key that is not there, under {@code prefix}) before the clock
+   * starts, so that loading the SDK's classes is not counted as listing; not counted either.
+   */
+  Counted warm(String prefix) {
+    store.head(prefix + "storekeeper-bench-warm-up");
+    requests.set(0);
+    return this;
+  }
+
+  int requests() {
+    return requests.get();
+  }
+
+  @Override
+  public void close() {
+    store.close();
   }
 }

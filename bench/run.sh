@@ -14,6 +14,8 @@
 #   bench/run.sh s3orphans 1000000  S3: --orphaned-only over a bucket of 1,000,000 keys, -Xmx128m
 #   bench/run.sh s3floor 10000   S3: the floor alone (seeding checked through the API)
 #   bench/run.sh s3listing 100000  S3: the orphan sweep's listing, one listing vs. ours in parts
+#   bench/run.sh s3split 100000  S3: the full cleanup in halves (expiry, sweep) against the floor and
+#                                against the least listing a sweep needs after the expiry
 #   bench/run.sh s3profile 100000  S3: flight recordings of one real run, ours and S3Proxy's
 #   bench/run.sh stats           GET /cleanup/stats p50/p99 at 10,000 and 1,000,000 jobs (issue 15;
 #                                bench/stats-latency.sh; database $BENCH_STATS_DB, default storekeeper_bench)
@@ -498,16 +500,39 @@ s3proxy_stop() {
     wait "$S3PROXY_PID" 2>/dev/null || true
     S3PROXY_PID=
   fi
+  if [[ ${BENCH_S3_FS:-} == fresh ]] && mountpoint -q "${S3_BUCKET_DIR:-/nonexistent}"; then
+    umount "$S3_BUCKET_DIR" || true
+  fi
 }
 # CPU seconds (ms) S3Proxy has used so far: both the floor's and our requests are served by it
 s3proxy_cpu() { awk -v t="$TICKS" '{ printf "%d", ($14 + $15) * 1000 / t }' "/proc/$S3PROXY_PID/stat"; }
+
+# BENCH_S3_FS=fresh: the bucket's directory on a new ext4 filesystem for every dataset (a sparse
+# image on a loop device, inode tables written at mkfs, mounted without discard). The machine's
+# root filesystem is mounted with online discard: every delete's freed blocks are trimmed on the
+# host's time, and the same deletes took 62 s in one process and 88 s in the next (session 7).
+# Needs root.
+s3_fresh_fs() {
+  local img=$S3_OUT/bucket.img
+  if mountpoint -q "$S3_BUCKET_DIR"; then
+    umount "$S3_BUCKET_DIR"
+  fi
+  rm -f "$img"
+  truncate -s 16G "$img"
+  mkfs.ext4 -q -F -N 2000000 -E lazy_itable_init=0,lazy_journal_init=0 "$img"
+  mkdir -p "$S3_BUCKET_DIR"
+  mount -o loop,relatime "$img" "$S3_BUCKET_DIR"
+  rmdir "$S3_BUCKET_DIR/lost+found"
+}
 
 # s3generate JOBS ORPHANS: an empty bucket, then the dataset; checked through the API
 s3generate() {
   local n=$1 orphans=$2 g0
   g0=$(ms)
-  # empty the bucket's directory, keep the bucket; a sibling rename first makes it instant
-  if [[ -d $S3_BUCKET_DIR ]]; then
+  if [[ ${BENCH_S3_FS:-} == fresh ]]; then
+    s3_fresh_fs
+  elif [[ -d $S3_BUCKET_DIR ]]; then
+    # empty the bucket's directory, keep the bucket; a sibling rename first makes it instant
     mv "$S3_BUCKET_DIR" "$S3_BLOBS/.old-$$" && mkdir "$S3_BUCKET_DIR"
     rm -rf "$S3_BLOBS/.old-$$"
   fi
@@ -619,6 +644,27 @@ s3_check_ledger() {
   LISTS=$dir check_ledger "$1" "$2"
 }
 
+# settle DIR: before a timed phase, the disk under DIR quiet: everything written out (sync), then
+# two seconds in which less than 1 MiB reached the disk (at most three minutes). The deletes the
+# phases time are disk-bound; starting one while the disk still writes the seeding's metadata out
+# made the same work differ by a quarter between two processes (s3split, session 7).
+settle() {
+  local t0 dev w0 w1 i
+  t0=$(ms)
+  sync
+  dev=$(df --output=source "$1" | tail -1)
+  dev=${dev#/dev/}
+  written() { awk -v d="$dev" '$3 == d { print $10; found = 1 } END { if (!found) print 0 }' /proc/diskstats; }
+  w0=$(written)
+  for i in $(seq 1 90); do
+    sleep 2
+    w1=$(written)
+    (( w1 - w0 < 2048 )) && break
+    w0=$w1
+  done
+  log "settled in $(secs $(($(ms) - t0))) s (disk $dev; load $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+
 load() { cut -d' ' -f1 /proc/loadavg; }
 commit_id() { echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"; }
 
@@ -639,10 +685,12 @@ s3full() {
     if [[ ${BENCH_S3_ONE_LISTING:-1} != 0 ]]; then
       sweep=$(java -cp "$S3CP" S3List sweep "$S3_BUCKET_NAME" "${p}uploads/" "${p}outputs/")
     fi
+    settle "$S3_BUCKET_DIR"
     lf=$(load)
     s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
     s3_cleaned "$n" floor
     s3generate "$n" "$orphans"
+    settle "$S3_BUCKET_DIR"
     lo=$(load)
     s3ours "$OUT/logs/s3full-$n-$i.log"
     s3_cleaned "$n" ours
@@ -669,6 +717,65 @@ s3full() {
   echo "sweep must list; the floor lists nothing)"
 }
 
+# The full cleanup in its two halves, against the floor and against the least any orphan sweep
+# must ask of the store once the expired jobs are gone: ours --old-completed --old-failed (the
+# expiry alone), then, on what it leaves (the live jobs and the orphans), our listing of uploads/
+# and outputs/ in parts and one age listing per orphan output prefix (S3List parts, S3List ages:
+# ObjectStore.list and newestUnder, no deletes, no database), then ours --orphaned-only. floor +
+# least is what a full cleanup would take if its expiry cost no more than the floor and its sweep
+# only that listing. $REPS rounds, each on fresh buckets.
+s3split() {
+  local n=$1 orphans=$(( $1 / 20 )) i p=${S3_PREFIX:-} fs=() es=() ss=() ls=()
+  printf '\nS3 full cleanup in halves, N=%d (+%d orphan uploads, %d orphan output trees), seed %s, S3Proxy %s, ours=%s, %s, commit %s\n' \
+    "$n" "$orphans" "$orphans" "$SEED" "$S3_BLOBS" "$OURS" "$(date -u +'%F %H:%M')" "$(commit_id)"
+  printf '%-6s %9s %9s %7s %12s %12s %9s %12s %12s %s\n' rep floor "expiry*" "/floor" "listing" "ages" "sweep*" "exp+sweep" "floor+least" "load floor/expiry/sweep"
+  for i in $(seq 1 "$REPS"); do
+    s3generate "$n" "$orphans"
+    # what the expiry leaves: every seeded object but the expired jobs' (the floor's keys that are
+    # not the orphans'); the orphan output prefixes whose ages the sweep must list
+    awk 'NR == FNR { orphan[$0] = 1; next } !($0 in orphan)' "$LISTS/floor-orphan-keys.txt" "$LISTS/floor-keys.txt" >"$LISTS/expired-keys.txt"
+    awk -F'\t' 'NR == FNR { gone[$0] = 1; next } !($1 in gone)' "$LISTS/expired-keys.txt" "$LISTS/all-objects.tsv" >"$LISTS/kept-after-expiry.tsv"
+    awk -v p="${p}outputs/" 'index($0, p) == 1 { split(substr($0, length(p) + 1), a, "/"); print p a[1] "/" }' \
+      "$LISTS/floor-orphan-keys.txt" | sort -u >"$LISTS/orphan-output-prefixes.txt"
+    local lf le lsw least parts ages
+    settle "$S3_BUCKET_DIR"
+    lf=$(load)
+    s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
+    s3_cleaned "$n" floor
+    s3generate "$n" "$orphans"
+    settle "$S3_BUCKET_DIR"
+    le=$(load)
+    s3ours "$OUT/logs/s3split-$n-$i-expiry.log" --old-completed --old-failed
+    local expiry=$RUN_MS
+    s3_check_rows "$n" "$(cat "$LISTS/expected-jobs.count")" expiry
+    s3_same_objects "$LISTS/kept-after-expiry.tsv" expiry
+    settle "$S3_BUCKET_DIR"
+    parts=$(java -cp "$S3CP" S3List parts "$S3_BUCKET_NAME" "${p}uploads/" "${p}outputs/")
+    ages=$(java -cp "$S3CP" S3List ages "$S3_BUCKET_NAME" "$LISTS/orphan-output-prefixes.txt" 4)
+    least=$(( ${parts%% *} + ${ages%% *} ))
+    settle "$S3_BUCKET_DIR"
+    lsw=$(load)
+    s3ours "$OUT/logs/s3split-$n-$i-sweep.log" --orphaned-only
+    s3_cleaned "$n" sweep
+    fs+=("$FLOOR_MS") es+=("$expiry") ss+=("$RUN_MS") ls+=("$least")
+    printf '%-6s %9s %9s %7s %12s %12s %9s %12s %12s %s\n' "$i" "$(secs "$FLOOR_MS")" "$(secs "$expiry")" \
+      "$(ratio "$expiry" "$FLOOR_MS")" "$(secs "${parts%% *}") s/$(echo "$parts" | cut -d' ' -f3)r" \
+      "$(secs "${ages%% *}") s/$(echo "$ages" | cut -d' ' -f3)r" "$(secs "$RUN_MS")" \
+      "$(ratio $((expiry + RUN_MS)) "$FLOOR_MS")" "$(ratio $((FLOOR_MS + least)) "$FLOOR_MS")" "$lf/$le/$lsw"
+  done
+  local mf me ms ml
+  mf=$(printf '%s\n' "${fs[@]}" | median) me=$(printf '%s\n' "${es[@]}" | median)
+  ms=$(printf '%s\n' "${ss[@]}" | median) ml=$(printf '%s\n' "${ls[@]}" | median)
+  printf '%-6s %9s %9s %7s %12s %12s %9s %12s %12s\n' median "$(secs "$mf")" "$(secs "$me")" "$(ratio "$me" "$mf")" \
+    "least $(secs "$ml")" - "$(secs "$ms")" "$(ratio "$(awk -v a="$me" -v b="$ms" 'BEGIN { print a + b }')" "$mf")" \
+    "$(ratio "$(awk -v a="$mf" -v b="$ml" 'BEGIN { print a + b }')" "$mf")"
+  echo "floor = the floor's whole process; expiry* and sweep* = our two runs alone, from the ledger;"
+  echo "listing = our listing of uploads/ and outputs/ in parts after the expiry (requests r); ages ="
+  echo "one age listing per orphan output prefix, 4 at once; exp+sweep = (expiry* + sweep*) / floor;"
+  echo "floor+least = (floor + listing + ages) / floor: the least a full cleanup that sweeps after"
+  echo "its expiry could take here; load = 1-minute load average before each"
+}
+
 # Dry run on S3, then the real run on the same data: same items? Next to the floors of both.
 s3dry() {
   local n=$1 orphans=$(( $1 / 20 )) i
@@ -678,10 +785,12 @@ s3dry() {
   for i in $(seq 1 "$REPS"); do
     s3generate "$n" "$orphans"
     local lf ld
+    settle "$S3_BUCKET_DIR"
     lf=$(load)
     s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
     local floor_ms=$FLOOR_MS
     s3generate "$n" "$orphans"
+    settle "$S3_BUCKET_DIR"
     ld=$(load)
     s3ours "$OUT/logs/s3dry-$n-$i.log" --dry-run
     local dry_ms=$OURS_MS dry_run=$RUN_ID dry_run_ms=$RUN_MS dry_items
@@ -799,6 +908,7 @@ case $what in
   s3dry) s3setup; s3dry "${n:-100000}" ;;
   s3orphans) s3setup; s3orphans "${n:-1000000}" ;;
   s3listing) s3setup; s3listing "${n:-100000}" ;;
+  s3split) s3setup; s3split "${n:-100000}" ;;
   s3generate) s3setup; s3generate "${n:-10000}" $(( ${n:-10000} / 20 )) ;;
   s3profile)
     # a flight recording of our process and of S3Proxy over one real run (BENCH_PROFILE_ARGS=--dry-run:
