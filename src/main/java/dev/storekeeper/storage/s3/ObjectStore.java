@@ -1,5 +1,6 @@
 package dev.storekeeper.storage.s3;
 
+import dev.storekeeper.storage.Futures;
 import dev.storekeeper.storage.s3.DeleteOutcome.KeyError;
 import dev.storekeeper.storage.s3.ListEntry.CommonPrefix;
 import dev.storekeeper.storage.s3.ListEntry.StoredObject;
@@ -586,16 +587,9 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   private static DeleteOutcome await(Future<DeleteOutcome> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while deleting objects", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException runtime
-          ? runtime
-          : new IllegalStateException(e.getCause());
-    }
+    // an Error of a delete (out of memory, say) stays an Error: wrapped, a caller that records a
+    // failed removal and goes on would go on after it
+    return Futures.join(future, "interrupted while deleting objects");
   }
 
   private <T> T call(String action, Supplier<T> request) {

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -211,7 +212,19 @@ final class PartitionedListing implements Iterator<ListEntry> {
       }
       fetching = true;
       String token = continuation;
-      executor.execute(() -> fetch(token));
+      try {
+        executor.execute(() -> fetch(token));
+      } catch (RejectedExecutionException e) {
+        // the store was closed under the listing (the service stopping during a sweep): the
+        // reader fails at this part as at a failed fetch, with what happened, not the pool's words
+        pages.add(
+            new ObjectStoreException(
+                "the listing of %s stopped: the object store was closed".formatted(listPrefix()),
+                e));
+        ended = true;
+        fetching = false;
+        notifyAll();
+      }
     }
 
     private void fetch(String token) {

@@ -366,4 +366,32 @@ class PartitionedListingTest {
     // every entry before the failing part came, in order
     assertThat(read).hasSize(6).allMatch(key -> key.startsWith(P + "0"));
   }
+
+  @Test
+  // a fetch refused by a closed pool used to leave its part "fetching" for ever: the reader hung
+  @org.junit.jupiter.api.Timeout(20)
+  void aListingWhoseStoreIsClosedMeanwhileFailsTheReaderNamingThePartItStoppedAt() {
+    Store store = new Store(CODE_POINTS, 2);
+    for (int i = 0; i < 6; i++) {
+      store.keys.add(P + "0" + i + "_scan.nii");
+      store.keys.add(P + "c" + i + "_scan.nii");
+    }
+    java.util.concurrent.ExecutorService closing =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    Iterator<ListEntry> entries =
+        new PartitionedListing(P, () -> store.page(P, null, false), store::fetch, closing, 1);
+    List<String> read = new ArrayList<>();
+    read.add(entries.next().key());
+
+    closing.shutdown(); // as ObjectStore.close does to its listing threads
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> entries.forEachRemaining(entry -> read.add(entry.key())))
+        .isInstanceOf(ObjectStoreException.class)
+        .hasMessageMatching("the listing of sk/uploads/[0-9] stopped: the object store was closed")
+        .hasCauseInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+    // what was fetched before the close came, in order, and nothing of a part not listed
+    assertThat(read).isNotEmpty().allMatch(key -> key.startsWith(P + "0"));
+    assertThat(read).isSorted();
+  }
 }
