@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.springframework.core.env.PropertyResolver;
@@ -386,13 +387,13 @@ public final class ObjectStore implements AutoCloseable {
             errors.addAll(done.errors());
           }
           List<String> sent = List.copyOf(batch);
-          inFlight.addLast(deletes.submit(() -> deleteBatch(sent)));
+          inFlight.addLast(send(sent));
           batch.clear();
         }
       }
       if (!batch.isEmpty()) {
         List<String> sent = List.copyOf(batch);
-        inFlight.addLast(deletes.submit(() -> deleteBatch(sent)));
+        inFlight.addLast(send(sent));
       }
       while (!inFlight.isEmpty()) {
         DeleteOutcome done = await(inFlight.removeFirst());
@@ -413,6 +414,17 @@ public final class ObjectStore implements AutoCloseable {
           // the failure that ended the iteration is the one reported
         }
       }
+    }
+  }
+
+  private Future<DeleteOutcome> send(List<String> batch) {
+    try {
+      return deletes.submit(() -> deleteBatch(batch));
+    } catch (RejectedExecutionException e) {
+      // closed under a run (the service stopping): the caller counts the keys as not deleted, as
+      // for a store that cannot be reached, instead of failing on the pool's words
+      throw new ObjectStoreException(
+          "deleting %d objects stopped: the object store was closed".formatted(batch.size()), e);
     }
   }
 

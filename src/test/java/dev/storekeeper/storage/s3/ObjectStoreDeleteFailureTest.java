@@ -77,4 +77,17 @@ class ObjectStoreDeleteFailureTest {
       assertThatThrownBy(() -> store.delete(keys(3))).isSameAs(failure);
     }
   }
+
+  @Test
+  void deletingWithAClosedStoreFailsAsAStoreThatCannotBeAskedNamingWhy() {
+    AtomicInteger asked = new AtomicInteger();
+    ObjectStore store = store(throwing(new IllegalStateException("never asked"), null, asked));
+    store.close(); // the service stopping while a run still holds the store
+
+    assertThatThrownBy(() -> store.delete(keys(3)))
+        .isInstanceOf(ObjectStoreException.class)
+        .hasMessage("deleting 3 objects stopped: the object store was closed")
+        .hasCauseInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+    org.assertj.core.api.Assertions.assertThat(asked).hasValue(0);
+  }
 }
