@@ -428,6 +428,10 @@ S3_OUT=$OUT/s3
 S3_BUCKET_NAME=${BENCH_S3_BUCKET:-storekeeper-bench}
 
 s3setup() {
+  case ${BENCH_S3_FS:-root} in
+    root | fresh) ;;
+    *) echo "BENCH_S3_FS: '$BENCH_S3_FS' is neither fresh (a new filesystem per dataset) nor root" >&2; exit 2 ;;
+  esac
   if [[ -z ${BENCH_DB:-} ]]; then
     # not the filesystem figures' database: both may run on one machine
     DB=storekeeper_s3bench
@@ -507,11 +511,11 @@ s3proxy_stop() {
 # CPU seconds (ms) S3Proxy has used so far: both the floor's and our requests are served by it
 s3proxy_cpu() { awk -v t="$TICKS" '{ printf "%d", ($14 + $15) * 1000 / t }' "/proc/$S3PROXY_PID/stat"; }
 
-# BENCH_S3_FS=fresh: the bucket's directory on a new ext4 filesystem for every dataset (a sparse
-# image on a loop device, inode tables written at mkfs, mounted without discard). The machine's
-# root filesystem is mounted with online discard: every delete's freed blocks are trimmed on the
-# host's time, and the same deletes took 62 s in one process and 88 s in the next (session 7).
-# Needs root.
+# BENCH_S3_FS=fresh (the default, root, is the machine's root filesystem): the bucket's directory
+# on a new ext4 filesystem for every dataset (a sparse image on a loop device, inode tables written
+# at mkfs, mounted without discard). The root filesystem is mounted with online discard: every
+# delete's freed blocks are trimmed on the host's time, and the same deletes took 62 s in one
+# process and 88 s in the next (session 7). Needs root and a loop device.
 s3_fresh_fs() {
   local img=$S3_OUT/bucket.img
   if mountpoint -q "$S3_BUCKET_DIR"; then
@@ -529,7 +533,7 @@ s3_fresh_fs() {
 s3generate() {
   local n=$1 orphans=$2 g0
   g0=$(ms)
-  if [[ ${BENCH_S3_FS:-} == fresh ]]; then
+  if [[ ${BENCH_S3_FS:-root} == fresh ]]; then
     s3_fresh_fs
   elif [[ -d $S3_BUCKET_DIR ]]; then
     # empty the bucket's directory, keep the bucket; a sibling rename first makes it instant
@@ -645,9 +649,10 @@ s3_check_ledger() {
 }
 
 # settle DIR: before a timed phase, the disk under DIR quiet: everything written out (sync), then
-# two seconds in which less than 1 MiB reached the disk (at most three minutes). The deletes the
-# phases time are disk-bound; starting one while the disk still writes the seeding's metadata out
-# made the same work differ by a quarter between two processes (s3split, session 7).
+# two seconds in which less than 1 MiB reached the disk (at most three minutes), so that no phase
+# pays for the writes of the one before (the seeding, a removed bucket). On the root filesystem it
+# found the disk quiet within 2-3 s every time and the same deletes still moved by a third between
+# processes: that is the host's trims (BENCH_S3_FS=fresh, session 7).
 settle() {
   local t0 dev w0 w1 i
   t0=$(ms)
@@ -668,6 +673,19 @@ settle() {
 load() { cut -d' ' -f1 /proc/loadavg; }
 commit_id() { echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"; }
 
+# s3_floor_then_reseed N ORPHANS: the floor on the seeded bucket once the disk has settled, its
+# end state checked; then the same dataset seeded again for ours and the disk settled. Sets
+# LOAD_FLOOR and LOAD_OURS (the load before each).
+s3_floor_then_reseed() {
+  settle "$S3_BUCKET_DIR"
+  LOAD_FLOOR=$(load)
+  s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
+  s3_cleaned "$1" floor
+  s3generate "$1" "$2"
+  settle "$S3_BUCKET_DIR"
+  LOAD_OURS=$(load)
+}
+
 # Full cleanup on S3 against the object-store floor, $REPS interleaved rounds (floor, ours, ...)
 s3full() {
   local n=$1 orphans=$(( $1 / 20 )) i floors=() ourss=() runs=() fcpus=() ocpus=()
@@ -685,13 +703,8 @@ s3full() {
     if [[ ${BENCH_S3_ONE_LISTING:-1} != 0 ]]; then
       sweep=$(java -cp "$S3CP" S3List sweep "$S3_BUCKET_NAME" "${p}uploads/" "${p}outputs/")
     fi
-    settle "$S3_BUCKET_DIR"
-    lf=$(load)
-    s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
-    s3_cleaned "$n" floor
-    s3generate "$n" "$orphans"
-    settle "$S3_BUCKET_DIR"
-    lo=$(load)
+    s3_floor_then_reseed "$n" "$orphans"
+    lf=$LOAD_FLOOR lo=$LOAD_OURS
     s3ours "$OUT/logs/s3full-$n-$i.log"
     s3_cleaned "$n" ours
     local items
@@ -738,13 +751,8 @@ s3split() {
     awk -v p="${p}outputs/" 'index($0, p) == 1 { split(substr($0, length(p) + 1), a, "/"); print p a[1] "/" }' \
       "$LISTS/floor-orphan-keys.txt" | sort -u >"$LISTS/orphan-output-prefixes.txt"
     local lf le lsw least parts ages
-    settle "$S3_BUCKET_DIR"
-    lf=$(load)
-    s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
-    s3_cleaned "$n" floor
-    s3generate "$n" "$orphans"
-    settle "$S3_BUCKET_DIR"
-    le=$(load)
+    s3_floor_then_reseed "$n" "$orphans"
+    lf=$LOAD_FLOOR le=$LOAD_OURS
     s3ours "$OUT/logs/s3split-$n-$i-expiry.log" --old-completed --old-failed
     local expiry=$RUN_MS
     s3_check_rows "$n" "$(cat "$LISTS/expected-jobs.count")" expiry
@@ -785,13 +793,9 @@ s3dry() {
   for i in $(seq 1 "$REPS"); do
     s3generate "$n" "$orphans"
     local lf ld
-    settle "$S3_BUCKET_DIR"
-    lf=$(load)
-    s3floor "$LISTS/floor-keys.txt" "$LISTS/floor-ids.txt"
+    s3_floor_then_reseed "$n" "$orphans"
     local floor_ms=$FLOOR_MS
-    s3generate "$n" "$orphans"
-    settle "$S3_BUCKET_DIR"
-    ld=$(load)
+    lf=$LOAD_FLOOR ld=$LOAD_OURS
     s3ours "$OUT/logs/s3dry-$n-$i.log" --dry-run
     local dry_ms=$OURS_MS dry_run=$RUN_ID dry_run_ms=$RUN_MS dry_items
     dry_items=$(s3_check_ledger "$dry_run" would_delete "$LISTS/expected-items.tsv")
