@@ -504,7 +504,7 @@ s3proxy_stop() {
     wait "$S3PROXY_PID" 2>/dev/null || true
     S3PROXY_PID=
   fi
-  if [[ ${BENCH_S3_FS:-} == fresh ]] && mountpoint -q "${S3_BUCKET_DIR:-/nonexistent}"; then
+  if [[ ${BENCH_S3_FS:-root} == fresh ]] && mountpoint -q "${S3_BUCKET_DIR:-/nonexistent}"; then
     umount "$S3_BUCKET_DIR" || true
   fi
 }

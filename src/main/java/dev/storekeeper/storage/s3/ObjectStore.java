@@ -386,14 +386,12 @@ public final class ObjectStore implements AutoCloseable {
             deleted += done.deleted();
             errors.addAll(done.errors());
           }
-          List<String> sent = List.copyOf(batch);
-          inFlight.addLast(send(sent));
+          inFlight.addLast(send(batch));
           batch.clear();
         }
       }
       if (!batch.isEmpty()) {
-        List<String> sent = List.copyOf(batch);
-        inFlight.addLast(send(sent));
+        inFlight.addLast(send(batch));
       }
       while (!inFlight.isEmpty()) {
         DeleteOutcome done = await(inFlight.removeFirst());
@@ -417,14 +415,13 @@ public final class ObjectStore implements AutoCloseable {
     }
   }
 
+  /** A DeleteObjects of a copy of {@code batch} (which its caller refills), on the delete pool. */
   private Future<DeleteOutcome> send(List<String> batch) {
+    List<String> sent = List.copyOf(batch);
     try {
-      return deletes.submit(() -> deleteBatch(batch));
+      return deletes.submit(() -> deleteBatch(sent));
     } catch (RejectedExecutionException e) {
-      // closed under a run (the service stopping): the caller counts the keys as not deleted, as
-      // for a store that cannot be reached, instead of failing on the pool's words
-      throw new ObjectStoreException(
-          "deleting %d objects stopped: the object store was closed".formatted(batch.size()), e);
+      throw ObjectStoreException.closedDuring("deleting %d objects".formatted(sent.size()), e);
     }
   }
 

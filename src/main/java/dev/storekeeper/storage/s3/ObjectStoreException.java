@@ -12,6 +12,14 @@ public final class ObjectStoreException extends StorekeeperException {
     super(503, null, message, cause);
   }
 
+  /**
+   * The store was closed under {@code work} (the service stopping during a run): its pool refused
+   * the request. Failing as a store that cannot be asked, callers record the work as not done.
+   */
+  static ObjectStoreException closedDuring(String work, Throwable refusal) {
+    return new ObjectStoreException(work + " stopped: the object store was closed", refusal);
+  }
+
   @Override
   public String title() {
     return "Object storage unavailable";

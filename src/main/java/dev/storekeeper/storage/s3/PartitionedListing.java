@@ -215,12 +215,9 @@ final class PartitionedListing implements Iterator<ListEntry> {
       try {
         executor.execute(() -> fetch(token));
       } catch (RejectedExecutionException e) {
-        // the store was closed under the listing (the service stopping during a sweep): the
-        // reader fails at this part as at a failed fetch, with what happened, not the pool's words
-        pages.add(
-            new ObjectStoreException(
-                "the listing of %s stopped: the object store was closed".formatted(listPrefix()),
-                e));
+        // the reader fails at this part as at a failed fetch, with what happened, not the pool's
+        // words
+        pages.add(ObjectStoreException.closedDuring("the listing of " + listPrefix(), e));
         ended = true;
         fetching = false;
         notifyAll();

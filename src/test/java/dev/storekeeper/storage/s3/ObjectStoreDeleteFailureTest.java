@@ -8,7 +8,11 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -23,16 +27,16 @@ class ObjectStoreDeleteFailureTest {
   private static final ObjectStorageProperties SETTINGS =
       new ObjectStorageProperties("s3", "bucket", "sk/", "http://127.0.0.1:9", "us-east-1", true);
 
-  /** A client whose DeleteObjects throws what it is given; nothing else is asked of it. */
-  private static S3Client throwing(RuntimeException runtime, Error error, AtomicInteger asked) {
+  /** A client whose DeleteObjects throws {@code failure}; nothing else is asked of it. */
+  private static S3Client throwing(Throwable failure, AtomicInteger asked) {
     return new S3Client() {
       @Override
       public DeleteObjectsResponse deleteObjects(DeleteObjectsRequest request) {
         asked.incrementAndGet();
-        if (error != null) {
+        if (failure instanceof Error error) {
           throw error;
         }
-        throw runtime;
+        throw (RuntimeException) failure;
       }
 
       @Override
@@ -59,29 +63,25 @@ class ObjectStoreDeleteFailureTest {
         .toList();
   }
 
-  @Test
-  void anErrorOfADeleteRequestIsThrownAsItWasNotWrapped() {
-    OutOfMemoryError failure = new OutOfMemoryError("test: no memory left for the answer");
-    AtomicInteger asked = new AtomicInteger();
-    try (ObjectStore store = store(throwing(null, failure, asked))) {
-      // two requests of 1,000 keys: the error of the first in flight reaches the caller
-      assertThatThrownBy(() -> store.delete(keys(1500))).isSameAs(failure);
-    }
+  static Stream<Arguments> failures() {
+    return Stream.of(
+        // two requests of 1,000 keys: the error of the first in flight reaches the caller
+        Arguments.of(new OutOfMemoryError("test: no memory left for the answer"), 1500),
+        Arguments.of(new IllegalArgumentException("test: a bad request"), 3));
   }
 
-  @Test
-  void aRuntimeFailureOfADeleteRequestIsThrownAsItWas() {
-    IllegalArgumentException failure = new IllegalArgumentException("test: a bad request");
-    AtomicInteger asked = new AtomicInteger();
-    try (ObjectStore store = store(throwing(failure, null, asked))) {
-      assertThatThrownBy(() -> store.delete(keys(3))).isSameAs(failure);
+  @ParameterizedTest
+  @MethodSource("failures")
+  void whatADeleteRequestThrowsIsThrownAsItWasNotWrapped(Throwable failure, int keys) {
+    try (ObjectStore store = store(throwing(failure, new AtomicInteger()))) {
+      assertThatThrownBy(() -> store.delete(keys(keys))).isSameAs(failure);
     }
   }
 
   @Test
   void deletingWithAClosedStoreFailsAsAStoreThatCannotBeAskedNamingWhy() {
     AtomicInteger asked = new AtomicInteger();
-    ObjectStore store = store(throwing(new IllegalStateException("never asked"), null, asked));
+    ObjectStore store = store(throwing(new IllegalStateException("never asked"), asked));
     store.close(); // the service stopping while a run still holds the store
 
     assertThatThrownBy(() -> store.delete(keys(3)))
